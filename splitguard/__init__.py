@@ -1,0 +1,39 @@
+"""splitguard: lint multi-label label tables and build leak-free, coverage-aware splits.
+
+The import is kept light (a pre-commit hook pays it on every commit): the heavy
+modules load on first use of the names below.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from splitguard.errors import SplitguardError
+    from splitguard.example import load_example
+    from splitguard.frame import LabelFrame
+    from splitguard.load import LabelSpec, load_frame
+    from splitguard.stats import ClassStats, class_stats
+
+_LAZY = {
+    "SplitguardError": "splitguard.errors",
+    "LabelFrame": "splitguard.frame",
+    "LabelSpec": "splitguard.load",
+    "load_frame": "splitguard.load",
+    "load_example": "splitguard.example",
+    "ClassStats": "splitguard.stats",
+    "class_stats": "splitguard.stats",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'splitguard' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,3 @@
+from splitguard.cli.main import main
+
+main()

@@ -1,0 +1,90 @@
+"""The `splitguard` command: a lazy group, and the one place errors become exit statuses.
+
+Commands are imported only when run, so `splitguard --help` and a pre-commit hook do
+not pay for pandas, pandera or matplotlib.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from splitguard import __version__
+from splitguard.errors import EXIT_ERROR, SplitguardError
+
+# name -> (module, one-line help); the help is here so listing commands imports nothing.
+COMMANDS = {
+    "check": ("splitguard.cli.check", "Run the rules on a label table and its splits."),
+    "split": ("splitguard.cli.split", "Build new splits that pass the rules; write them."),
+    "fix": ("splitguard.cli.fix", "Repair existing splits with the fewest moves."),
+    "stats": ("splitguard.cli.stats", "Class frequencies, imbalance and loss weights."),
+    "rules": ("splitguard.cli.rules", "List the rules."),
+    "rule": ("splitguard.cli.rules", "Explain one rule."),
+    "demo": ("splitguard.cli.demo", "Split and check the bundled NIH ChestX-ray14 table."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[cmd_name][0])
+        command = getattr(module, f"{cmd_name}_command")
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="splitguard")
+@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected failure.")
+def cli(debug: bool) -> None:
+    """Lint multi-label label tables; build leak-free, coverage-aware splits.
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 the command could not do
+    its job (bad option, unreadable or malformed input, infeasible request).
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; a `SplitguardError` becomes its message and exit status 2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or bool(os.environ.get("SPLITGUARD_DEBUG"))
+    try:
+        return cli.main(args=args, prog_name="splitguard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("splitguard: interrupted; nothing was written.", err=True)
+        sys.exit(EXIT_ERROR)
+    except SplitguardError as exc:
+        if debug:
+            raise
+        click.echo(f"splitguard: error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        click.echo("splitguard: interrupted; nothing was written.", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"splitguard: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in splitguard. Run again with --debug for the traceback, "
+            "and report it with the command that caused it.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

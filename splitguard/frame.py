@@ -1,0 +1,90 @@
+"""The label frame: the one in-memory form every input shape is read into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from splitguard.load import LabelSpec
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One input file, and the table rows it contributed."""
+
+    path: str
+    split: str | None
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True, eq=False)
+class LabelFrame:
+    """Row ids, group keys, a boolean label matrix and splits over the untouched input.
+
+    A row of the frame is a labelled item (an image). For the long shape, several
+    table rows (annotations) make one frame row: `row_of_record` maps each table row
+    to its frame row; for the other shapes it is the identity.
+
+    Groups are numbered in the sorted order of their names, so the numbering does not
+    depend on the order of the rows.
+    """
+
+    table: pa.Table
+    row_of_record: np.ndarray
+    row_ids: np.ndarray
+    groups: np.ndarray
+    group_names: np.ndarray
+    labels: np.ndarray
+    classes: tuple[str, ...]
+    spec: LabelSpec
+    sources: tuple[Source, ...]
+    splits: np.ndarray | None = None
+    split_names: tuple[str, ...] = ()
+    has_ids: bool = True
+    has_groups: bool = True
+    declared_classes: tuple[str, ...] | None = None
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.labels.shape[0])
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.group_names)
+
+    @cached_property
+    def group_sizes(self) -> np.ndarray:
+        """Rows per group, (G,) int64."""
+        return np.bincount(self.groups, minlength=self.n_groups).astype(np.int64)
+
+    @cached_property
+    def positives(self) -> np.ndarray:
+        """Positive rows per class, (C,) int64."""
+        return self.labels.sum(axis=0, dtype=np.int64)
+
+    @cached_property
+    def group_label_counts(self) -> np.ndarray:
+        """Positive rows per group and class, (G, C) int32."""
+        rows, cols = np.nonzero(self.labels)
+        flat = self.groups[rows] * self.n_classes + cols
+        counts = np.bincount(flat, minlength=self.n_groups * self.n_classes)
+        return counts.astype(np.int32).reshape(self.n_groups, self.n_classes)
+
+    def locate(self, table_row: int) -> tuple[str, int]:
+        """The file and 1-based data row of a table row, for messages."""
+        for source in self.sources:
+            if source.start <= table_row < source.stop:
+                return source.path, table_row - source.start + 1
+        raise IndexError(table_row)

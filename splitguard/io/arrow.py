@@ -1,0 +1,47 @@
+"""Arrow arrays to numpy without pyarrow's pandas bridge.
+
+pyarrow's `to_numpy` goes through its pandas conversion layer, which imports pandas
+(about 0.4 s): too much for a pre-commit hook. Integer codes are read from the
+buffers directly; strings go through Python lists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+def int_values(array: pa.Array | pa.ChunkedArray, null: int = -1) -> np.ndarray:
+    """An integer or boolean Arrow array as int64, nulls as `null`."""
+    import pyarrow as pa
+
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_boolean(array.type):
+        array = array.cast(pa.int8())
+    dtype = np.dtype(array.type.to_pandas_dtype())
+    data = np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset : array.offset + len(array)]
+    values = data.astype(np.int64)
+    if array.null_count:
+        values[~valid_mask(array)] = null
+    return values
+
+
+def valid_mask(array: pa.Array) -> np.ndarray:
+    """True where the array has a value."""
+    bitmap = array.buffers()[0]
+    if bitmap is None:
+        return np.ones(len(array), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    return bits[array.offset : array.offset + len(array)].astype(bool)
+
+
+def object_values(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Any Arrow array as an object array of Python values (None for null)."""
+    values = np.empty(len(array), dtype=object)
+    values[:] = array.to_pylist()
+    return values

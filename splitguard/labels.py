@@ -1,0 +1,202 @@
+"""Turn a label column (or columns) into a boolean matrix, for each label shape.
+
+Work is done on the distinct cell values, not on every row: NIH's 112,120 label cells
+hold 836 distinct strings, each parsed once into a row of a (values x classes) matrix;
+the row matrix is then one fancy index, `value_matrix[codes]`.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from splitguard.errors import LabelValueError
+from splitguard.io.arrow import int_values, valid_mask
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Names a table row in messages, as "file, row N"; supplied by the loader.
+Locator = Callable[[int], str]
+
+POSITIVE = frozenset({"1", "1.0", "true", "t", "yes", "y"})
+NEGATIVE = frozenset({"0", "0.0", "-0.0", "false", "f", "no", "n"})
+UNCERTAIN = frozenset({"-1", "-1.0"})
+ALLOWED_WIDE = "1/0, true/false, 1.0/0.0, -1 (uncertain) or empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A (table rows x classes) boolean matrix and its class names, in sorted order."""
+
+    matrix: np.ndarray
+    classes: tuple[str, ...]
+
+
+def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[object]]:
+    """Per-row codes into the distinct values (-1 for null), and those values."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column)
+    if hasattr(encoded, "combine_chunks"):
+        encoded = encoded.combine_chunks()
+    return int_values(encoded.indices), encoded.dictionary.to_pylist()
+
+
+def _from_value_lists(codes: np.ndarray, per_value: Sequence[list[str]]) -> Parsed:
+    classes = tuple(sorted({name for names in per_value for name in names}))
+    index = {name: i for i, name in enumerate(classes)}
+    value_matrix = np.zeros((len(per_value) + 1, len(classes)), dtype=bool)  # last row: null
+    for row, names in enumerate(per_value):
+        value_matrix[row, [index[n] for n in names]] = True
+    return Parsed(value_matrix[codes], classes)
+
+
+def _clean(names: Sequence[object], none: frozenset[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        text = str(name).strip()
+        if text and text not in none and text not in out:
+            out.append(text)
+    return out
+
+
+def _first_row(codes: np.ndarray, code: int) -> int:
+    return int(np.flatnonzero(codes == code)[0])
+
+
+def parse_list_literal(text: str) -> list[object]:
+    """A JSON or Python-literal list, parsed safely (never evaluated)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = ast.literal_eval(text)
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"a {type(value).__name__}, not a list")
+    if any(isinstance(item, list | tuple | dict | set) for item in value):
+        raise ValueError("a nested list")
+    return list(value)
+
+
+def _blank_error(where: str, name: str, count: int) -> LabelValueError:
+    return LabelValueError(
+        f"{where}: column {name!r} is empty ({count} rows in all). Pass --blank negative "
+        "to read an empty cell as no positive label, or fill the cells."
+    )
+
+
+def string_labels(
+    column: pa.ChunkedArray,
+    *,
+    name: str,
+    sep: str | None,
+    none: frozenset[str],
+    blank: str,
+    where: Locator,
+) -> Parsed:
+    """A string column: delimited (`sep`), JSON / Python list literals, or one label a cell."""
+    codes, values = distinct(column)
+    if blank == "error" and (codes < 0).any():
+        raise _blank_error(where(_first_row(codes, -1)), name, int((codes < 0).sum()))
+    per_value: list[list[str]] = []
+    for code, value in enumerate(values):
+        text = str(value).strip()
+        if text.startswith("["):
+            try:
+                per_value.append(_clean(parse_list_literal(text), none))
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
+                raise LabelValueError(
+                    f"{where(_first_row(codes, code))}: column {name!r} holds {text[:80]!r}, "
+                    f"which looks like a list but does not parse ({exc}). Write each cell as "
+                    'a JSON or Python list of names, such as ["Mass", "Nodule"].'
+                ) from None
+        elif sep:
+            per_value.append(_clean(text.split(sep), none))
+        else:
+            per_value.append(_clean([text], none))
+    return _from_value_lists(codes, per_value)
+
+
+def list_labels(
+    column: pa.ChunkedArray, *, name: str, none: frozenset[str], blank: str, where: Locator
+) -> Parsed:
+    """An Arrow list<string> column (as Parquet stores lists)."""
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks()
+    nulls = ~valid_mask(array)
+    if blank == "error" and nulls.any():
+        raise _blank_error(where(int(np.flatnonzero(nulls)[0])), name, int(nulls.sum()))
+    parents = int_values(pc.list_parent_indices(array))
+    codes, values = distinct(pc.list_flatten(array))
+    per_value = [_clean([v], none) for v in values]
+    flat = _from_value_lists(codes, per_value)
+    matrix = np.zeros((len(array), len(flat.classes)), dtype=bool)
+    hit_rows, hit_cols = np.nonzero(flat.matrix)
+    matrix[parents[hit_rows], hit_cols] = True
+    return Parsed(matrix, flat.classes)
+
+
+def wide_labels(
+    table: pa.Table,
+    columns: Sequence[str],
+    *,
+    uncertain: str,
+    blank: str,
+    strict: bool,
+    where: Locator,
+) -> Parsed:
+    """One 0/1 column per class; -1 and empty cells follow the `uncertain`/`blank` policies.
+
+    With `strict=False` a value outside the allowed set reads as negative (the schema
+    rules report it); with `strict=True` it is an error.
+    """
+    matrix = np.zeros((table.num_rows, len(columns)), dtype=bool)
+    for j, column in enumerate(columns):
+        codes, values = distinct(table.column(column))
+        value_flags = np.zeros(len(values) + 1, dtype=bool)
+        for code, value in enumerate(values):
+            value_flags[code] = _wide_value(
+                value, column, uncertain, strict, lambda c=code: where(_first_row(codes, c))
+            )
+        if (codes < 0).any() or any(_is_nan(v) for v in values):
+            blanks = (codes < 0) | np.isin(codes, [i for i, v in enumerate(values) if _is_nan(v)])
+            if blank == "error" and strict:
+                raise _blank_error(where(int(np.flatnonzero(blanks)[0])), column, int(blanks.sum()))
+        matrix[:, j] = value_flags[codes]
+    order = np.argsort(np.array([c.strip() for c in columns], dtype=object), kind="stable")
+    return Parsed(matrix[:, order], tuple(columns[i].strip() for i in order))
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and value != value
+
+
+def _wide_value(
+    value: object, column: str, uncertain: str, strict: bool, where: Callable[[], str]
+) -> bool:
+    if _is_nan(value):
+        return False
+    text = str(value).strip().lower()
+    if text in POSITIVE:
+        return True
+    if text in NEGATIVE or text == "":
+        return False
+    if text in UNCERTAIN:
+        if uncertain == "error" and strict:
+            raise LabelValueError(
+                f"{where()}: column {column!r} holds {value!r}, an uncertain label. "
+                "Pass --uncertain negative or --uncertain positive to say how to read it."
+            )
+        return uncertain == "positive"
+    if strict:
+        raise LabelValueError(
+            f"{where()}: column {column!r} holds {value!r}, not a label value. "
+            f"Allowed: {ALLOWED_WIDE}. Fix the cell, or leave the column out of --label-cols."
+        )
+    return False

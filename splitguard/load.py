@@ -1,0 +1,310 @@
+"""Build a `LabelFrame` from one table or several split files, in any label shape."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from splitguard.errors import LabelValueError, OptionError, missing_column
+from splitguard.frame import LabelFrame, Source
+from splitguard.io.arrow import object_values
+from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+CANONICAL_SPLITS = ("train", "val", "valid", "validation", "dev", "test")
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSpec:
+    """How to read labels, ids, groups and splits from a table (the input options)."""
+
+    labels: str | None = None
+    sep: str | None = None
+    none: tuple[str, ...] = ()
+    label_cols: tuple[str, ...] = ()
+    long: str | None = None
+    uncertain: str = "error"
+    blank: str = "error"
+    id: str | None = None
+    group: tuple[str, ...] = ()
+    split_col: str | None = None
+    classes: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
+        if sum(shapes) != 1:
+            raise OptionError(
+                "say where the labels are with exactly one of --labels COL (delimited or "
+                "list labels), --label-cols A,B,C (wide 0/1 columns) or --long COL "
+                "(one row per label)."
+            )
+        if self.long and not self.id:
+            raise OptionError("--long needs --id COL: the column that names the item a row labels.")
+        for option, value in (("--uncertain", self.uncertain), ("--blank", self.blank)):
+            allowed = (
+                ("negative", "positive", "error")
+                if option == "--uncertain"
+                else (
+                    "negative",
+                    "error",
+                )
+            )
+            if value not in allowed:
+                raise OptionError(
+                    f"{option} {value!r} is not a policy; use one of {', '.join(allowed)}."
+                )
+
+    @property
+    def string_columns(self) -> tuple[str, ...]:
+        """Columns read as text whatever they look like."""
+        named = [self.id, self.split_col, self.labels, self.long, *self.group]
+        return tuple(c for c in named if c)
+
+
+Input = tuple[str | None, str | Path]
+
+
+def load_frame(
+    inputs: Sequence[Input] | str | Path, spec: LabelSpec, *, strict: bool = True
+) -> LabelFrame:
+    """Read `inputs` (a path, or (split name, path) pairs) into a `LabelFrame`.
+
+    With `strict=True` a label value outside the allowed set is an error; with
+    `strict=False` (the linter) it reads as negative and the schema rules report it.
+    """
+    from splitguard.io.read import read_table
+
+    if isinstance(inputs, str | Path):
+        inputs = [(None, inputs)]
+    _check_split_names(inputs, spec)
+    tables: list[pa.Table] = []
+    sources: list[Source] = []
+    start = 0
+    for split, path in inputs:
+        table = read_table(path, spec.string_columns)
+        _check_columns(table, str(path), spec)
+        tables.append(table)
+        sources.append(Source(str(path), split, start, start + table.num_rows))
+        start += table.num_rows
+    table = _concat(tables, sources)
+    return _build(table, tuple(sources), spec, strict=strict)
+
+
+def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
+    names = [name for name, _ in inputs]
+    if len(inputs) > 1 and None in names:
+        raise OptionError(
+            "give every input a split name (train=a.csv val=b.csv test=c.csv), "
+            "or give one table with --split-col."
+        )
+    seen: set[str] = set()
+    for name in names:
+        if name is not None and name in seen:
+            raise OptionError(f"split {name!r} is named twice; name each split once.")
+        seen.add(name or "")
+    if spec.split_col and names[0] is not None:
+        raise OptionError("give splits either as NAME=PATH inputs or with --split-col, not both.")
+
+
+def _check_columns(table: pa.Table, path: str, spec: LabelSpec) -> None:
+    names = table.column_names
+    wanted = [
+        ("--id", spec.id),
+        ("--labels", spec.labels),
+        ("--long", spec.long),
+        ("--split-col", spec.split_col),
+        *(("--group", g) for g in spec.group),
+        *(("--label-cols", c) for c in spec.label_cols if not c.startswith("glob:")),
+    ]
+    for option, column in wanted:
+        if column and column not in names:
+            raise missing_column(path, column, names, option)
+
+
+def _concat(tables: list[pa.Table], sources: list[Source]) -> pa.Table:
+    import pyarrow as pa
+
+    if len(tables) == 1:
+        return tables[0]
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise LabelValueError(
+            f"{', '.join(s.path for s in sources)}: the split files' columns do not agree "
+            f"({str(exc).splitlines()[0]}). Give files with the same columns and types."
+        ) from exc
+
+
+def _build(
+    table: pa.Table, sources: tuple[Source, ...], spec: LabelSpec, *, strict: bool
+) -> LabelFrame:
+    def where(row: int) -> str:
+        for source in sources:
+            if source.start <= row < source.stop:
+                return f"{source.path}, row {row - source.start + 1}"
+        return f"row {row + 1}"
+
+    parsed = _parse_labels(table, spec, strict=strict, where=where)
+    parsed = _order_classes(parsed, spec, strict=strict)
+    record_splits, split_names = _record_splits(table, sources, spec, where)
+    record_ids = _strings(table, spec.id) if spec.id else None
+
+    if spec.long:
+        assert record_ids is not None
+        row_of_record, first = _aggregate(record_ids, record_splits)
+        labels = np.zeros((len(first), len(parsed.classes)), dtype=bool)
+        hit_rows, hit_cols = np.nonzero(parsed.matrix)
+        labels[row_of_record[hit_rows], hit_cols] = True
+    else:
+        row_of_record = first = np.arange(table.num_rows, dtype=np.int64)
+        labels = parsed.matrix
+    row_ids = record_ids[first] if record_ids is not None else first.astype(str).astype(object)
+
+    from splitguard.groups import group_rows
+
+    keys = [table.column(g) for g in spec.group]
+    if spec.long:
+        keys = [k.take(first) for k in keys]
+    groups, group_names = group_rows(keys, row_ids=row_ids)
+    return LabelFrame(
+        table=table,
+        row_of_record=row_of_record,
+        row_ids=row_ids,
+        groups=groups,
+        group_names=group_names,
+        labels=labels,
+        classes=parsed.classes,
+        spec=spec,
+        sources=sources,
+        splits=None if record_splits is None else record_splits[first],
+        split_names=split_names,
+        has_ids=spec.id is not None,
+        has_groups=bool(spec.group),
+        declared_classes=spec.classes,
+    )
+
+
+def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: object) -> Parsed:
+    import pyarrow as pa
+
+    assert callable(where)
+    none = frozenset(n.strip() for n in spec.none)
+    blank = spec.blank if strict else "negative"
+    if spec.label_cols:
+        columns = _wide_columns(table, spec)
+        return wide_labels(
+            table, columns, uncertain=spec.uncertain, blank=spec.blank, strict=strict, where=where
+        )
+    name = spec.labels or spec.long
+    assert name is not None
+    column = table.column(name)
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return list_labels(column, name=name, none=none, blank=blank, where=where)
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
+    return string_labels(column, name=name, sep=spec.sep, none=none, blank=blank, where=where)
+
+
+def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
+    reserved = set(spec.string_columns)
+    columns: list[str] = []
+    for item in spec.label_cols:
+        if item.startswith("glob:"):
+            pattern = item.removeprefix("glob:")
+            matched = [
+                c
+                for c in table.column_names
+                if fnmatch.fnmatchcase(c, pattern) and c not in reserved
+            ]
+            if not matched:
+                raise OptionError(
+                    f"--label-cols {item!r} matches no column; the table has "
+                    f"{', '.join(repr(c) for c in table.column_names[:30])}."
+                )
+            columns.extend(c for c in matched if c not in columns)
+        elif item not in columns:
+            columns.append(item)
+    return columns
+
+
+def _order_classes(parsed: Parsed, spec: LabelSpec, *, strict: bool) -> Parsed:
+    """Declared classes come first, in their declared order; undeclared ones after, sorted."""
+    if spec.classes is None:
+        return parsed
+    declared = tuple(c.strip() for c in spec.classes)
+    unknown = [c for c in parsed.classes if c not in declared]
+    if unknown and strict:
+        raise LabelValueError(
+            f"labels {', '.join(repr(c) for c in unknown[:10])} are not among the declared "
+            f"classes ({', '.join(declared)}). Add them to `classes` in the config, or fix "
+            "the label cells."
+        )
+    order = (*declared, *unknown)
+    position = {c: i for i, c in enumerate(parsed.classes)}
+    matrix = np.zeros((parsed.matrix.shape[0], len(order)), dtype=bool)
+    for j, name in enumerate(order):
+        if name in position:
+            matrix[:, j] = parsed.matrix[:, position[name]]
+    return Parsed(matrix, order)
+
+
+def _strings(table: pa.Table, column: str) -> np.ndarray:
+    """A column as an object array of str, None for null."""
+    import pyarrow as pa
+
+    values = table.column(column)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    return object_values(values)
+
+
+def _record_splits(
+    table: pa.Table, sources: tuple[Source, ...], spec: LabelSpec, where: object
+) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    if sources[0].split is not None:
+        names = tuple(s.split for s in sources if s.split is not None)
+        codes = np.repeat(
+            np.arange(len(sources), dtype=np.int8), [s.stop - s.start for s in sources]
+        )
+        return codes, names
+    if not spec.split_col:
+        return None, ()
+    from splitguard.labels import distinct
+
+    assert callable(where)
+    codes, values = distinct(table.column(spec.split_col))
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise LabelValueError(
+            f"{where(row)}: column {spec.split_col!r} is empty ({int((codes < 0).sum())} rows "
+            "in all). Give every row a split, or drop the unsplit rows."
+        )
+    names = sorted_splits([str(v).strip() for v in values])
+    remap = np.array([names.index(str(v).strip()) for v in values], dtype=np.int8)
+    return remap[codes], tuple(names)
+
+
+def sorted_splits(names: Sequence[str]) -> list[str]:
+    """train, val, test first (as they are usually read), then the rest by name."""
+    unique = list(dict.fromkeys(names))
+    known = [n for n in CANONICAL_SPLITS if n in unique]
+    return known + sorted(n for n in unique if n not in known)
+
+
+def _aggregate(ids: np.ndarray, splits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Long shape: one frame row per (id, split); returns row_of_record and first records."""
+    key = np.where(ids == None, "", ids).astype(str)  # noqa: E711 - elementwise null test
+    if splits is not None:
+        key = np.char.add(np.char.add(key, "\x00"), splits.astype(str))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse].astype(np.int64), first[order].astype(np.int64)
