@@ -1,0 +1,38 @@
+"""`splitguard fix SPLIT=PATH ... --out DIR`: repair existing splits with the fewest moves."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings
+
+FIX_NAMES = (
+    "out",
+    "force",
+    "fractions",
+    "min-positives",
+    "min-positive-groups",
+    "seed",
+    "fail-on",
+    "hide-ids",
+)
+
+
+@click.command("fix")
+@click.argument("inputs", nargs=-1)
+@input_options
+@options(*FIX_NAMES)
+def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
+    """Repair existing splits: leaked groups go whole to one split (the one that moves
+    the fewest rows), then classes below --min-positives / --min-positive-groups are
+    topped up by moving the fewest groups. Nothing else moves.
+
+    Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),
+    DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
+    """
+    from splitguard.run import run_fix
+
+    values, _ = settings(kwargs, *INPUT_NAMES, *FIX_NAMES, "classes", "inputs")
+    raise SystemExit(run_fix(lambda: load(inputs, values), values))

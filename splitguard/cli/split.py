@@ -1,0 +1,44 @@
+"""`splitguard split INPUT --out DIR`: build new splits that pass the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings
+
+SPLIT_NAMES = (
+    "out",
+    "force",
+    "fractions",
+    "folds",
+    "min-positives",
+    "min-positive-groups",
+    "min-prevalence",
+    "seed",
+    "keep",
+    "fail-on",
+    "hide-ids",
+)
+
+
+@click.command("split")
+@click.argument("inputs", nargs=-1)
+@input_options
+@options(*SPLIT_NAMES)
+def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
+    """Build train/val/test splits (or K folds) with no group in two splits.
+
+    Multi-label, group-aware iterative stratification: every class keeps its share in
+    every split, each split its share of rows, and --min-positives / --min-positive-groups
+    / --min-prevalence give the evaluation splits enough positives of every rare class.
+
+    Writes DIR/<split>.parquet (the input rows untouched plus a `split` column),
+    DIR/report.json, DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
+    """
+    from splitguard.run import run_split
+
+    values, _ = settings(kwargs, *INPUT_NAMES, *SPLIT_NAMES, "classes", "inputs")
+    status = run_split(load_inputs=lambda: load(inputs, values), values=values)
+    raise SystemExit(status)

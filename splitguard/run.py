@@ -1,0 +1,195 @@
+"""The `split` and `fix` runs: load, assign, check, write, print. The CLI only calls these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from splitguard import __version__
+from splitguard.errors import EXIT_FAIL, EXIT_SUCCESS, OptionError
+from splitguard.frame import LabelFrame
+
+
+def lint_findings(frame: LabelFrame, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rules' findings on `frame`, as JSON-ready dicts."""
+    from splitguard.engine import lint
+
+    result = lint(frame, values)
+    return [finding.as_dict() for finding in result.findings]
+
+
+def exit_status(findings: list[dict[str, Any]], fail_on: str) -> int:
+    rank = {"info": 0, "warning": 1, "error": 2}
+    threshold = rank[fail_on]
+    failed = any(rank.get(str(f.get("severity")), 2) >= threshold for f in findings)
+    return EXIT_FAIL if failed else EXIT_SUCCESS
+
+
+def manifest(
+    frame: LabelFrame, outputs: list[Path], options: Mapping[str, Any], seed: int
+) -> dict[str, Any]:
+    from splitguard.io.outdir import sha256_of
+
+    return {
+        "splitguard_version": __version__,
+        "inputs": [
+            {"path": source.path, "split": source.split, "sha256": sha256_of(Path(source.path))}
+            for source in frame.sources
+        ],
+        "outputs": [{"path": path.name, "sha256": sha256_of(path)} for path in outputs],
+        "options": {k: v for k, v in options.items() if v not in (None, (), {}, [])},
+        "seed": seed,
+    }
+
+
+def write_run(
+    out: Path,
+    frame: LabelFrame,
+    report: dict[str, Any],
+    values: Mapping[str, Any],
+    *,
+    seed: int,
+    advance: Callable[[str], None],
+    column: str = "split",
+) -> None:
+    """Splits, report.json and manifest.json first; then the HTML and Markdown reports.
+
+    All of it lands at once (a staged folder renamed into place); a report that fails
+    to render is a warning, never a reason to lose the splits.
+    """
+    from splitguard.cli.common import write_json
+    from splitguard.io.outdir import check_out_dir, staged_dir
+    from splitguard.io.splits import write_split_tables
+
+    check_out_dir(
+        out, force=bool(values.get("force")), inputs=[Path(s.path) for s in frame.sources]
+    )
+    with staged_dir(out) as staging:
+        advance("writing splits")
+        outputs = write_split_tables(staging, frame, column)
+        write_json(staging / "report.json", report)
+        outputs.append(staging / "report.json")
+        run_manifest = manifest(frame, outputs, values, seed)
+        write_json(staging / "manifest.json", run_manifest)
+        advance("writing the report")
+        try:
+            from splitguard.report.split import write_split_reports
+
+            write_split_reports(staging, report, run_manifest)
+        except Exception as exc:  # a plot must never cost the user the splits
+            import click
+
+            click.echo(f"splitguard: warning: the HTML/Markdown report failed ({exc}).", err=True)
+
+
+def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
+    """`splitguard split`: returns the exit status."""
+    from splitguard.cli.progress import steps
+    from splitguard.splitter import make_request, split_frame
+    from splitguard.summary import split_report
+
+    if not values.get("out"):
+        raise OptionError("give --out DIR: the directory to write the splits into.")
+    out = Path(values["out"])
+    request = make_request(values)
+    with steps(5) as advance:
+        advance("reading the table")
+        frame = load_inputs()
+        fixed, kept = None, None
+        if values.get("keep"):
+            from splitguard.keep import kept_groups
+
+            keep = kept_groups(frame, Path(values["keep"]), request.split_names)
+            fixed = keep.fixed
+        advance("splitting")
+        before = lint_findings(frame, values) if frame.splits is not None else []
+        result = split_frame(frame, request, fixed=fixed)
+        if fixed is not None:
+            kept = _kept_summary(result.frame, fixed, keep.conflicts)
+        advance("checking the result")
+        check_values = {
+            **values,
+            "fractions": dict(zip(request.split_names, request.shares, strict=True)),
+        }
+        after = lint_findings(result.frame, check_values)
+        report = split_report(
+            result.frame,
+            command="split",
+            request={**request.as_dict(), "keep": values.get("keep")},
+            shares=request.shares,
+            minimums={
+                "positives": request.per_split(request.min_positives, "min-positives"),
+                "positive_groups": request.per_split(
+                    request.min_positive_groups, "min-positive-groups"
+                ),
+            },
+            shortfalls=result.shortfalls,
+            findings_before=before,
+            findings_after=after,
+            extra={"keep": kept},
+        )
+        column = "fold" if request.folds is not None else "split"
+        write_run(
+            out, result.frame, report, values, seed=request.seed, advance=advance, column=column
+        )
+    from splitguard.cli.run_view import print_run
+
+    print_run(report, out)
+    return exit_status(after, values.get("fail-on") or "error")
+
+
+def _kept_summary(frame: LabelFrame, fixed: Any, conflicts: int) -> dict[str, Any]:
+    import numpy as np
+
+    assert frame.splits is not None
+    group_split = np.zeros(frame.n_groups, dtype=np.int64)
+    group_split[frame.groups] = frame.splits
+    new = fixed < 0
+    counts = np.bincount(group_split[new], minlength=len(frame.split_names))
+    return {
+        "kept_groups": int((~new).sum()),
+        "new_groups": {name: int(n) for name, n in zip(frame.split_names, counts, strict=True)},
+        "conflicts": conflicts,
+    }
+
+
+def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
+    """`splitguard fix`: returns the exit status."""
+    from splitguard.cli.progress import steps
+    from splitguard.fixer import fix_frame
+    from splitguard.summary import split_report
+
+    if not values.get("out"):
+        raise OptionError("give --out DIR: the directory to write the repaired splits into.")
+    out = Path(values["out"])
+    with steps(5) as advance:
+        advance("reading the splits")
+        frame = load_inputs()
+        advance("repairing")
+        before = lint_findings(frame, values)
+        fixed = fix_frame(frame, values)
+        advance("checking the result")
+        check_values = {**values, "fractions": fixed.fractions}
+        after = lint_findings(fixed.frame, check_values)
+        report = split_report(
+            fixed.frame,
+            command="fix",
+            request={
+                "fractions": fixed.fractions,
+                "min_positives": dict(values.get("min-positives") or {}),
+                "min_positive_groups": dict(values.get("min-positive-groups") or {}),
+                "seed": values.get("seed") or 0,
+            },
+            shares=list(fixed.fractions.values()),
+            minimums=fixed.minimums,
+            shortfalls=fixed.shortfalls,
+            findings_before=before,
+            findings_after=after,
+            extra={"moves": fixed.moves, "moves_summary": fixed.moves_summary},
+        )
+        write_run(out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance)
+    from splitguard.cli.run_view import print_run
+
+    print_run(report, out)
+    return exit_status(after, values.get("fail-on") or "error")
