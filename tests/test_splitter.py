@@ -1,0 +1,69 @@
+"""The request a user makes, and a frame split by it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from splitguard.errors import InfeasibleError, OptionError
+from splitguard.frame import LabelFrame
+from splitguard.splitter import SplitRequest, make_request, split_frame
+
+
+def test_default_request_is_80_10_10() -> None:
+    request = make_request({})
+    assert request.split_names == ("train", "val", "test")
+    assert request.shares == (0.8, 0.1, 0.1)
+
+
+def test_folds_name_their_splits() -> None:
+    request = make_request({"folds": 4, "min-positives": {"*": 3}})
+    assert request.split_names == ("fold-1", "fold-2", "fold-3", "fold-4")
+    assert request.per_split(request.min_positives, "min-positives") == [3, 3, 3, 3]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"folds": 3, "fractions": {"a": 0.5, "b": 0.5}}, "not both"),
+        ({"folds": 1}, "2 or more"),
+        ({"min-positives": {"holdout": 5}}, "'holdout'"),
+        ({"min-prevalence": {"tst": 0.1}}, "'tst'"),
+    ],
+)
+def test_inconsistent_requests_are_option_errors(values: dict[str, object], message: str) -> None:
+    with pytest.raises(OptionError, match=message):
+        make_request(values)
+
+
+def test_split_frame_keeps_groups_whole_and_rows_once(nih_frame: LabelFrame) -> None:
+    request = SplitRequest(min_positives={"val": 20, "test": 20})
+    result = split_frame(nih_frame, request)
+    splits = result.frame.splits
+    assert splits is not None and splits.shape == (nih_frame.n_rows,)
+    assert set(np.unique(splits)) == {0, 1, 2}
+    per_group = np.zeros((nih_frame.n_groups, 3), dtype=np.int64)
+    np.add.at(per_group, (nih_frame.groups, splits), 1)
+    assert ((per_group > 0).sum(axis=1) == 1).all()
+    for s in (1, 2):
+        assert nih_frame.labels[splits == s].sum(axis=0).min() >= 20
+    assert result.shortfalls == ()
+
+
+def test_same_seed_same_assignment(nih_frame: LabelFrame) -> None:
+    first = split_frame(nih_frame, SplitRequest(seed=3)).frame.splits
+    again = split_frame(nih_frame, SplitRequest(seed=3)).frame.splits
+    assert np.array_equal(first, again)
+
+
+def test_more_splits_than_groups_is_infeasible(nih_frame: LabelFrame) -> None:
+    import dataclasses
+
+    tiny = dataclasses.replace(
+        nih_frame,
+        labels=nih_frame.labels[:2],
+        groups=np.array([0, 0]),
+        group_names=np.array(["a"], dtype=object),
+    )
+    with pytest.raises(InfeasibleError, match="1 groups cannot fill 3 splits"):
+        split_frame(tiny, SplitRequest())
