@@ -27,7 +27,16 @@ _LAZY = {
     "class_stats": "splitguard.stats",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [  # noqa: RUF022 - the order of _LAZY
+    "__version__",
+    "SplitguardError",
+    "LabelFrame",
+    "LabelSpec",
+    "load_frame",
+    "load_example",
+    "ClassStats",
+    "class_stats",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -37,9 +37,12 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "tool" in (table := _read_toml(pyproject)):
-            if "splitguard" in table["tool"]:
-                return pyproject
+        if (
+            pyproject.is_file()
+            and "tool" in (table := _read_toml(pyproject))
+            and "splitguard" in table["tool"]
+        ):
+            return pyproject
     return None
 
 

@@ -72,7 +72,8 @@ class LabelFrame:
     @cached_property
     def positives(self) -> np.ndarray:
         """Positive rows per class, (C,) int64."""
-        return self.labels.sum(axis=0, dtype=np.int64)
+        counts: np.ndarray = self.labels.sum(axis=0, dtype=np.int64)
+        return counts
 
     @cached_property
     def group_label_counts(self) -> np.ndarray:

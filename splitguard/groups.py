@@ -79,12 +79,15 @@ def _linked(codes: list[np.ndarray], keys: list[np.ndarray]) -> tuple[np.ndarray
     # A group's name: its smallest key in the first column that has one, so a group
     # keyed by patient keeps a patient id as its name.
     row_names = np.array([f"{MISSING} row {i + 1}" for i in range(n)], dtype=object)
+    row_position = np.full(n, len(codes), dtype=np.int64)
     for position in reversed(range(len(codes))):
         prefix = "" if position == 0 else f"{position + 1}:"
         named = np.array([prefix + k for k in keys[position]], dtype=object)
         has = codes[position] >= 0
         row_names[has] = named[codes[position][has]]
-    order = np.lexsort((row_names.astype(str), row_component))
+        row_position[has] = position
+    # Within a component: the earliest column first, then the smallest name.
+    order = np.lexsort((row_names.astype(str), row_position, row_component))
     starts = order[np.r_[True, np.diff(row_component[order]) != 0]]
     component_name = np.empty(int(row_component.max()) + 1, dtype=object)
     component_name[row_component[starts]] = row_names[starts]

@@ -40,8 +40,13 @@ class Parsed:
 
 def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[object]]:
     """Per-row codes into the distinct values (-1 for null), and those values."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    if pa.types.is_null(column.type):
+        # A CSV column with no value at all is read as type null; its dictionary would
+        # have no entries, while every row must still code as null.
+        return np.full(len(column), -1, dtype=np.int64), []
     encoded = pc.dictionary_encode(column)
     if hasattr(encoded, "combine_chunks"):
         encoded = encoded.combine_chunks()
@@ -60,6 +65,8 @@ def _from_value_lists(codes: np.ndarray, per_value: Sequence[list[str]]) -> Pars
 def _clean(names: Sequence[object], none: frozenset[str]) -> list[str]:
     out: list[str] = []
     for name in names:
+        if name is None or (isinstance(name, float) and name != name):
+            continue  # null / NaN items of a list are no label, not a class "None"
         text = str(name).strip()
         if text and text not in none and text not in out:
             out.append(text)
@@ -161,9 +168,11 @@ def wide_labels(
         codes, values = distinct(table.column(column))
         value_flags = np.zeros(len(values) + 1, dtype=bool)
         for code, value in enumerate(values):
-            value_flags[code] = _wide_value(
-                value, column, uncertain, strict, lambda c=code: where(_first_row(codes, c))
-            )
+
+            def locate(value_code: int = code, row_codes: np.ndarray = codes) -> str:
+                return where(_first_row(row_codes, value_code))
+
+            value_flags[code] = _wide_value(value, column, uncertain, strict, locate)
         if (codes < 0).any() or any(_is_nan(v) for v in values):
             blanks = (codes < 0) | np.isin(codes, [i for i, v in enumerate(values) if _is_nan(v)])
             if blank == "error" and strict:

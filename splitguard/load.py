@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from splitguard.errors import LabelValueError, OptionError, missing_column
+from splitguard.errors import ColumnError, LabelValueError, OptionError, missing_column
 from splitguard.frame import LabelFrame, Source
 from splitguard.io.arrow import object_values
 from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
@@ -126,6 +126,11 @@ def _check_columns(table: pa.Table, path: str, spec: LabelSpec) -> None:
     for option, column in wanted:
         if column and column not in names:
             raise missing_column(path, column, names, option)
+        if column and names.count(column) > 1:
+            raise ColumnError(
+                f"{path}: the header names column {column!r} (for {option}) "
+                f"{names.count(column)} times. Give each column a distinct name."
+            )
 
 
 def _concat(tables: list[pa.Table], sources: list[Source]) -> pa.Table:
@@ -228,6 +233,12 @@ def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
                     f"--label-cols {item!r} matches no column; the table has "
                     f"{', '.join(repr(c) for c in table.column_names[:30])}."
                 )
+            duplicated = [c for c in matched if table.column_names.count(c) > 1]
+            if duplicated:
+                raise ColumnError(
+                    f"--label-cols {item!r} matches column {duplicated[0]!r}, which the table "
+                    "names more than once. Give each column a distinct name."
+                )
             columns.extend(c for c in matched if c not in columns)
         elif item not in columns:
             columns.append(item)
@@ -286,9 +297,9 @@ def _record_splits(
             f"{where(row)}: column {spec.split_col!r} is empty ({int((codes < 0).sum())} rows "
             "in all). Give every row a split, or drop the unsplit rows."
         )
-    names = sorted_splits([str(v).strip() for v in values])
-    remap = np.array([names.index(str(v).strip()) for v in values], dtype=np.int8)
-    return remap[codes], tuple(names)
+    ordered = sorted_splits([str(v).strip() for v in values])
+    remap = np.array([ordered.index(str(v).strip()) for v in values], dtype=np.int8)
+    return remap[codes], tuple(ordered)
 
 
 def sorted_splits(names: Sequence[str]) -> list[str]:
@@ -300,7 +311,12 @@ def sorted_splits(names: Sequence[str]) -> list[str]:
 
 def _aggregate(ids: np.ndarray, splits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Long shape: one frame row per (id, split); returns row_of_record and first records."""
-    key = np.where(ids == None, "", ids).astype(str)  # noqa: E711 - elementwise null test
+    # A record without an id is an item of its own (the schema rules report the missing
+    # id); "\x00" cannot start a real id, so these keys never meet one.
+    missing = ids == None  # noqa: E711 - elementwise null test
+    key = ids.copy()
+    key[missing] = [f"\x00{row}" for row in np.flatnonzero(missing)]
+    key = key.astype(str)
     if splits is not None:
         key = np.char.add(np.char.add(key, "\x00"), splits.astype(str))
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)

@@ -71,9 +71,10 @@ def whole(value: Any, where: str) -> int:
         number = int(value)
     except (TypeError, ValueError):
         raise OptionError(f"{where} takes a whole number, not {value!r}.") from None
-    if isinstance(value, float | bool) or (isinstance(value, str) and not value.strip().isdigit()):
-        if str(number) != str(value).strip():
-            raise OptionError(f"{where} takes a whole number, not {value!r}.")
+    if (
+        isinstance(value, float | bool) or (isinstance(value, str) and not value.strip().isdigit())
+    ) and str(number) != str(value).strip():
+        raise OptionError(f"{where} takes a whole number, not {value!r}.")
     if number < 0:
         raise OptionError(f"{where} takes a number of 0 or more, not {value!r}.")
     return number

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.errors import OptionError
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
 
@@ -31,7 +32,13 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     """
     from splitguard.stats import table_stats
 
-    values, _ = settings(kwargs, *INPUT_NAMES, *STATS_NAMES, "classes")
+    values, config = settings(kwargs, *INPUT_NAMES, *STATS_NAMES, "classes")
+    if values["format"] not in ("text", "json"):
+        # The `format` key is shared with check, which has more formats than stats.
+        raise OptionError(
+            f"{config.path}: key 'format' {values['format']!r} is not a stats format; "
+            "stats takes text or json (pass --format text or --format json)."
+        )
     frame = load(inputs, values)
     result = table_stats(frame)
     if values["weights-out"]:

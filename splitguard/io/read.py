@@ -27,7 +27,10 @@ def read_table(path: str | Path, string_columns: Collection[str] = ()) -> pa.Tab
     if not path.exists():
         raise InputError(f"{path}: no such file. Check the path, or run from the folder it is in.")
     if path.is_dir():
-        return _read_parquet_dir(path)
+        table = _read_parquet_dir(path)
+        if table.num_rows == 0:
+            raise InputError(f"{path}: its Parquet files hold no rows. Give a table with rows.")
+        return table
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
@@ -54,18 +57,21 @@ def _read_csv(path: Path, string_columns: Collection[str], *, compressed: bool) 
     names = _csv_header(path, delimiter, compressed=compressed)
     column_types = {name: pa.string() for name in string_columns if name in names}
     try:
-        return pacsv.read_csv(
-            path,
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            convert_options=pacsv.ConvertOptions(
-                column_types=column_types,
-                strings_can_be_null=True,
-                null_values=[""],
-                true_values=["true", "True", "TRUE"],
-                false_values=["false", "False", "FALSE"],
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        # Compression is known from the magic bytes; pyarrow would guess it from the name.
+        with pa.input_stream(str(path), compression="gzip" if compressed else None) as source:
+            return pacsv.read_csv(
+                source,
+                parse_options=pacsv.ParseOptions(delimiter=delimiter),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=column_types,
+                    strings_can_be_null=True,
+                    null_values=[""],
+                    true_values=["true", "True", "TRUE"],
+                    false_values=["false", "False", "FALSE"],
+                ),
+            )
+    except (pa.ArrowInvalid, UnicodeDecodeError, OSError) as exc:
+        # OSError: a truncated or corrupt gzip stream surfaces only when the body is read.
         raise InputError(
             f"{path}: not a readable CSV table ({_first_line(exc)}). "
             "Give a comma-separated file with a header row, or a Parquet file."
@@ -78,14 +84,18 @@ def _csv_header(path: Path, delimiter: str, *, compressed: bool) -> list[str]:
     import io
 
     try:
-        raw = gzip.open(path, "rb") if compressed else path.open("rb")
-        with raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        raw = gzip.open(path, "rb") if compressed else path.open("rb")  # noqa: SIM115 - closed below
+        # utf-8-sig: a byte-order mark (Excel's exports) is not part of the first column's
+        # name; pyarrow drops it too, and the names must agree for `column_types`.
+        with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
             first = text.readline()
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         kind = "gzip-compressed CSV" if compressed else "UTF-8 CSV"
         raise InputError(f"{path}: not a readable {kind} file ({exc}).") from exc
     if not first.strip():
         raise InputError(f"{path}: the file is empty. Give a table with a header row and rows.")
+    if not first.endswith(("\n", "\r")):
+        raise InputError(f"{path}: the table has a header but no rows. Give a table with rows.")
     return next(csv.reader([first], delimiter=delimiter))
 
 
@@ -94,7 +104,10 @@ def _read_parquet(path: Path) -> pa.Table:
     import pyarrow.parquet as pq
 
     try:
-        return pq.read_table(path)
+        # ParquetFile, not pq.read_table: read_table goes through pyarrow.dataset, which
+        # imports pandas (about 0.3 s).
+        with pq.ParquetFile(path) as parquet:
+            return parquet.read()
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputError(
             f"{path}: not a readable Parquet file ({_first_line(exc)}). "
@@ -114,7 +127,7 @@ def _read_parquet_dir(path: Path) -> pa.Table:
     tables = [_read_parquet(file) for file in files]
     try:
         return pa.concat_tables(tables, promote_options="permissive")
-    except pa.ArrowInvalid as exc:
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise InputError(
             f"{path}: its Parquet files do not share one schema ({_first_line(exc)})."
         ) from exc

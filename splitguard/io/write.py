@@ -20,7 +20,7 @@ def umask_mode(mode: int) -> int:
     return mode & ~mask
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(temporary_path)`, then move the result to `path`."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

@@ -1,0 +1,289 @@
+"""splitguard.labels: the four label shapes, each to the same boolean matrix."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from splitguard.errors import LabelValueError
+from splitguard.labels import distinct, list_labels, parse_list_literal, string_labels, wide_labels
+from splitguard.load import LabelSpec, load_frame
+
+
+def where(row: int) -> str:
+    return f"t.csv, row {row + 1}"
+
+
+def strings(values: list[str | None]) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.array(values, pa.string())])
+
+
+def positives(matrix: np.ndarray, classes: tuple[str, ...]) -> list[set[str]]:
+    return [{classes[j] for j in np.flatnonzero(row)} for row in matrix]
+
+
+# --- delimited and list-literal strings -------------------------------------------------
+
+
+def test_delimited_none_and_white_space() -> None:
+    column = strings(["Mass| Nodule ", "No Finding", " Mass", "Nodule|Mass|Mass"])
+    parsed = string_labels(
+        column, name="lab", sep="|", none=frozenset({"No Finding"}), blank="error", where=where
+    )
+    assert parsed.classes == ("Mass", "Nodule")
+    assert positives(parsed.matrix, parsed.classes) == [
+        {"Mass", "Nodule"},
+        set(),
+        {"Mass"},
+        {"Mass", "Nodule"},
+    ]
+
+
+def test_chunked_column_codes_agree_across_chunks() -> None:
+    column = pa.chunked_array([pa.array(["a", "b"]), pa.array(["c", "a", None])])
+    codes, values = distinct(column)
+    assert [values[c] if c >= 0 else None for c in codes] == ["a", "b", "c", "a", None]
+
+
+def test_all_null_column_codes_as_null() -> None:
+    codes, values = distinct(pa.chunked_array([pa.nulls(3)]))
+    assert codes.tolist() == [-1, -1, -1] and values == []
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ['["Mass", "Nodule"]', "['Mass', 'Nodule']", "('Mass', 'Nodule')", "[' Mass ', 'Nodule']"],
+)
+def test_list_literals(cell: str) -> None:
+    text = cell if cell.startswith("[") else cell.replace("(", "[").replace(")", "]")
+    parsed = string_labels(
+        strings([text, "[]"]), name="lab", sep=None, none=frozenset(), blank="error", where=where
+    )
+    assert positives(parsed.matrix, parsed.classes) == [{"Mass", "Nodule"}, set()]
+
+
+def test_list_literal_none_value_and_null_items_are_not_classes() -> None:
+    parsed = string_labels(
+        strings(['["No Finding"]', '["a", null]', "['b', None]"]),
+        name="lab",
+        sep=None,
+        none=frozenset({"No Finding"}),
+        blank="error",
+        where=where,
+    )
+    assert parsed.classes == ("a", "b")
+    assert positives(parsed.matrix, parsed.classes) == [set(), {"a"}, {"b"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "['a', 'b'",
+        "[__import__('os').system('echo pwned')]",
+        "[1, [2]]",
+        "[a, b]",
+        "[" * 5000,
+    ],
+)
+def test_bad_list_literal_names_row_column_and_value(text: str) -> None:
+    with pytest.raises(LabelValueError) as caught:
+        string_labels(
+            strings(["['ok']", text]),
+            name="lab",
+            sep=None,
+            none=frozenset(),
+            blank="error",
+            where=where,
+        )
+    message = str(caught.value)
+    assert "t.csv, row 2" in message and "'lab'" in message and "does not parse" in message
+    assert text[:20] in message
+
+
+def test_parse_list_literal_never_evaluates() -> None:
+    with pytest.raises(ValueError):
+        parse_list_literal("[open('/etc/passwd').read()]")
+    with pytest.raises(ValueError):
+        parse_list_literal("{'a': 1}")
+
+
+def test_blank_string_cell_is_an_error_naming_the_option_unless_negative() -> None:
+    column = strings(["a", None])
+    with pytest.raises(LabelValueError, match=r"row 2: column 'lab' is empty.*--blank negative"):
+        string_labels(column, name="lab", sep="|", none=frozenset(), blank="error", where=where)
+    parsed = string_labels(
+        column, name="lab", sep="|", none=frozenset(), blank="negative", where=where
+    )
+    assert parsed.matrix.tolist() == [[True], [False]]
+
+
+# --- Arrow list<string> ----------------------------------------------------------------
+
+
+def test_list_column_with_none_nulls_and_empty_lists() -> None:
+    column = pa.chunked_array(
+        [
+            pa.array([[" b", "a"], []], pa.list_(pa.string())),
+            pa.array([["No Finding"], None, ["a", None]], pa.list_(pa.string())),
+        ]
+    )
+    with pytest.raises(LabelValueError, match="row 4"):
+        list_labels(column, name="lab", none=frozenset({"No Finding"}), blank="error", where=where)
+    parsed = list_labels(
+        column, name="lab", none=frozenset({"No Finding"}), blank="negative", where=where
+    )
+    assert parsed.classes == ("a", "b")
+    assert positives(parsed.matrix, parsed.classes) == [{"a", "b"}, set(), set(), set(), {"a"}]
+
+
+def test_sliced_list_column() -> None:
+    full = pa.array([["x"], ["a"], ["b", "a"]], pa.list_(pa.string()))
+    parsed = list_labels(
+        pa.chunked_array([full.slice(1)]), name="l", none=frozenset(), blank="error", where=where
+    )
+    assert positives(parsed.matrix, parsed.classes) == [{"a"}, {"a", "b"}]
+
+
+# --- wide 0/1 columns ------------------------------------------------------------------
+
+
+def wide(columns: dict[str, list[object]], **policy: str) -> list[set[str]]:
+    options = {"uncertain": "error", "blank": "error", "strict": True, **policy}
+    parsed = wide_labels(
+        pa.table(columns),
+        list(columns),
+        uncertain=str(options["uncertain"]),
+        blank=str(options["blank"]),
+        strict=bool(options["strict"]),
+        where=where,
+    )
+    return positives(parsed.matrix, parsed.classes)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[1, 0], [True, False], [1.0, 0.0], ["1", "0"], ["true", "false"], ["yes", "no"]],
+)
+def test_wide_value_spellings(values: list[object]) -> None:
+    assert wide({"A": values}) == [{"A"}, set()]
+
+
+def test_wide_columns_are_sorted_and_stripped() -> None:
+    parsed = wide_labels(
+        pa.table({" Zeta ": [1], "Alpha": [0]}),
+        [" Zeta ", "Alpha"],
+        uncertain="error",
+        blank="error",
+        strict=True,
+        where=where,
+    )
+    assert parsed.classes == ("Alpha", "Zeta")
+    assert parsed.matrix.tolist() == [[False, True]]
+
+
+def test_wide_uncertain_policies() -> None:
+    columns: dict[str, list[object]] = {"A": [1, -1, 0], "B": [-1.0, 0.0, 1.0]}
+    assert wide(columns, uncertain="negative") == [{"A"}, set(), {"B"}]
+    assert wide(columns, uncertain="positive") == [{"A", "B"}, {"A"}, {"B"}]
+    with pytest.raises(LabelValueError) as caught:
+        wide(columns)
+    assert "--uncertain negative" in str(caught.value) and "column 'A'" in str(caught.value)
+    assert "row 2" in str(caught.value)
+
+
+def test_wide_blank_policies() -> None:
+    columns: dict[str, list[object]] = {"A": [1, None, 0], "B": [float("nan"), 0.0, 1.0]}
+    assert wide(columns, blank="negative") == [{"A"}, set(), {"B"}]
+    with pytest.raises(LabelValueError, match="--blank negative"):
+        wide(columns)
+    with pytest.raises(LabelValueError, match=r"row 1: column 'B' is empty"):
+        wide({"B": columns["B"]})
+
+
+def test_wide_value_outside_the_allowed_set() -> None:
+    with pytest.raises(LabelValueError) as caught:
+        wide({"A": [1, 2, 0]})
+    assert "row 2" in str(caught.value) and "2" in str(caught.value)
+    assert "Allowed" in str(caught.value)
+    assert wide({"A": [1, 2, 0]}, strict=False) == [{"A"}, set(), set()]
+
+
+# --- every shape round-trips (property) ------------------------------------------------
+
+NAMES = st.sampled_from(["a", "b", "Mass", "No Finding", " c ", "d e", "rare_001"])
+ROWS = st.lists(st.sets(NAMES, max_size=4), min_size=1, max_size=25)
+
+
+def _expected(rows: list[set[str]]) -> list[set[str]]:
+    return [{n.strip() for n in row if n != "No Finding"} for row in rows]
+
+
+def _load_shape(shape: str, rows: list[set[str]], folder: Path) -> list[set[str]]:
+    import csv
+
+    import pyarrow.parquet as pq
+
+    ids = [f"{i:03d}" for i in range(len(rows))]
+    ordered = [sorted(row) for row in rows]
+    none = ("No Finding",)
+    path = folder / f"{shape}.csv"
+    spec: LabelSpec
+    if shape == "list-parquet":
+        path = folder / "t.parquet"
+        pq.write_table(pa.table({"id": ids, "lab": pa.array(ordered, pa.list_(pa.string()))}), path)
+        spec = LabelSpec(labels="lab", none=none, id="id")
+    elif shape == "long":
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "lab"])
+            for item, row in zip(ids, ordered, strict=True):
+                for name in row or ["No Finding"]:
+                    writer.writerow([item, name])
+        spec = LabelSpec(long="lab", none=none, id="id")
+    elif shape == "wide":
+        classes = sorted({n for row in rows for n in row} | {"z"})
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", *classes])
+            for item, row in zip(ids, rows, strict=True):
+                writer.writerow([item, *(int(c in row) for c in classes)])
+        spec = LabelSpec(label_cols=("glob:*",), id="id")
+    else:
+        render_cell = {
+            "delimited": lambda row: "|".join(row) or "No Finding",
+            "json": json.dumps,
+            "python": repr,
+        }[shape]
+        with path.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "lab"])
+            writer.writerows(
+                [item, render_cell(row)] for item, row in zip(ids, ordered, strict=True)
+            )
+        spec = LabelSpec(
+            labels="lab", sep="|" if shape == "delimited" else None, none=none, id="id"
+        )
+    frame = load_frame(path, spec)
+    assert frame.row_ids.tolist() == ids  # no row lost, none added, order kept
+    found = positives(frame.labels, frame.classes)
+    if shape == "wide":  # the wide table spells "No Finding" as a column; drop it to compare
+        found = [{n for n in row if n != "No Finding"} for row in found]
+    return found
+
+
+SHAPES = ["delimited", "json", "python", "list-parquet", "long", "wide"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=ROWS)
+def test_every_shape_round_trips_to_the_same_labels(rows: list[set[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for shape in SHAPES:
+            assert _load_shape(shape, rows, Path(folder)) == _expected(rows), shape
