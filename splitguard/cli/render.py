@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from splitguard.stats import TableStats
 
 BAR_WIDTH = 24
+COVERAGE_WIDTH = 10
 
 
 def console() -> Console:
@@ -61,3 +62,59 @@ def print_stats(stats: TableStats) -> None:
         "weigh the same in the loss; pos_weight = negatives / positives (PyTorch).",
         style="dim",
     )
+
+
+def coverage_bar(positives: int, target: float, minimum: int) -> str:
+    """Positives against the larger of target and minimum, in `COVERAGE_WIDTH` cells.
+
+    The bar ends where the positives do; `┊` marks the target and `│` the minimum, so
+    "short of the minimum" reads as a bar that stops before the `│` (and turns red).
+    """
+    width = COVERAGE_WIDTH
+    # Headroom past the target, so a split that met it shows the bar passing the mark.
+    scale = max(positives, target, minimum, 1) * 1.15
+    filled = min(width, round(positives / scale * width))
+    cells = ["█"] * filled + ["·"] * (width - filled)
+    if target > 0:
+        cells[min(width - 1, round(target / scale * width))] = "┊"
+    minimum_cell = min(width - 1, round(minimum / scale * width))
+    # A minimum far below the target would sit on the bar's first cell: noise, not news.
+    if minimum > 0 and (minimum_cell > 0 or positives < minimum):
+        cells[minimum_cell] = "│"
+    colour = "red" if positives < minimum or positives == 0 else "cyan"
+    return f"[{colour}]{''.join(cells)}[/]"
+
+
+def print_coverage(report: dict[str, Any]) -> None:
+    """Per class (most frequent first) and split: positives, and a bar with the marks."""
+    from rich import box
+    from rich.table import Table
+
+    coverage = report.get("coverage") or []
+    splits = [str(split["name"]) for split in report["splits"]]
+    entries = {(entry["class"], entry["split"]): entry for entry in coverage}
+    labels = (report.get("stats") or {}).get("labels") or []
+    classes = [label["name"] for label in sorted(labels, key=lambda label: -label["freq_pos"])]
+    classes = classes or list(dict.fromkeys(entry["class"] for entry in coverage))
+    # One column per split (count and bar together) so three splits fit 80 columns.
+    table = Table(
+        title="Positive rows per class and split: ┊ target, │ minimum asked, red = short",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("class", no_wrap=True)
+    for split in splits:
+        table.add_column(split, no_wrap=True)
+    for name in classes:
+        cells = [name]
+        for split in splits:
+            entry = entries.get((name, split))
+            if entry is None:
+                cells.append("-")
+                continue
+            positives, target = int(entry["positives"]), float(entry.get("target") or 0.0)
+            bar_text = coverage_bar(positives, target, int(entry.get("minimum") or 0))
+            cells.append(f"{positives:>6,} {bar_text}")
+        table.add_row(*cells)
+    console().print(table)

@@ -1,0 +1,139 @@
+"""Sections on class frequencies and the weighted-loss weights that balance them."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from typing import Any
+
+from splitguard.report import charts
+from splitguard.report.document import Chart, Code, Section, Table, Text
+from splitguard.report.fmt import count, share
+
+
+def by_prevalence(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The class entries of a `TableStats.as_dict()`, most frequent first."""
+    labels: list[dict[str, Any]] = list(stats.get("labels", []))
+    return sorted(labels, key=lambda label: (-label["freq_pos"], label["name"]))
+
+
+def compact_json(mapping: dict[str, list[Any]]) -> str:
+    """One line per key: short enough to read, still valid JSON to paste.
+
+    <, > and & are written as \\u escapes (the same JSON value), so a class name can
+    never read as markup wherever the block is pasted or rendered.
+    """
+    lines = [f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in mapping.items()]
+    text = "{\n" + ",\n".join(lines) + "\n}"
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def frequency_section(stats: dict[str, Any]) -> Section:
+    labels = by_prevalence(stats)
+    # barh draws the first row at the bottom: reverse so the most frequent is on top.
+    drawn = labels[::-1]
+    chart = Chart(
+        title="Positive and negative share of each class",
+        description=(
+            "For each class, the share of rows where it is present (positive) and absent "
+            "(negative). Classes are sorted by prevalence, most frequent on top."
+        ),
+        draw=partial(
+            charts.paired_bars,
+            "chart-frequency",
+            "Positive and negative share of each class",
+            "Horizontal bars per class: positive share and negative share of all rows.",
+            [label["name"] for label in drawn],
+            ([label["freq_pos"] for label in drawn], [label["freq_neg"] for label in drawn]),
+            ("positive (freq_pos)", "negative (freq_neg)"),
+            "share of rows",
+        ),
+    )
+    table = Table(
+        columns=(
+            "class",
+            "positives",
+            "negatives",
+            "freq_pos",
+            "freq_neg",
+            "negatives per positive",
+        ),
+        numeric=(False, True, True, True, True, True),
+        rows=tuple(
+            (
+                label["name"],
+                count(label["positives"]),
+                count(label["negatives"]),
+                share(label["freq_pos"]),
+                share(label["freq_neg"]),
+                "-" if label.get("pos_weight") is None else f"{label['pos_weight']:,.1f}",
+            )
+            for label in labels
+        ),
+        status=tuple("bad" if label["positives"] == 0 else "" for label in labels),
+    )
+    rarest = labels[-1] if labels else None
+    summary = (
+        f"{len(labels)} classes over {count(stats.get('rows'))} rows. The rarest, "
+        f"{rarest['name']}, is positive in {share(rarest['freq_pos'])} of rows: a model that "
+        "never predicts it is right on the rest, which is why the loss needs weights."
+        if rarest
+        else "No classes."
+    )
+    return Section("frequencies", "Class frequencies", (Text(summary), chart, table))
+
+
+def weights_section(stats: dict[str, Any]) -> Section:
+    labels = by_prevalence(stats)
+    drawn = labels[::-1]
+    positive = [label["w_pos"] * label["freq_pos"] for label in drawn]
+    negative = [label["w_neg"] * label["freq_neg"] for label in drawn]
+    chart = Chart(
+        title="Contribution of positives and negatives after weighting",
+        description=(
+            "With w_pos = freq_neg and w_neg = freq_pos, each class's positives and "
+            "negatives contribute w_pos * freq_pos = w_neg * freq_neg: the bars are equal."
+        ),
+        draw=partial(
+            charts.paired_bars,
+            "chart-weighted",
+            "Contribution of positives and negatives after weighting",
+            "Horizontal bars per class: w_pos*freq_pos and w_neg*freq_neg, equal by design.",
+            [label["name"] for label in drawn],
+            (positive, negative),
+            ("positives: w_pos * freq_pos", "negatives: w_neg * freq_neg"),
+            "weighted contribution",
+        ),
+    )
+    table = Table(
+        columns=("class", "w_pos", "w_neg", "pos_weight (PyTorch)", "contribution each"),
+        numeric=(False, True, True, True, True),
+        rows=tuple(
+            (
+                label["name"],
+                f"{label['w_pos']:.6f}",
+                f"{label['w_neg']:.6f}",
+                "-" if label.get("pos_weight") is None else f"{label['pos_weight']:,.4f}",
+                f"{label['w_pos'] * label['freq_pos']:.6f}",
+            )
+            for label in labels
+        ),
+    )
+    # In the input's class order: training code indexes the weights by class position.
+    ordered: list[dict[str, Any]] = list(stats.get("labels", []))
+    weights = {
+        "classes": [label["name"] for label in ordered],
+        "w_pos": [round(label["w_pos"], 6) for label in ordered],
+        "w_neg": [round(label["w_neg"], 6) for label in ordered],
+        "pos_weight": [
+            None if label.get("pos_weight") is None else round(label["pos_weight"], 6)
+            for label in ordered
+        ],
+    }
+    text = Text(
+        "Weighted cross-entropy with w_pos = freq_neg for positives and w_neg = freq_pos for "
+        "negatives makes both halves of every class weigh the same. PyTorch's "
+        "BCEWithLogitsLoss takes the ratio instead: pos_weight = negatives / positives."
+    )
+    code = Code("json", compact_json(weights), "The weights, in the input's class order")
+    return Section("weights", "Class weights for a weighted loss", (text, chart, table, code))

@@ -1,0 +1,119 @@
+"""Sections on the linter's findings (before and after) and on the groups `fix` moved."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from splitguard.report.document import Facts, Section, Table, Text
+from splitguard.report.fmt import count
+
+SEVERITIES = ("error", "warning", "info")
+FINDINGS_SHOWN = 200
+MOVES_SHOWN = 200
+
+
+def severity_counts(findings: list[dict[str, Any]]) -> str:
+    """'2 error, 1 warning' style summary; 'none' when empty."""
+    counts = Counter(str(finding.get("severity", "")) for finding in findings)
+    order = [*SEVERITIES, *sorted(set(counts) - set(SEVERITIES))]
+    parts = [f"{counts[s]} {s}" for s in order if counts[s]]
+    return ", ".join(parts) if parts else "none"
+
+
+def findings_table(findings: list[dict[str, Any]], caption: str = "") -> Table:
+    shown = findings[:FINDINGS_SHOWN]
+    rows = []
+    for finding in shown:
+        where = finding.get("location") or {}
+        rows.append(
+            (
+                str(finding.get("severity", "")),
+                str(finding.get("code", "")),
+                str(finding.get("name", "")),
+                str(where.get("split") or ""),
+                str(where.get("label") or ""),
+                str(finding.get("message", "")),
+                count(where.get("n_rows")) if where.get("n_rows") is not None else "",
+            )
+        )
+    return Table(
+        columns=("severity", "code", "rule", "split", "class", "message", "rows"),
+        numeric=(False, False, False, False, False, False, True),
+        rows=tuple(rows),
+        status=tuple("bad" if row[0] == "error" else "" for row in rows),
+        caption=caption,
+        omitted=len(findings) - len(shown),
+    )
+
+
+def compare_table(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Table:
+    """Findings per rule, before and after."""
+    names: dict[str, tuple[str, str]] = {}
+    for finding in [*before, *after]:
+        code = str(finding.get("code", ""))
+        names.setdefault(code, (str(finding.get("name", "")), str(finding.get("severity", ""))))
+    counts_before = Counter(str(finding.get("code", "")) for finding in before)
+    counts_after = Counter(str(finding.get("code", "")) for finding in after)
+    codes = sorted(names)
+    return Table(
+        columns=("code", "rule", "severity", "before", "after"),
+        numeric=(False, False, False, True, True),
+        rows=tuple(
+            (code, *names[code], count(counts_before[code]), count(counts_after[code]))
+            for code in codes
+        ),
+        status=tuple("bad" if counts_after[code] else "" for code in codes),
+        caption="Findings per rule",
+    )
+
+
+def before_after_section(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Section:
+    facts = Facts(
+        (("Before", severity_counts(before)), ("After", severity_counts(after))),
+        status=("", "ok" if not after else "bad"),
+    )
+    blocks: list[Any] = [facts]
+    if before or after:
+        blocks.append(compare_table(before, after))
+    if after:
+        blocks.append(findings_table(after, "Findings after"))
+    return Section("findings", "Findings before and after", tuple(blocks))
+
+
+def check_findings_section(findings: list[dict[str, Any]]) -> Section:
+    facts = Facts(
+        (("Findings", severity_counts(findings)),), status=("ok" if not findings else "bad",)
+    )
+    if not findings:
+        return Section("findings", "Findings", (facts, Text("No rule found anything.")))
+    return Section("findings", "Findings", (facts, findings_table(findings)))
+
+
+def moves_section(moves: list[dict[str, Any]], summary: dict[str, Any] | None) -> Section:
+    summary = summary or {}
+    facts = Facts(
+        (
+            ("Groups moved", count(summary.get("groups", len(moves)))),
+            ("Rows moved", count(summary.get("rows", sum(int(m.get("rows", 0)) for m in moves)))),
+            ("Fewest rows any repair must move", count(summary.get("lower_bound_rows"))),
+        )
+    )
+    shown = moves[:MOVES_SHOWN]
+    table = Table(
+        columns=("group", "was in", "now in", "rows"),
+        numeric=(False, False, False, True),
+        rows=tuple(
+            (
+                str(move.get("group", "")),
+                ", ".join(str(s) for s in move.get("from") or []),
+                str(move.get("to", "")),
+                count(move.get("rows")),
+            )
+            for move in shown
+        ),
+        caption="Moved groups",
+        omitted=len(moves) - len(shown),
+    )
+    text = Text("fix moves only leaked groups and what rare classes need; nothing else moves.")
+    return Section("moves", "Moved groups", (text, facts, table))

@@ -1,0 +1,124 @@
+"""Sections on the request, the headline result and the manifest."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from splitguard.report.document import Code, Facts, Section, Table, Text
+from splitguard.report.fmt import count, number, plural
+
+QUALITY_NAMES = (
+    ("LD", "Label distribution (LD): class shares vs requested fractions"),
+    ("LPD", "Label-pair distribution (LPD)"),
+    ("ED", "Examples distribution (ED): split sizes vs requested"),
+    ("worst_relative_deviation", "Worst relative deviation of a class share"),
+    ("leaked_groups", "Groups in more than one split"),
+)
+
+
+def _mapping(value: Any) -> str:
+    if not value:
+        return "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{key}={number(item, 4)}" for key, item in value.items())
+    return str(value)
+
+
+def request_section(report: dict[str, Any]) -> Section:
+    request = report.get("request") or {}
+    source = report.get("input") or {}
+    items = [
+        ("Input", f"{count(source.get('rows'))} rows, {count(source.get('groups'))} groups, "
+         f"{len(source.get('classes') or [])} classes"),
+    ]  # fmt: skip
+    if request.get("folds"):
+        items.append(("Folds", str(request["folds"])))
+    else:
+        items.append(("Fractions", _mapping(request.get("fractions"))))
+    items += [
+        ("Minimum positives", _mapping(request.get("min_positives"))),
+        ("Minimum positive groups", _mapping(request.get("min_positive_groups"))),
+        ("Minimum prevalence", _mapping(request.get("min_prevalence"))),
+        ("Seed", str(request.get("seed", "-"))),
+        ("Kept split", str(request.get("keep") or "-")),
+    ]
+    keep = report.get("keep")
+    if keep:
+        items.append(("Groups kept in place", count(keep.get("kept_groups"))))
+        items.append(("New groups placed", _mapping(keep.get("new_groups"))))
+    return Section("request", "The request", (Facts(tuple(items)),))
+
+
+def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:
+    coverage = report.get("coverage") or []
+    shortfalls = report.get("shortfalls") or []
+    short = [e for e in coverage if e["positives"] < (e.get("minimum") or 0) or e["positives"] == 0]
+    after = report.get("findings_after") or []
+    errors = [f for f in after if f.get("severity") == "error"]
+    pairs = plural(len(shortfalls) or len(short), "class-split pair")
+    items = [
+        ("Leakage", "none" if not leaked_groups else f"{count(leaked_groups)} groups leak"),
+        (
+            "Coverage",
+            "every class covered in every split"
+            if not short and not shortfalls
+            else f"{pairs} short of the minimum",
+        ),
+        ("Findings after", "none" if not after else f"{len(after)} ({len(errors)} errors)"),
+    ]  # fmt: skip
+    status = ["ok" if leaked_groups == 0 else "bad", "ok" if not (short or shortfalls) else "bad"]
+    status.append("ok" if not after else ("bad" if errors else ""))
+    quality = report.get("quality") or {}
+    for key, label in QUALITY_NAMES:
+        if key in quality:
+            items.append((label, number(quality[key], 3)))
+            status.append("")
+    blocks: list[Any] = [Facts(tuple(items), tuple(status))]
+    if shortfalls:
+        blocks.append(
+            Table(
+                columns=("class", "split", "kind", "target", "achieved"),
+                numeric=(False, False, False, True, True),
+                rows=tuple(
+                    (
+                        str(s.get("class")),
+                        str(s.get("split")),
+                        str(s.get("kind")),
+                        number(s.get("target")),
+                        number(s.get("achieved")),
+                    )
+                    for s in shortfalls
+                ),
+                status=tuple("bad" for _ in shortfalls),
+                caption="Requests that could not be met",
+            )
+        )
+    if quality:
+        blocks.append(Text("Quality figures: lower is better, 0 is a perfect stratification."))
+    return Section("result", "Result", tuple(blocks))
+
+
+def manifest_section(manifest: dict[str, Any]) -> Section:
+    blocks: list[Any] = [
+        Facts(
+            (
+                ("splitguard version", str(manifest.get("splitguard_version", "-"))),
+                ("Seed", str(manifest.get("seed", "-"))),
+            )
+        )
+    ]
+    for key, caption in (("inputs", "Inputs"), ("outputs", "Outputs")):
+        files = manifest.get(key) or []
+        if files:
+            blocks.append(
+                Table(
+                    columns=("path", "sha256"),
+                    rows=tuple((str(f.get("path", "")), str(f.get("sha256", ""))) for f in files),
+                    caption=caption,
+                )
+            )
+    if manifest.get("options"):
+        options = json.dumps(manifest["options"], indent=2, sort_keys=True, default=str)
+        blocks.append(Code("json", options, "Options"))
+    return Section("manifest", "Manifest", tuple(blocks))
