@@ -117,9 +117,26 @@ def split_report(
     return report
 
 
+# Classes with fewer positives are too small for a relative deviation to mean much.
+DEVIATION_MIN_POSITIVES = 100
+
+
 def quality(frame: LabelFrame, shares: np.ndarray) -> dict[str, float | int]:
     """LD, LPD, ED, the worst relative deviation from target and the leaked groups."""
-    from splitguard.split import metrics
+    from splitguard.split.metrics import evaluate
 
     assert frame.splits is not None
-    return metrics.quality(frame.labels, frame.splits, frame.groups, shares)
+    measured = evaluate(
+        frame.labels,
+        frame.splits,
+        list(shares),
+        groups=frame.groups,
+        min_class_positives=DEVIATION_MIN_POSITIVES,
+    )
+    return {
+        "LD": measured.label_distribution,
+        "LPD": measured.label_pair_distribution,
+        "ED": measured.example_distribution,
+        "worst_relative_deviation": measured.worst_relative_deviation,
+        "leaked_groups": measured.leaked_groups,
+    }
