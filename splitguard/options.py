@@ -226,14 +226,14 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-positives",
-        "Minimum positive rows per class, per split: test=25,val=25.",
+        "Minimum positive rows per class, per split: test=25,val=25 (check: 10 where unset).",
         per_split(whole),
         {},
         "SPLIT=N",
     ),
     Option(
         "min-positive-groups",
-        "Minimum positive groups per class, per split: test=10.",
+        "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
         per_split(whole),
         {},
         "SPLIT=N",

@@ -1,0 +1,41 @@
+"""Accepted findings: `--write-baseline FILE` records them, `--baseline FILE` forgives them.
+
+A finding is recognised by its fingerprint (code, split, class, column), not by
+its message: counts and samples change from run to run, the place does not. A finding
+not in the baseline still fails, so the gate holds against new problems.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from splitguard.errors import InputError
+from splitguard.findings import Finding
+
+VERSION = 1
+
+
+def read_baseline(path: str | Path) -> frozenset[str]:
+    """The fingerprints a baseline file accepts."""
+    path = Path(path)
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            f"{path}: no such baseline file. Write one with --write-baseline."
+        ) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable baseline file ({exc}).") from None
+    if not isinstance(payload, dict) or payload.get("version") != VERSION:
+        raise InputError(f"{path}: not a splitguard baseline (version {VERSION}); write it again.")
+    return frozenset(str(entry["fingerprint"]) for entry in payload.get("findings", []))
+
+
+def baseline_payload(findings: Iterable[Finding]) -> dict[str, object]:
+    """A baseline file's content: fingerprints, with code and message to read it by."""
+    entries = [
+        {"fingerprint": f.fingerprint, "code": f.code, "message": f.message} for f in findings
+    ]
+    return {"version": VERSION, "findings": sorted(entries, key=lambda e: e["fingerprint"])}

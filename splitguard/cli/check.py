@@ -1,0 +1,73 @@
+"""`splitguard check [SPLIT=PATH ...] [PATH]`: run the rules; the CI gate and pre-commit hook."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.options import CHECK_OPTIONS
+
+CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
+CLI_NAMES = tuple(option.name for option in CHECK_OPTIONS if option.cli)
+
+
+@click.command("check")
+@click.argument("inputs", nargs=-1)
+@input_options
+@options(*CLI_NAMES)
+def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
+    """Run the rules on a label table and its splits; print the findings.
+
+    INPUTS are SPLIT=PATH pairs (train=a.csv val=b.csv test=c.csv), or one table (with
+    --split-col to name each row's split, or without splits: schema and imbalance rules
+    only). Without INPUTS, the config file's `inputs` are read.
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 the check could not run.
+    """
+    from splitguard.engine import exit_status, lint
+
+    values, _ = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
+    frame = load(inputs, values, strict=False)
+    result = lint(frame, values)
+    if values["write-baseline"]:
+        from splitguard.baseline import baseline_payload
+
+        write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
+    if values["html"] or values["markdown"]:
+        _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
+    _print(result, values["format"], statistics=values["statistics"])
+    status = exit_status(result.findings, values["fail-on"], values["exit-zero"])
+    sys.exit(status)
+
+
+def _print(result: Any, format_name: str, *, statistics: bool) -> None:
+    from splitguard.cli.render import console
+
+    if format_name == "text":
+        from splitguard.formats.text import print_result
+
+        print_result(result, console(), statistics=statistics)
+        return
+    from splitguard.formats import render
+
+    click.echo(render(result, format_name))
+    if statistics:
+        from rich.console import Console
+
+        from splitguard.formats.text import print_statistics
+
+        print_statistics(result, Console(stderr=True, highlight=False))
+
+
+def _write_reports(
+    frame: Any, payload: dict[str, Any], html: str | None, markdown: str | None
+) -> None:
+    try:
+        from splitguard.report.check import write_check_reports
+    except ImportError:
+        click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
+        return
+    write_check_reports(frame, payload, html=html, markdown=markdown)

@@ -1,0 +1,41 @@
+"""`--format github`: one workflow command per finding, shown as a PR annotation.
+
+GitHub reads `::error file=F,title=T::message`; property values escape `%`, CR, LF,
+`:` and `,`, and messages escape `%`, CR and LF.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from splitguard.engine import LintResult
+    from splitguard.findings import Finding
+
+COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def line(finding: Finding) -> str:
+    where = finding.location
+    properties = [f"title={_property(f'{finding.code} {finding.name}')}"]
+    if where.file:
+        properties.insert(0, f"file={_property(where.file)}")
+    place = ", ".join(
+        f"{key} {value}" for key, value in (("split", where.split), ("class", where.label)) if value
+    )
+    suffix = f" ({place})" if place else ""
+    return (
+        f"::{COMMANDS[finding.severity]} {','.join(properties)}::{_data(finding.message + suffix)}"
+    )
+
+
+def render(result: LintResult) -> str:
+    return "\n".join(line(finding) for finding in result.findings)

@@ -1,0 +1,189 @@
+"""Coverage rules (SG3xx): can each split measure each class?
+
+The messages say what a count means for evaluation: with n positives, a measured
+sensitivity of 0.75 has a 95% Wilson interval; that width is why minimums exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+import numpy as np
+
+from splitguard.findings import Finding, Severity
+from splitguard.intervals import sensitivity_interval
+from splitguard.rules.base import Context, Rule
+from splitguard.rules.coverage_drift import ClassShareDrift, LowPrevalence, SplitSizeDrift
+
+DEFAULT_MINIMUM = 10
+
+
+def interval_text(count: int) -> str:
+    low, high = sensitivity_interval(count)
+    return f"a measured sensitivity of 0.75 has a 95% Wilson interval of {low:.2f}-{high:.2f}"
+
+
+def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
+    """Location fields for the positive rows of class `label` in split `split`."""
+    from splitguard.rules.where import frame_rows
+
+    frame = context.frame
+    mask = frame.labels[:, label] & (context.aggregates.split_of_row == split)
+    return frame_rows(frame, np.flatnonzero(mask))
+
+
+class ClassAbsentFromSplit(Rule):
+    """A class has no positive row in a split.
+
+    ## What it does
+    Reports every (split, class) pair where the class has positives in the table but
+    none in the split.
+
+    ## Why it matters
+    With no positives in test, the class's sensitivity and AUC cannot be measured at
+    all; with none in train, the model never sees the class.
+
+    ## Example
+    `SG301 Hernia has no positive row in test: its sensitivity cannot be measured.`
+
+    ## Options
+    None (see SG302 for a minimum above zero).
+
+    ## Fix
+    `splitguard fix ... --min-positives test=25` moves whole groups to give the split
+    its positives; `splitguard split` builds splits that cover every class.
+    """
+
+    code = "SG301"
+    name = "class-absent-from-split"
+    family = "coverage"
+    severity: ClassVar[Severity] = "error"
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        aggregates = context.aggregates
+        counts = aggregates.positives_by_split
+        for split, label in zip(
+            *np.nonzero((counts == 0) & (aggregates.positives > 0)), strict=True
+        ):
+            name = context.frame.classes[label]
+            split_name = aggregates.split_names[split]
+            yield self.finding(
+                f"{name} has no positive row in {split_name}: its sensitivity cannot be "
+                "measured there.",
+                split=split_name,
+                label=name,
+            )
+
+
+class _BelowMinimum(Rule):
+    """A per-split minimum on a (split, class) count; zero counts are SG301's."""
+
+    option: ClassVar[str]
+    unit: ClassVar[str]
+
+    def counts(self, context: Context) -> np.ndarray:
+        raise NotImplementedError
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        aggregates = context.aggregates
+        minimums: dict[str, int] = context.option(self.option)
+        counts = self.counts(context)
+        for split, split_name in enumerate(aggregates.split_names):
+            minimum = minimums.get(split_name, DEFAULT_MINIMUM)
+            for label in np.flatnonzero((counts[split] > 0) & (counts[split] < minimum)):
+                count = int(counts[split, label])
+                name = context.frame.classes[label]
+                where = positive_rows(context, split, int(label))
+                where.update(split=split_name, label=name)
+                yield self.finding(
+                    f"{name} has {count} {self.unit} in {split_name} (minimum {minimum}): "
+                    f"{interval_text(count)}.",
+                    **where,
+                )
+
+
+class TooFewPositives(_BelowMinimum):
+    """A class has fewer positive rows in a split than the minimum.
+
+    ## What it does
+    Reports every (split, class) pair with at least one but fewer than `min-positives`
+    positive rows (10 by default for every split not named).
+
+    ## Why it matters
+    A sensitivity measured on a handful of positives is noise: on 4 positives, a
+    measured 0.75 has a 95% Wilson interval of 0.30-0.95, wide enough to hide any
+    difference between two models.
+
+    ## Example
+    `SG302 Hernia has 4 positives in test (minimum 10): a measured sensitivity of 0.75
+    has a 95% Wilson interval of 0.30-0.95.`
+
+    ## Options
+    `min-positives` (per split: `test=25,val=25`).
+
+    ## Fix
+    `splitguard fix ... --min-positives test=25`, or `splitguard split` with it.
+    """
+
+    code = "SG302"
+    name = "too-few-positives"
+    family = "coverage"
+    severity: ClassVar[Severity] = "warning"
+    options = ("min-positives",)
+    needs_splits = True
+    option = "min-positives"
+    unit = "positives"
+
+    def counts(self, context: Context) -> np.ndarray:
+        return context.aggregates.positives_by_split
+
+
+class TooFewPositiveGroups(_BelowMinimum):
+    """A class's positives in a split come from fewer groups (patients) than the minimum.
+
+    ## What it does
+    Reports every (split, class) pair whose positive rows come from at least one but
+    fewer than `min-positive-groups` groups (10 by default). Needs `--group`.
+
+    ## Why it matters
+    Images of one patient are not independent: 30 positive images of 2 patients
+    measure the model on 2 patients. The interval below counts patients, not images.
+
+    ## Example
+    `SG303 Hernia has 3 positive groups in test (minimum 10): a measured sensitivity of
+    0.75 has a 95% Wilson interval of 0.21-0.94.`
+
+    ## Options
+    `min-positive-groups` (per split: `test=10`).
+
+    ## Fix
+    Build the split with `splitguard split --min-positives`, which places whole groups.
+    """
+
+    code = "SG303"
+    name = "too-few-positive-groups"
+    family = "coverage"
+    severity: ClassVar[Severity] = "warning"
+    options = ("min-positive-groups",)
+    needs_splits = True
+    option = "min-positive-groups"
+    unit = "positive groups"
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        if context.frame.has_groups:
+            yield from super().check(context)
+
+    def counts(self, context: Context) -> np.ndarray:
+        return context.aggregates.positive_groups_by_split
+
+
+RULES: list[type[Rule]] = [
+    ClassAbsentFromSplit,
+    TooFewPositives,
+    TooFewPositiveGroups,
+    ClassShareDrift,
+    SplitSizeDrift,
+    LowPrevalence,
+]

@@ -1,0 +1,174 @@
+"""Coverage rules on shares (SG304-SG306): does each split get its share of each class?"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import numpy as np
+
+from splitguard.findings import Finding, Severity
+from splitguard.rules.base import Context, Rule
+
+
+def split_fractions(context: Context) -> np.ndarray:
+    """Each split's requested share of rows (`fractions`), else its actual share."""
+    aggregates = context.aggregates
+    actual = aggregates.rows_by_split / max(1, int(aggregates.rows_by_split.sum()))
+    requested: dict[str, float] | None = context.option("fractions")
+    if not requested:
+        return actual
+    return np.array(
+        [requested.get(name, actual[i]) for i, name in enumerate(aggregates.split_names)]
+    )
+
+
+class ClassShareDrift(Rule):
+    """A class's share of positives in a split drifts from the split's fraction.
+
+    ## What it does
+    For each class, compares the share of its positive rows that fall in a split with
+    the split's fraction (`fractions`, else the split's share of all rows); reports a
+    relative drift above `drift-tolerance` (0.25 by default).
+
+    ## Why it matters
+    A test split holding 3% of a class's positives while holding 10% of the rows
+    measures that class on too few cases, and the train split learns the class's
+    prevalence wrong.
+
+    ## Example
+    `SG304 Pneumonia: test holds 5.1% of its positives, against a fraction of 10.0%
+    (drift 49%, tolerance 25%).`
+
+    ## Options
+    `fractions`, `drift-tolerance`.
+
+    ## Fix
+    Build the splits with `splitguard split`, which stratifies on every class.
+    """
+
+    code = "SG304"
+    name = "class-share-drift"
+    family = "coverage"
+    severity: ClassVar[Severity] = "warning"
+    options = ("fractions", "drift-tolerance")
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        aggregates = context.aggregates
+        tolerance: float = context.option("drift-tolerance")
+        expected = split_fractions(context)
+        totals = aggregates.positives
+        shares = aggregates.positives_by_split / np.maximum(totals, 1)
+        drift = np.abs(shares - expected[:, None]) / np.maximum(expected[:, None], 1e-12)
+        flagged = (drift > tolerance) & (totals > 0) & (aggregates.positives_by_split > 0)
+        for split, label in zip(*np.nonzero(flagged), strict=True):
+            name = context.frame.classes[label]
+            split_name = aggregates.split_names[split]
+            yield self.finding(
+                f"{name}: {split_name} holds {shares[split, label]:.1%} of its positives, "
+                f"against a fraction of {expected[split]:.1%} (drift {drift[split, label]:.0%}, "
+                f"tolerance {tolerance:.0%}).",
+                split=split_name,
+                label=name,
+                n_rows=int(aggregates.positives_by_split[split, label]),
+                n_groups=int(aggregates.positive_groups_by_split[split, label]),
+            )
+
+
+class SplitSizeDrift(Rule):
+    """A split's share of rows drifts from its requested fraction.
+
+    ## What it does
+    When `fractions` is set, compares each split's share of the rows with its fraction
+    and reports an absolute difference above `size-tolerance` (0.02 by default). A split
+    named in `fractions` but absent from the inputs is reported too.
+
+    ## Why it matters
+    A test split that shrank from 10% to 6% (after deduplication, or a filter applied to
+    one file only) measures every class on fewer cases than planned.
+
+    ## Example
+    `SG305 test holds 6.1% of the rows, against a fraction of 10.0% (tolerance 2.0%).`
+
+    ## Options
+    `fractions`, `size-tolerance`.
+
+    ## Fix
+    Rebuild the splits with `splitguard split --fractions ...`.
+    """
+
+    code = "SG305"
+    name = "split-size-drift"
+    family = "coverage"
+    severity: ClassVar[Severity] = "warning"
+    options = ("fractions", "size-tolerance")
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        requested: dict[str, float] | None = context.option("fractions")
+        if not requested:
+            return
+        aggregates = context.aggregates
+        tolerance: float = context.option("size-tolerance")
+        total = max(1, int(aggregates.rows_by_split.sum()))
+        for split_name, fraction in requested.items():
+            if split_name in aggregates.split_names:
+                rows = int(aggregates.rows_by_split[aggregates.split_names.index(split_name)])
+            else:
+                rows = 0
+            share = rows / total
+            if abs(share - fraction) > tolerance:
+                yield self.finding(
+                    f"{split_name} holds {share:.1%} of the rows ({rows:,}), against a "
+                    f"fraction of {fraction:.1%} (tolerance {tolerance:.1%}).",
+                    split=split_name,
+                    n_rows=rows,
+                )
+
+
+class LowPrevalence(Rule):
+    """A class makes up less of a split than the minimum prevalence asks.
+
+    ## What it does
+    When `min-prevalence` names a split, reports every class whose positive rows are a
+    smaller share of that split's rows than the minimum.
+
+    ## Why it matters
+    Some evaluation protocols sample the test split so that every class makes up a set
+    share of it; this rule checks a split built that way still is.
+
+    ## Example
+    `--min-prevalence test=0.05`: `SG306 Hernia is 0.2% of test (minimum 5.0%).`
+
+    ## Options
+    `min-prevalence` (per split).
+
+    ## Fix
+    `splitguard split --min-prevalence test=0.05`.
+    """
+
+    code = "SG306"
+    name = "low-prevalence"
+    family = "coverage"
+    severity: ClassVar[Severity] = "warning"
+    options = ("min-prevalence",)
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        minimums: dict[str, float] = context.option("min-prevalence")
+        aggregates = context.aggregates
+        for split, split_name in enumerate(aggregates.split_names):
+            if split_name not in minimums:
+                continue
+            rows = max(1, int(aggregates.rows_by_split[split]))
+            prevalence = aggregates.positives_by_split[split] / rows
+            for label in np.flatnonzero(prevalence < minimums[split_name]):
+                name = context.frame.classes[label]
+                yield self.finding(
+                    f"{name} is {prevalence[label]:.1%} of {split_name} "
+                    f"(minimum {minimums[split_name]:.1%}).",
+                    split=split_name,
+                    label=name,
+                    n_rows=int(aggregates.positives_by_split[split, label]),
+                )

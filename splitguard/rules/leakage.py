@@ -1,0 +1,110 @@
+"""Leakage rules (SG2xx): does anything of one split reappear in another?
+
+Each rule counts, per key (group, row id, file), the splits it has rows in, with one
+`bincount` over (key, split) pairs; a key in two or more splits is a leak. All the
+keys of one kind make one finding, with the count per pair of splits in the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+import numpy as np
+
+from splitguard.findings import Finding, Severity, counted
+from splitguard.rules.base import Context, Rule
+from splitguard.rules.leakage_keys import FileLeak, RowIdLeak
+from splitguard.rules.spread import pair_counts
+from splitguard.rules.where import frame_rows
+
+
+class GroupLeak(Rule):
+    """A group (patient) has rows in more than one split.
+
+    ## What it does
+    Counts, for every group (rows that share a value in any `--group` column), the splits
+    it has rows in. All leaked groups make one finding: their number, the count per pair
+    of splits, and a sample of the groups and rows.
+
+    ## Why it matters
+    Images of one patient share anatomy, devices and disease: a model that has seen the
+    patient in training recognises them in test, and test scores overstate how it does
+    on new patients (Oakden-Rayner 2019 on NIH ChestX-ray14).
+
+    ## Example
+    A random 80/10/10 row split of NIH ChestX-ray14: `SG201 8,103 groups (by 'Patient
+    ID') in more than one split (train & val 5,333, train & test 5,349, val & test
+    2,751); 77,727 rows in all.`
+
+    ## Options
+    `group` (repeatable: rows sharing any key are one group).
+
+    ## Fix
+    `splitguard fix train=... val=... test=... --out DIR` moves each leaked group to one
+    split with the fewest moves; `splitguard split` builds leak-free splits anew.
+    """
+
+    code = "SG201"
+    name = "group-leak"
+    family = "leakage"
+    severity: ClassVar[Severity] = "error"
+    options = ("group",)
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        frame, aggregates = context.frame, context.aggregates
+        if not frame.has_groups:
+            return
+        presence = aggregates.group_rows_by_split > 0
+        leaked = aggregates.splits_per_group > 1
+        if not leaked.any():
+            return
+        rows = np.flatnonzero(leaked[frame.groups])
+        columns = ", ".join(repr(c) for c in frame.spec.group)
+        n_leaked = int(leaked.sum())
+        yield self.finding(
+            f"{counted(n_leaked, 'group')} (by {columns}) in more than one split "
+            f"({pair_counts(presence[leaked], aggregates.split_names)}); "
+            f"{counted(len(rows), 'row')} in all.",
+            column=frame.spec.group[0],
+            **frame_rows(frame, rows),
+        )
+
+
+class NoGroupKey(Rule):
+    """No group column is given, so leaks between patients cannot be checked.
+
+    ## What it does
+    Reports, once, that each row is its own group because no `--group` column is set.
+
+    ## Why it matters
+    Most medical data sets hold several images per patient; without the patient id a
+    split can leak every one of them and still pass SG201.
+
+    ## Example
+    `splitguard check train=a.csv test=b.csv --labels y`: `SG204 no group column`.
+
+    ## Options
+    `group`.
+
+    ## Fix
+    Pass `--group COL` (the patient id; repeat it for study id or file hash).
+    """
+
+    code = "SG204"
+    name = "no-group-key"
+    family = "leakage"
+    severity: ClassVar[Severity] = "info"
+    options = ("group",)
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        if not context.frame.has_groups:
+            yield self.finding(
+                "no group column is given: each row is its own group, so a patient with "
+                "images in two splits goes unnoticed. Pass --group COL."
+            )
+
+
+RULES: list[type[Rule]] = [GroupLeak, RowIdLeak, FileLeak, NoGroupKey]

@@ -1,0 +1,81 @@
+"""Find the rules: every family, built-in or third-party, through one entry-point group.
+
+An entry point in the `splitguard.rules` group names a `Rule` subclass or a sequence
+of them (`schema = "splitguard.rules.schema:RULES"`). A plugin that fails to load, or
+declares a bad or taken code, is one error that names its package (as flake8 does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib.metadata import EntryPoint, entry_points
+
+from splitguard.errors import SplitguardError
+from splitguard.rules.base import CODE_PATTERN, NAME_PATTERN, Rule
+
+GROUP = "splitguard.rules"
+SEVERITIES = ("error", "warning", "info")
+
+
+class PluginError(SplitguardError):
+    """A rule plugin that cannot be loaded or declares an invalid rule."""
+
+
+def _package(entry: EntryPoint) -> str:
+    dist = getattr(entry, "dist", None)
+    return f"package {dist.name!r}" if dist is not None else f"entry point {entry.value!r}"
+
+
+def _load(entry: EntryPoint) -> list[type[Rule]]:
+    try:
+        loaded = entry.load()
+    except Exception as exc:
+        raise PluginError(
+            f"rule plugin {entry.name!r} from {_package(entry)} failed to load "
+            f"({type(exc).__name__}: {exc}). Upgrade or uninstall that package."
+        ) from exc
+    rules = [loaded] if isinstance(loaded, type) else list(loaded)
+    for rule in rules:
+        if not (isinstance(rule, type) and issubclass(rule, Rule)):
+            raise PluginError(
+                f"rule plugin {entry.name!r} from {_package(entry)} gives {rule!r}, not a "
+                "splitguard Rule class. Point the entry point at Rule classes."
+            )
+    return rules
+
+
+def _validate(rule: type[Rule], entry: EntryPoint, seen: dict[str, EntryPoint]) -> None:
+    where = f"rule {getattr(rule, 'code', rule.__name__)!r} of {_package(entry)}"
+    code = getattr(rule, "code", "")
+    if not CODE_PATTERN.match(code):
+        raise PluginError(
+            f"{where}: code must be 2-4 capital letters and 3 digits (such as XP101)."
+        )
+    if not NAME_PATTERN.match(getattr(rule, "name", "")):
+        raise PluginError(f"{where}: name must be kebab-case (such as too-few-positives).")
+    if getattr(rule, "severity", None) not in SEVERITIES:
+        raise PluginError(f"{where}: severity must be one of {', '.join(SEVERITIES)}.")
+    if code in seen:
+        raise PluginError(
+            f"{where}: code {code} is already taken by {_package(seen[code])}. "
+            "Give the rule another code."
+        )
+    seen[code] = entry
+
+
+def collect(entries: Iterable[EntryPoint]) -> dict[str, type[Rule]]:
+    """Load and validate the rules of `entries`, by code, in code order."""
+    seen: dict[str, EntryPoint] = {}
+    rules: dict[str, type[Rule]] = {}
+    for entry in sorted(entries, key=lambda e: (e.name, e.value)):
+        for rule in _load(entry):
+            _validate(rule, entry, seen)
+            rules[rule.code] = rule
+    return dict(sorted(rules.items()))
+
+
+@cache
+def registered_rules() -> dict[str, type[Rule]]:
+    """Every installed rule, by code (cached: entry points are read once per process)."""
+    return collect(entry_points(group=GROUP))

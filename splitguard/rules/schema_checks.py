@@ -1,0 +1,159 @@
+"""The table schema, validated by pandera, behind a cheap Arrow screen.
+
+Each column check is declared once (`ColumnCheck`). Arrow screens every check in
+microseconds; the checks the screen cannot clear are validated by a pandera schema
+built for just those columns (`lazy=True`), and pandera's failure cases become the
+findings. Importing pandera and pandas costs about 1 s, more than the whole run on a
+clean table, so a table that Arrow proves clean never pays for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from splitguard.labels import NEGATIVE, POSITIVE, UNCERTAIN
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from splitguard.aggregate import Aggregates
+    from splitguard.frame import LabelFrame
+
+SPLIT_COLUMN = "__split__"
+BLANKS = frozenset({"", "nan"})
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnCheck:
+    """One check on one column; `kind` is duplicate-id, null-id, null-group or bad-label."""
+
+    kind: str
+    column: str
+
+
+def planned_checks(frame: LabelFrame) -> list[ColumnCheck]:
+    spec = frame.spec
+    checks: list[ColumnCheck] = []
+    if spec.id:
+        checks.append(ColumnCheck("null-id", spec.id))
+        if not spec.long:  # long tables repeat ids by design: one row per (id, label)
+            checks.append(ColumnCheck("duplicate-id", spec.id))
+    checks.extend(ColumnCheck("null-group", column) for column in spec.group)
+    if spec.label_cols:
+        checks.extend(ColumnCheck("bad-label", column) for column in wide_columns(frame))
+    elif spec.blank == "error":
+        checks.append(ColumnCheck("bad-label", spec.labels or spec.long or ""))
+    return checks
+
+
+def wide_columns(frame: LabelFrame) -> list[str]:
+    present = set(frame.table.column_names)
+    return [c for c in frame.classes if c in present]
+
+
+def allowed_values(frame: LabelFrame) -> frozenset[str]:
+    """Wide label values the policies allow, lower-cased ("1", "false", "-1", ...)."""
+    allowed = set(POSITIVE | NEGATIVE)
+    if frame.spec.uncertain != "error":
+        allowed |= UNCERTAIN
+    return frozenset(allowed)
+
+
+def normalised(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Wide label values as trimmed lower-case strings; blanks and NaN as null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        column = pc.cast(column, pa.string())
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(column))
+    blank = pc.is_in(text, value_set=pa.array(sorted(BLANKS)))
+    return pc.if_else(blank, pa.scalar(None, pa.string()), text)
+
+
+def may_fail(aggregates: Aggregates, check: ColumnCheck) -> bool:
+    """False when Arrow proves the check passes; True when pandera must look."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    frame = aggregates.frame
+    column = frame.table.column(check.column)
+    if check.kind in ("null-id", "null-group"):
+        return bool(column.null_count > 0)
+    if check.kind == "duplicate-id":
+        _, values = aggregates.encoded(check.column)
+        return bool(len(values) != len(column) - column.null_count)
+    if not frame.spec.label_cols:
+        return bool(column.null_count > 0)
+    values = normalised(column)
+    if frame.spec.blank == "error" and values.null_count > 0:
+        return True
+    allowed = pa.array(sorted(allowed_values(frame)))
+    return bool(pc.sum(pc.invert(pc.is_in(values, value_set=allowed))).as_py() or 0)
+
+
+def validate(aggregates: Aggregates) -> dict[ColumnCheck, np.ndarray]:
+    """Failing table rows per planned check, from pandera's failure cases (lazy validation)."""
+    frame = aggregates.frame
+    suspects = [check for check in planned_checks(frame) if may_fail(aggregates, check)]
+    if not suspects:
+        return {}
+    import pandera.pandas as pa
+
+    data, schema = _schema(frame, suspects, pa)
+    try:
+        schema.validate(data, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        return _failures(errors.failure_cases, suspects, data)
+    return {}
+
+
+def _schema(frame: LabelFrame, checks: list[ColumnCheck], pa: Any) -> tuple[Any, Any]:
+    import pandas as pd
+
+    table = frame.table
+    data = pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    columns: dict[str, Any] = {}
+    unique: list[str] | None = None
+    for check in checks:
+        name = check.column
+        if check.kind == "bad-label" and frame.spec.label_cols:
+            data[name] = normalised(table.column(name)).to_pandas()
+            nullable = frame.spec.blank != "error"
+            isin = pa.Check.isin(sorted(allowed_values(frame)), ignore_na=True)
+            columns[name] = pa.Column(None, isin, nullable=nullable)
+            continue
+        data[name] = table.column(name).to_pandas()
+        if check.kind == "duplicate-id":
+            data[SPLIT_COLUMN] = _record_splits(frame)
+            columns.setdefault(name, pa.Column(None, nullable=True))
+            unique = [name, SPLIT_COLUMN]
+        else:
+            columns[name] = pa.Column(None, nullable=False)
+    return data, pa.DataFrameSchema(columns, unique=unique)
+
+
+def _record_splits(frame: LabelFrame) -> np.ndarray:
+    if frame.splits is None:
+        return np.zeros(frame.table.num_rows, dtype=np.int64)
+    splits: np.ndarray = frame.splits[frame.row_of_record]
+    return splits.astype(np.int64)
+
+
+def _failures(cases: Any, checks: list[ColumnCheck], data: Any) -> dict[ColumnCheck, np.ndarray]:
+    found: dict[ColumnCheck, np.ndarray] = {}
+    for check in checks:
+        at_column = cases[cases["column"] == check.column]
+        if check.kind == "duplicate-id":
+            at_column = at_column[at_column["check"] == "multiple_fields_uniqueness"]
+        elif check.kind in ("null-id", "null-group"):
+            at_column = at_column[at_column["check"] == "not_nullable"]
+        rows = np.unique(at_column["index"].dropna().astype(np.int64).to_numpy())
+        if check.kind == "duplicate-id":
+            rows = rows[data[check.column].iloc[rows].notna().to_numpy()]
+        if len(rows):
+            found[check] = rows
+    return found
