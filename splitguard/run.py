@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from splitguard import __version__
-from splitguard.errors import EXIT_FAIL, EXIT_SUCCESS, OptionError
+from splitguard.errors import OptionError
 from splitguard.frame import LabelFrame
 
+if TYPE_CHECKING:
+    from splitguard.findings import Finding
 
-def lint_findings(frame: LabelFrame, values: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The rules' findings on `frame`, as JSON-ready dicts."""
+
+def lint_findings(frame: LabelFrame, values: Mapping[str, Any]) -> list[Finding]:
+    """The rules' findings on `frame`, filtered as the options say."""
     from splitguard.engine import lint
 
-    result = lint(frame, values)
-    return [finding.as_dict() for finding in result.findings]
+    return list(lint(frame, values).findings)
 
 
-def exit_status(findings: list[dict[str, Any]], fail_on: str) -> int:
-    rank = {"info": 0, "warning": 1, "error": 2}
-    threshold = rank[fail_on]
-    failed = any(rank.get(str(f.get("severity")), 2) >= threshold for f in findings)
-    return EXIT_FAIL if failed else EXIT_SUCCESS
+def _status(findings: list[Finding], values: Mapping[str, Any]) -> int:
+    from splitguard.engine import exit_status
+
+    return exit_status(findings, values.get("fail-on") or "error")
 
 
 def manifest(
@@ -125,8 +126,8 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
                 ),
             },
             shortfalls=result.shortfalls,
-            findings_before=before,
-            findings_after=after,
+            findings_before=[f.as_dict() for f in before],
+            findings_after=[f.as_dict() for f in after],
             extra={"keep": kept},
         )
         column = "fold" if request.folds is not None else "split"
@@ -136,7 +137,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
     from splitguard.cli.run_view import print_run
 
     print_run(report, out)
-    return exit_status(after, values.get("fail-on") or "error")
+    return _status(after, values)
 
 
 def _kept_summary(frame: LabelFrame, fixed: Any, conflicts: int) -> dict[str, Any]:
@@ -184,12 +185,21 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
             shares=list(fixed.fractions.values()),
             minimums=fixed.minimums,
             shortfalls=fixed.shortfalls,
-            findings_before=before,
-            findings_after=after,
-            extra={"moves": fixed.moves, "moves_summary": fixed.moves_summary},
+            findings_before=[f.as_dict() for f in before],
+            findings_after=[f.as_dict() for f in after],
+            extra={"moves": _moves(fixed.moves, values), "moves_summary": fixed.moves_summary},
         )
         write_run(out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance)
     from splitguard.cli.run_view import print_run
 
     print_run(report, out)
-    return exit_status(after, values.get("fail-on") or "error")
+    return _status(after, values)
+
+
+def _moves(moves: list[dict[str, Any]], values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The moved groups; with --hide-ids their names (patient ids) are masked."""
+    if not values.get("hide-ids"):
+        return moves
+    from splitguard.findings import HIDDEN
+
+    return [{**move, "group": HIDDEN} for move in moves]

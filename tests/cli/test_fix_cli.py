@@ -74,3 +74,15 @@ def test_fix_needs_splits(nih_path: Path, tmp_path: Path, run: Callable[..., Any
     result = run("fix", nih_path, *NIH_ARGS, "--out", tmp_path / "out")
     assert result.code == 2
     assert "existing splits" in result.err
+
+
+def test_hide_ids_masks_moved_patients(
+    leaky: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    result = run("fix", *_inputs(leaky), *NIH_ARGS, "--hide-ids", "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    text = (tmp_path / "out" / "report.json").read_text()
+    report = json.loads(text)
+    assert report["moves"] and {m["group"] for m in report["moves"]} == {"<hidden>"}
+    for finding in report["findings_before"]:
+        assert set(finding["location"]["row_ids"]) <= {"<hidden>"}
