@@ -25,6 +25,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/split_bench.py
+	$(BIN)/python bench/split_cli_bench.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) splitguard-demo
