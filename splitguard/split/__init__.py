@@ -1,0 +1,5 @@
+"""The splitter: group-aware multi-label stratification, repair, metrics (numpy only).
+
+Import the submodules directly (`splitguard.split.stratify`, `.repair`, `.metrics`,
+`.sklearn_api`); this package file stays empty so that importing it costs nothing.
+"""

@@ -1,0 +1,98 @@
+"""Checks of a splitting request; each error repeats the offending value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from splitguard.split.state import FloatArray, Groups, IntArray
+
+FRACTION_TOLERANCE = 1e-6
+MAX_SPLITS = 127  # splits are stored as int8
+
+
+def validate_counts(
+    group_label_counts: npt.ArrayLike, group_sizes: npt.ArrayLike
+) -> tuple[npt.NDArray[np.integer[Any]], IntArray]:
+    """Check the counts matrix and group sizes; return them as integer arrays."""
+    counts = np.asarray(group_label_counts)
+    if counts.ndim != 2:
+        raise ValueError(f"group_label_counts must be 2-D (groups x classes), got {counts.shape}")
+    if counts.dtype == np.bool_:
+        counts = counts.astype(np.int32)
+    if not np.issubdtype(counts.dtype, np.integer):
+        raise ValueError(f"group_label_counts must be integers, got dtype {counts.dtype}")
+    sizes = np.asarray(group_sizes)
+    if sizes.shape != (counts.shape[0],) or not np.issubdtype(sizes.dtype, np.integer):
+        raise ValueError(
+            f"group_sizes must be {counts.shape[0]} integers (one per group), "
+            f"got shape {sizes.shape} and dtype {sizes.dtype}"
+        )
+    if sizes.size and sizes.min() < 1:
+        bad = int(np.argmin(sizes))
+        raise ValueError(f"group_sizes must be >= 1, got {sizes[bad]} for group {bad}")
+    if counts.size and counts.min() < 0:
+        bad_group, bad_class = np.argwhere(counts < 0)[0]
+        raise ValueError(
+            f"group_label_counts must be >= 0, got {counts[bad_group, bad_class]} "
+            f"for group {bad_group}, class {bad_class}"
+        )
+    if (counts > sizes[:, None]).any():
+        bad_group, bad_class = np.argwhere(counts > sizes[:, None])[0]
+        raise ValueError(
+            f"group {bad_group} has {counts[bad_group, bad_class]} positives of class "
+            f"{bad_class} but only {sizes[bad_group]} rows"
+        )
+    return counts, sizes.astype(np.int64)
+
+
+def validate_fractions(fractions: Sequence[float]) -> FloatArray:
+    """Check that the fractions are non-negative and sum to 1; return them as floats."""
+    shares = np.asarray(fractions, dtype=np.float64)
+    if shares.ndim != 1 or not 1 <= shares.size <= MAX_SPLITS:
+        raise ValueError(f"fractions must be 1 to {MAX_SPLITS} numbers, got {list(fractions)}")
+    if not np.isfinite(shares).all() or (shares < 0).any():
+        raise ValueError(f"fractions must be non-negative, got {shares.tolist()}")
+    if abs(shares.sum() - 1.0) > FRACTION_TOLERANCE:
+        raise ValueError(
+            f"fractions must sum to 1 (within {FRACTION_TOLERANCE}), "
+            f"got {shares.tolist()} summing to {shares.sum():.6g}"
+        )
+    return shares
+
+
+def per_split(
+    name: str, values: Sequence[float] | None, n_splits: int, *, integer: bool
+) -> FloatArray:
+    """Check one per-split option (one non-negative value per split); zeros if absent."""
+    if values is None:
+        return np.zeros(n_splits)
+    array = np.asarray(values, dtype=np.float64)
+    if array.shape != (n_splits,):
+        raise ValueError(f"{name} must have one value per split ({n_splits}), got {list(values)}")
+    if not np.isfinite(array).all() or (array < 0).any():
+        raise ValueError(f"{name} must be non-negative, got {list(values)}")
+    if integer and (array != np.floor(array)).any():
+        raise ValueError(f"{name} must be whole numbers, got {list(values)}")
+    return array
+
+
+def validate_fixed(fixed: npt.ArrayLike | None, n_groups: int, n_splits: int) -> Groups:
+    if fixed is None:
+        return np.full(n_groups, -1, dtype=np.int8)
+    array = np.asarray(fixed)
+    if array.shape != (n_groups,) or not np.issubdtype(array.dtype, np.integer):
+        raise ValueError(
+            f"fixed must be {n_groups} integers (one per group), "
+            f"got shape {array.shape} and dtype {array.dtype}"
+        )
+    outside = np.flatnonzero((array < -1) | (array >= n_splits))
+    if outside.size:
+        raise ValueError(
+            f"fixed must be -1 or a split index below {n_splits}, "
+            f"got {array[outside[0]]} for group {outside[0]}"
+        )
+    return array.astype(np.int8)

@@ -1,0 +1,86 @@
+"""Split metrics against hand-computed values (splitguard.split.metrics)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from splitguard.split.metrics import (
+    evaluate,
+    example_distribution,
+    label_distribution,
+    label_pair_distribution,
+    leaked_groups,
+    positives_by_split,
+    worst_relative_deviation,
+)
+
+# 8 rows, 2 labels, 2 splits of 4 rows; label 0 has 2 positives in each split.
+LABELS = np.array(
+    [[1, 1], [1, 0], [0, 0], [0, 0], [1, 1], [1, 1], [0, 1], [0, 0]],
+    dtype=bool,
+)
+SPLIT = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def test_positives_by_split_counts_every_label() -> None:
+    assert positives_by_split(LABELS, SPLIT, 2).tolist() == [[2, 1], [2, 3]]
+
+
+def test_label_distribution_matches_the_formula() -> None:
+    # Label 0: ratios 2/2 and 2/2 against 4/4, gap 0. Label 1: 1/3 and 3/1 against 4/4.
+    expected = (0 + 0 + abs(1 / 3 - 1) + abs(3 - 1)) / 4
+    assert label_distribution(LABELS, SPLIT, 2) == pytest.approx(expected)
+
+
+def test_label_pair_distribution_matches_the_formula() -> None:
+    # The only pair (0, 1) is positive in rows 0, 4, 5: 1 of 4 in split 0, 2 of 4 in split 1.
+    expected = (abs(1 / 3 - 3 / 5) + abs(2 / 2 - 3 / 5)) / 2
+    assert label_pair_distribution(LABELS, SPLIT, 2) == pytest.approx(expected)
+
+
+def test_label_pair_distribution_is_zero_without_pairs() -> None:
+    assert label_pair_distribution(np.eye(4, dtype=bool), [0, 0, 1, 1], 2) == 0.0
+
+
+def test_example_distribution_is_the_mean_gap_in_rows() -> None:
+    assert example_distribution(SPLIT, [0.75, 0.25]) == pytest.approx((2 + 2) / 2)
+
+
+def test_worst_relative_deviation_skips_rare_classes() -> None:
+    # Targets 2 and 2 for label 0 (exact); 2 and 2 for label 1, reached as 1 and 3.
+    assert worst_relative_deviation(LABELS, SPLIT, [0.5, 0.5]) == pytest.approx(0.5)
+    assert worst_relative_deviation(LABELS, SPLIT, [0.5, 0.5], min_class_positives=5) == 0.0
+
+
+def test_leaked_groups_counts_groups_in_two_splits() -> None:
+    groups = np.array(["a", "a", "b", "c", "a", "d", "d", "c"])
+    assert leaked_groups(groups, SPLIT) == 2
+
+
+def test_evaluate_gathers_every_metric() -> None:
+    quality = evaluate(LABELS, SPLIT, [0.5, 0.5], groups=np.arange(8))
+    assert quality.leaked_groups == 0
+    assert quality.min_positives_by_split == (1, 2)
+    assert quality.example_distribution == 0.0
+    assert quality.label_distribution == pytest.approx(label_distribution(LABELS, SPLIT, 2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), n_rows=st.integers(2, 200))
+def test_a_split_identical_to_the_whole_has_zero_gaps(seed: int, n_rows: int) -> None:
+    # A negative row keeps every ratio's denominator above 0.
+    labels = np.random.default_rng(seed).random((n_rows, 4)) < 0.3
+    labels[0] = False
+    doubled = np.concatenate([labels, labels])
+    split = np.repeat([0, 1], n_rows)
+    assert label_distribution(doubled, split, 2) == pytest.approx(0.0)
+    assert label_pair_distribution(doubled, split, 2) == pytest.approx(0.0)
+    assert example_distribution(split, [0.5, 0.5]) == 0.0
+
+
+def test_split_values_outside_the_range_are_rejected() -> None:
+    with pytest.raises(ValueError, match=r"0\.\.1, got 0\.\.2"):
+        label_distribution(LABELS, [0, 1, 2, 0, 0, 0, 0, 0], 2)
