@@ -41,8 +41,6 @@ from splitguard.split.metrics import (
 from splitguard.split.sklearn_api import MultilabelStratifiedGroupSplit, group_counts
 from splitguard.split.stratify import assign_groups
 
-NIH_LABELS = Path("/work/shared/data/nih_chestxray14_labels.csv.gz")
-NO_FINDING = "No Finding"
 FRACTIONS = (0.8, 0.1, 0.1)
 MIN_POSITIVES = [0, 20, 20]
 SCALE_ROWS = (1_000_000, 3_000_000, 10_000_000)
@@ -55,24 +53,12 @@ RowSplit = npt.NDArray[np.int64]
 Method = Callable[[Labels, Keys, int], RowSplit]
 
 
-def load_nih(path: Path = NIH_LABELS) -> tuple[Labels, Keys]:
+def load_nih() -> tuple[Labels, Keys]:
     """The NIH label matrix (rows x 14 findings) and the patient id of every row."""
-    from pyarrow import csv
+    from splitguard.example import load_example
 
-    table = csv.read_csv(
-        path,
-        convert_options=csv.ConvertOptions(
-            include_columns=["Patient ID", "Finding Labels"],
-            column_types={"Patient ID": "string"},
-        ),
-    )
-    findings = [cell.split("|") for cell in table.column("Finding Labels").to_pylist()]
-    names = sorted({name for row in findings for name in row} - {NO_FINDING})
-    column = {name: c for c, name in enumerate(names)}
-    labels = np.zeros((len(findings), len(names)), dtype=bool)
-    for row, cell in enumerate(findings):
-        labels[row, [column[name] for name in cell if name != NO_FINDING]] = True
-    return labels, np.asarray(table.column("Patient ID").to_pylist())
+    frame = load_example()
+    return frame.labels, frame.group_names[frame.groups].astype(str)
 
 
 def splitguard_split(labels: Labels, groups: Keys, seed: int) -> RowSplit:

@@ -15,7 +15,7 @@ import numpy as np
 
 from splitguard.errors import OptionError
 from splitguard.frame import LabelFrame
-from splitguard.splitter import ALL_SPLITS
+from splitguard.splitter import per_split, shortfall_dicts
 
 
 @dataclass(frozen=True)
@@ -26,16 +26,6 @@ class FixResult:
     moves: list[dict[str, Any]]
     moves_summary: dict[str, int]
     shortfalls: tuple[dict[str, Any], ...]
-
-
-def _per_split(names: tuple[str, ...], minimums: Mapping[str, int], option: str) -> list[int]:
-    for name in minimums:
-        if name != ALL_SPLITS and name not in names:
-            raise OptionError(
-                f"--{option} names split {name!r}; the input's splits are {', '.join(names)}."
-            )
-    default = minimums.get(ALL_SPLITS, 0)
-    return [int(minimums.get(name, default)) for name in names]
 
 
 def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
@@ -54,8 +44,8 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
     ).reshape(frame.n_groups, n_splits)
     fractions = _fractions(values.get("fractions"), names, rows_by_split)
     minimums = {
-        "positives": _per_split(names, values.get("min-positives") or {}, "min-positives"),
-        "positive_groups": _per_split(
+        "positives": per_split(names, values.get("min-positives") or {}, "min-positives"),
+        "positive_groups": per_split(
             names, values.get("min-positive-groups") or {}, "min-positive-groups"
         ),
     }
@@ -79,16 +69,7 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         }
         for move in result.moves
     ]
-    shortfalls = tuple(
-        {
-            "class": frame.classes[s.class_index],
-            "split": names[s.split_index],
-            "kind": s.kind,
-            "target": s.target,
-            "achieved": s.achieved,
-        }
-        for s in result.shortfalls
-    )
+    shortfalls = shortfall_dicts(result.shortfalls, frame.classes, names)
     repaired = dataclasses.replace(frame, splits=result.group_split[frame.groups].astype(np.int8))
     return FixResult(
         frame=repaired,

@@ -7,14 +7,17 @@ and a user's request into its inputs, and its group assignment back into row spl
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from splitguard.errors import InfeasibleError, OptionError
 from splitguard.frame import LabelFrame
+
+if TYPE_CHECKING:
+    from splitguard.split.stratify import Shortfall
 
 ALL_SPLITS = "*"
 
@@ -46,15 +49,7 @@ class SplitRequest:
 
     def per_split(self, minimums: Mapping[str, Any], option: str) -> list[Any]:
         """A minimum per split, in split order; `*` applies to every split."""
-        names = self.split_names
-        for name in minimums:
-            if name != ALL_SPLITS and name not in names:
-                raise OptionError(
-                    f"--{option} names split {name!r}, which the request does not make "
-                    f"(splits: {', '.join(names)}). Use one of those names, or * for all."
-                )
-        default = minimums.get(ALL_SPLITS, 0)
-        return [minimums.get(name, default) for name in names]
+        return per_split(self.split_names, minimums, option)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +60,34 @@ class SplitRequest:
             "min_prevalence": dict(self.min_prevalence),
             "seed": self.seed,
         }
+
+
+def per_split(names: Sequence[str], minimums: Mapping[str, Any], option: str) -> list[Any]:
+    """`minimums` ({split: value}, `*` for every split) as one value per split of `names`."""
+    for name in minimums:
+        if name != ALL_SPLITS and name not in names:
+            raise OptionError(
+                f"--{option} names split {name!r}, which is not among the splits "
+                f"({', '.join(names)}). Use one of those names, or * for all."
+            )
+    default = minimums.get(ALL_SPLITS, 0)
+    return [minimums.get(name, default) for name in names]
+
+
+def shortfall_dicts(
+    shortfalls: Sequence[Shortfall], classes: Sequence[str], names: Sequence[str]
+) -> tuple[dict[str, Any], ...]:
+    """The splitter's shortfalls with class and split names, as report.json holds them."""
+    return tuple(
+        {
+            "class": classes[s.class_index],
+            "split": names[s.split_index],
+            "kind": s.kind,
+            "target": s.target,
+            "achieved": s.achieved,
+        }
+        for s in shortfalls
+    )
 
 
 def make_request(values: Mapping[str, Any]) -> SplitRequest:
@@ -129,16 +152,7 @@ def split_frame(
         )
     except ValueError as exc:
         raise OptionError(f"the split request cannot be made: {exc}") from None
-    shortfalls = tuple(
-        {
-            "class": frame.classes[s.class_index],
-            "split": names[s.split_index],
-            "kind": s.kind,
-            "target": s.target,
-            "achieved": s.achieved,
-        }
-        for s in assignment.shortfalls
-    )
+    shortfalls = shortfall_dicts(assignment.shortfalls, frame.classes, names)
     row_splits = assignment.group_split[frame.groups].astype(np.int8)
     split = dataclasses.replace(frame, splits=row_splits, split_names=names)
     return SplitResult(split, request, shortfalls)

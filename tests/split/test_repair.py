@@ -102,9 +102,9 @@ def test_bad_requests_raise_value_error(
 
 def test_nih_random_row_split_is_repaired_close_to_the_bound(nih: Any) -> None:
     rng = np.random.default_rng(0)
-    row_split = rng.choice(3, size=nih.group_index.size, p=FRACTIONS)
+    row_split = rng.choice(3, size=nih.groups.size, p=FRACTIONS)
     rows_by_split = np.zeros((nih.group_sizes.size, 3), dtype=np.int64)
-    np.add.at(rows_by_split, (nih.group_index, row_split), 1)
+    np.add.at(rows_by_split, (nih.groups, row_split), 1)
     result = repair(rows_by_split, nih.group_label_counts, FRACTIONS, min_positives=[0, 20, 20])
     bound = leak_lower_bound(rows_by_split)
     assert bound <= result.rows_moved <= 1.05 * bound

@@ -225,7 +225,7 @@ def test_nih_80_10_10_meets_the_quality_targets(nih: Any, seed: int) -> None:
         nih.group_label_counts, nih.group_sizes, fractions, min_positives=[0, 20, 20], seed=seed
     )
     assert result.shortfalls == ()
-    row_split = result.group_split[nih.group_index]
+    row_split = result.group_split[nih.groups]
     positives = np.stack([nih.labels[row_split == s].sum(axis=0) for s in range(3)])
     assert positives[1:].min() >= 20
     totals = nih.labels.sum(axis=0)
