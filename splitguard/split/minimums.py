@@ -29,12 +29,38 @@ class Requirements:
     groups: IntArray
 
 
-def requirements(positives_min: FloatArray, groups_min: FloatArray, n_classes: int) -> Requirements:
-    """Per-split minimums, the same for every class, as (S, C) matrices."""
+# Where the minimums of a class ask for more than the class has, the splits that ask share
+# at most this part of it: the rest stays with the other splits (training among them),
+# rather than every positive being drained into the evaluation splits.
+INFEASIBLE_CLAIM = 0.5
+
+
+def requirements(
+    positives_min: FloatArray, groups_min: FloatArray, counts: npt.NDArray[np.integer]
+) -> Requirements:
+    """Per-split minimums as (S, C) matrices, capped where a class cannot meet them.
+
+    A class whose minimums ask for more positive rows (or positive groups) than it has
+    cannot meet them whatever the assignment; the splits that ask then share
+    `INFEASIBLE_CLAIM` of what exists, in proportion to what they ask. Shortfalls are
+    still measured against the minimums as asked.
+    """
+    n_classes = counts.shape[1]
+    rows = np.repeat(positives_min[:, None], n_classes, axis=1).astype(np.float64)
+    groups = np.repeat(groups_min.astype(np.int64)[:, None], n_classes, axis=1)
+    total_rows = counts.sum(axis=0, dtype=np.int64).astype(np.float64)
+    total_groups = (counts > 0).sum(axis=0).astype(np.int64)
     return Requirements(
-        rows=np.repeat(positives_min[:, None], n_classes, axis=1),
-        groups=np.repeat(groups_min.astype(np.int64)[:, None], n_classes, axis=1),
+        rows=_capped(rows, total_rows),
+        groups=np.floor(_capped(groups.astype(np.float64), total_groups)).astype(np.int64),
     )
+
+
+def _capped(minimums: FloatArray, totals: npt.NDArray[np.number]) -> FloatArray:
+    demand = minimums.sum(axis=0)
+    infeasible = demand > totals
+    scale = np.divide(INFEASIBLE_CLAIM * totals, demand, out=np.ones_like(demand), where=infeasible)
+    return np.floor(minimums * np.where(infeasible, scale, 1.0))
 
 
 def adjusted_targets(

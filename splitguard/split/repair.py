@@ -118,7 +118,7 @@ def repair(
 
     order = canonical_class_order(counts)
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
-    required = requirements(positives_min, groups_min, order.size)
+    required = requirements(positives_min, groups_min, state.counts)
     totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
     goal = objective(
         state, adjusted_targets(totals, shares, required.rows), shares * sizes.sum(), required

