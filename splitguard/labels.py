@@ -108,6 +108,10 @@ def string_labels(
 ) -> Parsed:
     """A string column: delimited (`sep`), JSON / Python list literals, or one label a cell."""
     codes, values = distinct(column)
+    # A cell of white space only is as empty as a missing one.
+    blank_values = [code for code, value in enumerate(values) if not str(value).strip()]
+    if blank_values:
+        codes = np.where(np.isin(codes, blank_values), -1, codes)
     if blank == "error" and (codes < 0).any():
         raise _blank_error(where(_first_row(codes, -1)), name, int((codes < 0).sum()))
     per_value: list[list[str]] = []

@@ -124,6 +124,12 @@ def test_blank_string_cell_is_an_error_naming_the_option_unless_negative() -> No
     assert parsed.matrix.tolist() == [[True], [False]]
 
 
+def test_white_space_only_cell_is_blank() -> None:
+    column = strings(["a", "   "])
+    with pytest.raises(LabelValueError, match=r"row 2: column 'lab' is empty"):
+        string_labels(column, name="lab", sep="|", none=frozenset(), blank="error", where=where)
+
+
 # --- Arrow list<string> ----------------------------------------------------------------
 
 

@@ -148,3 +148,16 @@ def test_parquet_directory_with_clashing_schemas(tmp_path: Path) -> None:
 def test_parquet_without_rows(tmp_path: Path) -> None:
     pq.write_table(pa.table({"id": pa.array([], pa.string())}), tmp_path / "e.parquet")
     _expect(tmp_path / "e.parquet", "no rows")
+
+
+def test_hive_partition_folders_become_string_columns(tmp_path: Path) -> None:
+    for split, ids in (("train", ["a", "b"]), ("test", ["c"])):
+        folder = tmp_path / "table" / f"split={split}"
+        folder.mkdir(parents=True)
+        pq.write_table(pa.table({"id": ids}), folder / "part-0.parquet")
+    table = read_table(tmp_path / "table")
+    rows = sorted(
+        zip(table.column("id").to_pylist(), table.column("split").to_pylist(), strict=True)
+    )
+    assert rows == [("a", "train"), ("b", "train"), ("c", "test")]
+    assert table.schema.field("split").type == pa.string()

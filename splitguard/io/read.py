@@ -124,13 +124,24 @@ def _read_parquet_dir(path: Path) -> pa.Table:
         )
     import pyarrow as pa
 
-    tables = [_read_parquet(file) for file in files]
+    tables = [_with_partitions(_read_parquet(file), file.relative_to(path)) for file in files]
     try:
         return pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise InputError(
             f"{path}: its Parquet files do not share one schema ({_first_line(exc)})."
         ) from exc
+
+
+def _with_partitions(table: pa.Table, relative: Path) -> pa.Table:
+    """Hive-style folders (`split=train/part-0.parquet`) as string columns of the rows."""
+    import pyarrow as pa
+
+    for folder in relative.parent.parts:
+        key, sep, value = folder.partition("=")
+        if sep and key and key not in table.column_names:
+            table = table.append_column(key, pa.repeat(pa.scalar(value, pa.string()), len(table)))
+    return table
 
 
 def _first_line(exc: BaseException) -> str:
