@@ -137,22 +137,29 @@ def split_frame(
             f"{frame.n_groups} groups cannot fill {len(names)} splits "
             f"({', '.join(names)}); every split needs at least one group."
         )
+    asked_groups = request.per_split(request.min_positive_groups, "min-positive-groups")
     try:
         assignment = assign_groups(
             frame.group_label_counts,
             frame.group_sizes,
             list(request.shares),
             min_positives=request.per_split(request.min_positives, "min-positives"),
-            min_positive_groups=request.per_split(
-                request.min_positive_groups, "min-positive-groups"
-            ),
+            # A class absent from a split is an error finding (SG301): where the data
+            # allows, every split gets at least one positive group of every class.
+            min_positive_groups=[max(1, n) for n in asked_groups],
             min_prevalence=request.per_split(request.min_prevalence, "min-prevalence"),
             fixed=fixed,
             seed=request.seed,
         )
     except ValueError as exc:
         raise OptionError(f"the split request cannot be made: {exc}") from None
-    shortfalls = shortfall_dicts(assignment.shortfalls, frame.classes, names)
+    # Shortfalls of that implicit floor are not the user's; SG301 reports a class absent.
+    asked = [
+        s
+        for s in assignment.shortfalls
+        if s.kind != "min-positive-groups" or asked_groups[s.split_index] > 0
+    ]
+    shortfalls = shortfall_dicts(asked, frame.classes, names)
     row_splits = assignment.group_split[frame.groups].astype(np.int8)
     split = dataclasses.replace(frame, splits=row_splits, split_names=names)
     return SplitResult(split, request, shortfalls)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from splitguard.errors import InfeasibleError, OptionError
 from splitguard.frame import LabelFrame
+from splitguard.load import LabelSpec, load_frame
 from splitguard.splitter import SplitRequest, make_request, split_frame
 
 
@@ -67,3 +70,23 @@ def test_more_splits_than_groups_is_infeasible(nih_frame: LabelFrame) -> None:
     )
     with pytest.raises(InfeasibleError, match="1 groups cannot fill 3 splits"):
         split_frame(tiny, SplitRequest())
+
+
+def test_every_split_gets_a_rare_class_where_the_data_allows(tmp_path: Path) -> None:
+    # 400 patients; "rare" is positive for 4 of them: proportionally val and test would
+    # expect 0.4 each, and a class absent from a split is an error finding (SG301).
+    lines = ["id,patient,labels"]
+    for patient in range(400):
+        label = "rare" if patient % 100 == 7 else ("common" if patient % 3 else "")
+        lines += [f"{patient}-{k},{patient},{label}" for k in range(1 + patient % 3)]
+    table = tmp_path / "labels.csv"
+    table.write_text("\n".join(lines) + "\n")
+    spec = LabelSpec(labels="labels", id="id", group=("patient",), blank="negative")
+    frame = load_frame(table, spec)
+    for seed in range(3):
+        result = split_frame(frame, SplitRequest(seed=seed))
+        splits = result.frame.splits
+        assert splits is not None
+        rare = frame.classes.index("rare")
+        assert all(frame.labels[splits == s, rare].any() for s in range(3))
+        assert result.shortfalls == ()
