@@ -27,12 +27,43 @@ class Kept:
     conflicts: int
 
 
-def previous_keys(folder: Path, key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
-    """Per key column, and for `split`: the values of every row of the earlier split."""
+def previous_keys(keep: str, key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
+    """Per key column, and for `split`: the values of every row of the earlier split.
+
+    `keep` is a directory written by `split` (its files carry a `split` or `fold`
+    column), or split files as `train=a.csv,val=b.csv,test=c.csv`.
+    """
+    if not Path(keep).exists() and "=" in keep:
+        from splitguard.options import per_split, text
+
+        files: dict[str, str] = per_split(text)(keep, "--keep")
+        return _from_split_files(files, key_columns)
+    return _from_directory(Path(keep), key_columns)
+
+
+def _from_split_files(files: dict[str, str], key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
+    from splitguard.errors import missing_column
+    from splitguard.io.read import read_table
+
+    collected: dict[str, list[Any]] = {c: [] for c in (*key_columns, "split")}
+    for split, path in files.items():
+        table = read_table(path, key_columns)
+        for column in key_columns:
+            if column not in table.column_names:
+                raise missing_column(path, column, table.column_names, "--keep")
+            collected[column].extend(str(v) for v in object_values(table.column(column)))
+        collected["split"].extend([split] * table.num_rows)
+    return collected
+
+
+def _from_directory(folder: Path, key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
     import pyarrow.parquet as pq
 
     if not folder.is_dir():
-        raise InputError(f"{folder}: --keep takes a directory written by `splitguard split`.")
+        raise InputError(
+            f"{folder}: --keep takes a directory written by `splitguard split`, or split "
+            "files as train=a.csv,val=b.csv,test=c.csv."
+        )
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in PARQUET_SUFFIXES)
     if not files:
         raise InputError(f"{folder}: no Parquet split files in it; give a `split` --out folder.")
@@ -53,16 +84,16 @@ def previous_keys(folder: Path, key_columns: tuple[str, ...]) -> dict[str, list[
     return collected
 
 
-def kept_groups(frame: LabelFrame, folder: Path, split_names: tuple[str, ...]) -> Kept:
+def kept_groups(frame: LabelFrame, keep: str | Path, split_names: tuple[str, ...]) -> Kept:
     """The fixed split of every group of `frame` that the earlier split already placed."""
     key_columns = frame.spec.group or ((frame.spec.id,) if frame.spec.id else ())
     if not key_columns:
         raise OptionError("--keep needs --group (or --id) to recognise the rows placed before.")
-    previous = previous_keys(folder, key_columns)
+    previous = previous_keys(str(keep), key_columns)
     unknown = sorted({str(s) for s in previous["split"]} - set(split_names))
     if unknown:
         raise OptionError(
-            f"{folder}: the earlier split has split {unknown[0]!r}, which this request does "
+            f"{keep}: the earlier split has split {unknown[0]!r}, which this request does "
             f"not make (splits: {', '.join(split_names)}). Request the same split names."
         )
     index = {name: i for i, name in enumerate(split_names)}

@@ -306,10 +306,11 @@ SPLIT_OPTIONS = (
     ),
     Option(
         "keep",
-        "An earlier split (a directory written by split) whose groups stay put.",
+        "An earlier split whose groups stay put: a directory written by split, or "
+        "train=a.csv,val=b.csv,test=c.csv.",
         text,
         None,
-        "DIR",
+        "DIR|SPLIT=PATH,...",
     ),
     Option("weights-out", "Write the class weights as JSON to FILE.", text, None, "FILE"),
 )

@@ -101,7 +101,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
         if values.get("keep"):
             from splitguard.keep import kept_groups
 
-            keep = kept_groups(frame, Path(values["keep"]), request.split_names)
+            keep = kept_groups(frame, values["keep"], request.split_names)
             fixed = keep.fixed
         advance("splitting")
         before = lint_findings(frame, values) if frame.splits is not None else []

@@ -60,3 +60,21 @@ def test_keep_needs_a_split_directory(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no Parquet"):
         kept_groups(frame, tmp_path / "empty", ("train",))
+
+
+def test_keep_accepts_split_files(tmp_path: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    frame = load_frame(example_path(), NIH_SPEC)
+    request = SplitRequest()
+    first = split_frame(frame, request).frame.splits
+    assert first is not None
+    files = []
+    for s, name in enumerate(request.split_names):
+        path = tmp_path / f"{name}.csv"
+        pacsv.write_csv(frame.table.filter(pa.array(first == s)), path)
+        files.append(f"{name}={path}")
+    kept = kept_groups(frame, ",".join(files), request.split_names)
+    group_split = np.zeros(frame.n_groups, dtype=np.int64)
+    group_split[frame.groups] = first
+    assert np.array_equal(kept.fixed, group_split)
