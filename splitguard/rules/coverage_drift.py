@@ -23,13 +23,33 @@ def split_fractions(context: Context) -> np.ndarray:
     )
 
 
+# How many standard deviations from the expected count a drift must be to be reported.
+DRIFT_Z = 3.0
+
+
+def beyond_chance(context: Context, expected: np.ndarray) -> np.ndarray:
+    """(S, C): True where a split's positives differ from the expected count by more
+    than `DRIFT_Z` standard deviations of a random assignment of whole groups."""
+    aggregates = context.aggregates
+    counts = context.frame.group_label_counts.astype(np.float64)
+    squares = (counts * counts).sum(axis=0)
+    spread = np.sqrt(expected[:, None] * (1 - expected[:, None]) * squares[None, :])
+    gap = np.abs(aggregates.positives_by_split - expected[:, None] * aggregates.positives)
+    result: np.ndarray = gap > DRIFT_Z * spread
+    return result
+
+
 class ClassShareDrift(Rule):
     """A class's share of positives in a split drifts from the split's fraction.
 
     ## What it does
     For each class, compares the share of its positive rows that fall in a split with
     the split's fraction (`fractions`, else the split's share of all rows); reports a
-    relative drift above `drift-tolerance` (0.25 by default).
+    relative drift above `drift-tolerance` (0.25 by default) that chance does not
+    explain: one more than 3 standard deviations from the expected count, where a split
+    that drew whole groups at random would give the variance
+    `f * (1 - f) * sum over groups of (the group's positive rows)^2`. A rare class
+    drifting by 30% on 20 expected positives is noise, not a finding.
 
     ## Why it matters
     A test split holding 3% of a class's positives while holding 10% of the rows
@@ -61,7 +81,12 @@ class ClassShareDrift(Rule):
         totals = aggregates.positives
         shares = aggregates.positives_by_split / np.maximum(totals, 1)
         drift = np.abs(shares - expected[:, None]) / np.maximum(expected[:, None], 1e-12)
-        flagged = (drift > tolerance) & (totals > 0) & (aggregates.positives_by_split > 0)
+        flagged = (
+            (drift > tolerance)
+            & (totals > 0)
+            & (aggregates.positives_by_split > 0)
+            & beyond_chance(context, expected)
+        )
         for split, label in zip(*np.nonzero(flagged), strict=True):
             name = context.frame.classes[label]
             split_name = aggregates.split_names[split]
