@@ -7,6 +7,7 @@ in that split. Only new groups are placed, so a frozen test set survives growth.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,17 +28,16 @@ class Kept:
     conflicts: int
 
 
-def previous_keys(keep: str, key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
+def previous_keys(
+    keep: str | Mapping[str, str], key_columns: tuple[str, ...]
+) -> dict[str, list[Any]]:
     """Per key column, and for `split`: the values of every row of the earlier split.
 
     `keep` is a directory written by `split` (its files carry a `split` or `fold`
-    column), or split files as `train=a.csv,val=b.csv,test=c.csv`.
+    column), or split files as {split: path}.
     """
-    if not Path(keep).exists() and "=" in keep:
-        from splitguard.options import per_split, text
-
-        files: dict[str, str] = per_split(text)(keep, "--keep")
-        return _from_split_files(files, key_columns)
+    if isinstance(keep, Mapping):
+        return _from_split_files(dict(keep), key_columns)
     return _from_directory(Path(keep), key_columns)
 
 
@@ -84,12 +84,14 @@ def _from_directory(folder: Path, key_columns: tuple[str, ...]) -> dict[str, lis
     return collected
 
 
-def kept_groups(frame: LabelFrame, keep: str | Path, split_names: tuple[str, ...]) -> Kept:
+def kept_groups(
+    frame: LabelFrame, keep: str | Path | Mapping[str, str], split_names: tuple[str, ...]
+) -> Kept:
     """The fixed split of every group of `frame` that the earlier split already placed."""
     key_columns = frame.spec.group or ((frame.spec.id,) if frame.spec.id else ())
     if not key_columns:
         raise OptionError("--keep needs --group (or --id) to recognise the rows placed before.")
-    previous = previous_keys(str(keep), key_columns)
+    previous = previous_keys(keep if isinstance(keep, Mapping) else str(keep), key_columns)
     unknown = sorted({str(s) for s in previous["split"]} - set(split_names))
     if unknown:
         raise OptionError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from splitguard.errors import OptionError
@@ -129,6 +130,16 @@ def fractions(value: Any, where: str) -> dict[str, float]:
             f"({', '.join(f'{k}={v:g}' for k, v in parsed.items())}). Make the shares sum to 1."
         )
     return parsed
+
+
+def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
+    """A path, or split files: 'train=a.csv,val=b.csv' or {train = "a.csv", ...}."""
+    if isinstance(value, Mapping) or (
+        isinstance(value, str) and "=" in value and not Path(value).exists()
+    ):
+        files: dict[str, str] = per_split(text)(value, where)
+        return files
+    return text(value, where)
 
 
 def boolean(value: Any, where: str) -> bool:
@@ -308,7 +319,7 @@ SPLIT_OPTIONS = (
         "keep",
         "An earlier split whose groups stay put: a directory written by split, or "
         "train=a.csv,val=b.csv,test=c.csv.",
-        text,
+        path_or_split_paths,
         None,
         "DIR|SPLIT=PATH,...",
     ),

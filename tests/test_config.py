@@ -140,3 +140,17 @@ def test_every_command_line_option_has_a_config_key() -> None:
             if flags[0] in not_keys:
                 continue
             assert flags[0] in OPTIONS, f"splitguard {name} --{flags[0]} has no config key"
+
+
+def test_keep_split_files_in_config_are_relative_to_the_file(tmp_path: Path) -> None:
+    from splitguard.config import load_config
+
+    config = tmp_path / "splitguard.toml"
+    config.write_text('labels = "l"\nkeep = "train=old/train.csv,test=old/test.csv"\n')
+    values = load_config(config).values
+    assert values["keep"] == {
+        "train": str(tmp_path / "old/train.csv"),
+        "test": str(tmp_path / "old/test.csv"),
+    }
+    config.write_text('labels = "l"\nkeep = "previous"\n')
+    assert load_config(config).values["keep"] == str(tmp_path / "previous")

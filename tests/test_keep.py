@@ -13,6 +13,7 @@ from splitguard.errors import InputError, OptionError
 from splitguard.example import NIH_SPEC, example_path
 from splitguard.keep import kept_groups
 from splitguard.load import load_frame
+from splitguard.options import path_or_split_paths
 from splitguard.splitter import SplitRequest, split_frame
 
 
@@ -74,7 +75,7 @@ def test_keep_accepts_split_files(tmp_path: Path) -> None:
         path = tmp_path / f"{name}.csv"
         pacsv.write_csv(frame.table.filter(pa.array(first == s)), path)
         files.append(f"{name}={path}")
-    kept = kept_groups(frame, ",".join(files), request.split_names)
+    kept = kept_groups(frame, path_or_split_paths(",".join(files), "--keep"), request.split_names)
     group_split = np.zeros(frame.n_groups, dtype=np.int64)
     group_split[frame.groups] = first
     assert np.array_equal(kept.fixed, group_split)
