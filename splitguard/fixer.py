@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from splitguard.aggregate import Aggregates
 from splitguard.errors import OptionError
 from splitguard.frame import LabelFrame
 from splitguard.splitter import per_split, shortfall_dicts
@@ -38,10 +39,7 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
             "or one table with --split-col."
         )
     names = frame.split_names
-    n_splits = len(names)
-    rows_by_split = np.bincount(
-        frame.groups * n_splits + frame.splits, minlength=frame.n_groups * n_splits
-    ).reshape(frame.n_groups, n_splits)
+    rows_by_split = Aggregates.of(frame).group_rows_by_split
     fractions = _fractions(values.get("fractions"), names, rows_by_split)
     minimums = {
         "positives": per_split(names, values.get("min-positives") or {}, "min-positives"),

@@ -11,43 +11,91 @@ from typing import Any
 
 import numpy as np
 
+from splitguard.aggregate import Aggregates
 from splitguard.frame import LabelFrame
 from splitguard.stats import table_stats
 
 REPORT_VERSION = 1
-SIZE_BINS = ((1, 1), (2, 2), (3, 5), (6, 10), (11, 20), (21, 50), (51, None))
-
-
-def counts_by_split(frame: LabelFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, groups, positive rows and positive groups per split: (S,), (S,), (S,C), (S,C).
-
-    A group that sits in two splits counts in both (that is the leak the rules report).
-    """
-    assert frame.splits is not None
-    n_splits, n_classes = len(frame.split_names), frame.n_classes
-    rows = np.bincount(frame.splits.astype(np.int64), minlength=n_splits)
-    groups = np.zeros(n_splits, dtype=np.int64)
-    positives = np.zeros((n_splits, n_classes), dtype=np.int64)
-    positive_groups = np.zeros((n_splits, n_classes), dtype=np.int64)
-    for s in range(n_splits):
-        in_split = frame.splits == s
-        labels = frame.labels[in_split]
-        positives[s] = labels.sum(axis=0)
-        split_groups = frame.groups[in_split]
-        groups[s] = len(np.unique(split_groups))
-        hit_rows, hit_cols = np.nonzero(labels)
-        pairs = np.unique(split_groups[hit_rows] * n_classes + hit_cols)
-        positive_groups[s] = np.bincount(pairs % n_classes, minlength=n_classes)
-    return rows, groups, positives, positive_groups
+# (label, smallest, largest) rows per group; None = no upper end.
+SIZE_BINS: tuple[tuple[str, int, int | None], ...] = (
+    ("1", 1, 1),
+    ("2", 2, 2),
+    ("3-5", 3, 5),
+    ("6-10", 6, 10),
+    ("11-20", 11, 20),
+    ("21-50", 21, 50),
+    ("51+", 51, None),
+)
 
 
 def size_histogram(sizes: np.ndarray) -> dict[str, int]:
+    """Groups per size bin (1, 2, 3-5, ..., 51+), for the sizes of groups in a split."""
     out: dict[str, int] = {}
-    for low, high in SIZE_BINS:
-        key = str(low) if low == high else (f"{low}+" if high is None else f"{low}-{high}")
+    for label, low, high in SIZE_BINS:
         upper = np.inf if high is None else high
-        out[key] = int(((sizes >= low) & (sizes <= upper)).sum())
+        out[label] = int(((sizes >= low) & (sizes <= upper)).sum())
     return out
+
+
+def actual_shares(frame: LabelFrame) -> np.ndarray:
+    """Each split's share of the rows, for splits that were not requested (`check`)."""
+    rows = Aggregates.of(frame).rows_by_split
+    shares: np.ndarray = rows / max(1, int(rows.sum()))
+    return shares
+
+
+def split_entries(frame: LabelFrame, shares: Sequence[float] | np.ndarray) -> list[dict[str, Any]]:
+    """Rows, groups and group sizes of each split, against its share of the rows.
+
+    A group in two splits counts in both, with its rows in each (the leak is reported
+    by the rules).
+    """
+    rows_by_group = Aggregates.of(frame).group_rows_by_split
+    entries = []
+    for s, name in enumerate(frame.split_names):
+        sizes = rows_by_group[:, s]
+        sizes = sizes[sizes > 0]
+        entries.append(
+            {
+                "name": name,
+                "rows": int(sizes.sum()),
+                "target_rows": float(shares[s] * frame.n_rows),
+                "fraction": float(shares[s]),
+                "groups": len(sizes),
+                "rows_per_group": {
+                    "min": int(sizes.min()) if len(sizes) else 0,
+                    "median": float(np.median(sizes)) if len(sizes) else 0.0,
+                    "max": int(sizes.max()) if len(sizes) else 0,
+                },
+                "group_size_histogram": size_histogram(sizes),
+            }
+        )
+    return entries
+
+
+def coverage_entries(
+    frame: LabelFrame,
+    shares: Sequence[float] | np.ndarray,
+    minimums: Mapping[str, Sequence[int]] | None = None,
+) -> list[dict[str, Any]]:
+    """Positive rows and groups per class and split, against target and minimum."""
+    aggregates = Aggregates.of(frame)
+    minimums = minimums or {}
+    zeros = [0] * len(frame.split_names)
+    positives, positive_groups = aggregates.positives_by_split, aggregates.positive_groups_by_split
+    return [
+        {
+            "class": name,
+            "split": split,
+            "positives": int(positives[s, c]),
+            "positive_groups": int(positive_groups[s, c]),
+            "target": float(shares[s] * frame.positives[c]),
+            "minimum": int(minimums.get("positives", zeros)[s]),
+            "minimum_groups": int(minimums.get("positive_groups", zeros)[s]),
+        }
+        for c, name in enumerate(frame.classes)
+        for s, split in enumerate(frame.split_names)
+    ]
 
 
 def split_report(
@@ -64,51 +112,15 @@ def split_report(
 ) -> dict[str, Any]:
     """The report.json dict of a frame whose `splits` are the result."""
     assert frame.splits is not None
-    rows, groups, positives, positive_groups = counts_by_split(frame)
-    total_positives = frame.positives.astype(np.float64)
-    shares_array = np.asarray(shares, dtype=np.float64)
-    splits = []
-    for s, name in enumerate(frame.split_names):
-        in_split = frame.splits == s
-        sizes = np.bincount(frame.groups[in_split], minlength=frame.n_groups)
-        sizes = sizes[sizes > 0]
-        splits.append(
-            {
-                "name": name,
-                "rows": int(rows[s]),
-                "target_rows": float(shares_array[s] * frame.n_rows),
-                "fraction": float(shares_array[s]),
-                "groups": int(groups[s]),
-                "rows_per_group": {
-                    "min": int(sizes.min()) if len(sizes) else 0,
-                    "median": float(np.median(sizes)) if len(sizes) else 0.0,
-                    "max": int(sizes.max()) if len(sizes) else 0,
-                },
-                "group_size_histogram": size_histogram(sizes),
-            }
-        )
-    coverage = [
-        {
-            "class": name,
-            "split": split,
-            "positives": int(positives[s, c]),
-            "positive_groups": int(positive_groups[s, c]),
-            "target": float(shares_array[s] * total_positives[c]),
-            "minimum": int(minimums.get("positives", [0] * len(shares))[s]),
-            "minimum_groups": int(minimums.get("positive_groups", [0] * len(shares))[s]),
-        }
-        for c, name in enumerate(frame.classes)
-        for s, split in enumerate(frame.split_names)
-    ]
     report: dict[str, Any] = {
         "version": REPORT_VERSION,
         "command": command,
         "request": dict(request),
         "input": {"rows": frame.n_rows, "groups": frame.n_groups, "classes": list(frame.classes)},
         "stats": table_stats(frame).as_dict(),
-        "splits": splits,
-        "coverage": coverage,
-        "quality": quality(frame, shares_array),
+        "splits": split_entries(frame, shares),
+        "coverage": coverage_entries(frame, shares, minimums),
+        "quality": quality(frame, np.asarray(shares, dtype=np.float64)),
         "shortfalls": [dict(s) for s in shortfalls],
         "findings_before": list(findings_before),
         "findings_after": list(findings_after),

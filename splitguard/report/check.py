@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard.report.classes import by_prevalence, frequency_section, weights_section
-from splitguard.report.derive import coverage_entries, split_summaries
 from splitguard.report.document import Document, Section
 from splitguard.report.findings import check_findings_section
 from splitguard.report.splits import coverage_section, groups_section, leakage_section
@@ -26,12 +25,15 @@ def build_check_document(frame: LabelFrame, result: dict[str, Any]) -> Document:
         overview_section(stats, frame),
         check_findings_section(findings),
     ]
-    splits = split_summaries(frame)
-    if splits:
+    if frame.splits is not None:
+        from splitguard.summary import actual_shares, coverage_entries, split_entries
+
+        shares = actual_shares(frame)
+        splits = split_entries(frame, shares)
         classes = [label["name"] for label in by_prevalence(stats)]
         sections += [
             leakage_section(None, findings),
-            coverage_section(coverage_entries(frame), splits, classes),
+            coverage_section(coverage_entries(frame, shares), splits, classes),
             groups_section(splits, stats),
         ]
     sections += [frequency_section(stats), weights_section(stats)]

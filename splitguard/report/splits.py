@@ -7,9 +7,9 @@ from typing import Any
 
 from splitguard.intervals import sensitivity_interval
 from splitguard.report import charts
-from splitguard.report.derive import GROUP_SIZE_BINS
 from splitguard.report.document import Chart, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number, plural, share
+from splitguard.summary import SIZE_BINS
 
 SENSITIVITY = 0.75
 
@@ -134,7 +134,7 @@ def groups_section(splits: list[dict[str, Any]], stats: dict[str, Any]) -> Secti
             for split in splits
         ),
     )
-    bins = [label for label, _, _ in GROUP_SIZE_BINS]
+    bins = [label for label, _, _ in SIZE_BINS]
     histograms = {split["name"]: split.get("group_size_histogram") or {} for split in splits}
     shares = {
         name: [histogram.get(b, 0) / (sum(histogram.values()) or 1) for b in bins]

@@ -13,8 +13,8 @@ import numpy as np
 
 from splitguard import __version__
 from splitguard.frame import LabelFrame
-from splitguard.report.derive import coverage_entries, split_summaries
 from splitguard.stats import table_stats
+from splitguard.summary import actual_shares, coverage_entries, split_entries
 
 FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
 MINIMUMS = {"val": 20, "test": 20}
@@ -30,13 +30,11 @@ def hash_split(frame: LabelFrame) -> LabelFrame:
 
 def nih_report(frame: LabelFrame, command: str = "split") -> dict[str, Any]:
     split_frame = hash_split(frame)
-    splits = split_summaries(split_frame)
-    for split in splits:
-        split["target_rows"] = frame.n_rows * FRACTIONS[split["name"]]
-        split["fraction"] = FRACTIONS[split["name"]]
-    coverage = coverage_entries(split_frame)
-    for entry in coverage:
-        entry["minimum"] = MINIMUMS.get(entry["split"], 0)
+    shares = [FRACTIONS[name] for name in split_frame.split_names]
+    splits = split_entries(split_frame, shares)
+    minimums = [MINIMUMS.get(name, 0) for name in split_frame.split_names]
+    # Coverage targets from the hash split's actual shares, as `check` computes them.
+    coverage = coverage_entries(split_frame, actual_shares(split_frame), {"positives": minimums})
     report: dict[str, Any] = {
         "version": 1,
         "command": command,
