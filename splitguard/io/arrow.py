@@ -45,3 +45,22 @@ def object_values(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
     values = np.empty(len(array), dtype=object)
     values[:] = array.to_pylist()
     return values
+
+
+def index_array(indices: np.ndarray) -> pa.Array:
+    """Row indices as an Arrow int64 array, built on the numpy buffer (no pandas)."""
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(indices, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+
+
+def constant_strings(value: str, length: int) -> pa.Array:
+    """`length` copies of `value` as an Arrow string array (pa.scalar imports pandas)."""
+    import pyarrow as pa
+
+    data = value.encode()
+    offsets = np.arange(length + 1, dtype=np.int32) * len(data)
+    return pa.Array.from_buffers(
+        pa.string(), length, [None, pa.py_buffer(offsets), pa.py_buffer(data * length)]
+    )

@@ -135,12 +135,12 @@ def _read_parquet_dir(path: Path) -> pa.Table:
 
 def _with_partitions(table: pa.Table, relative: Path) -> pa.Table:
     """Hive-style folders (`split=train/part-0.parquet`) as string columns of the rows."""
-    import pyarrow as pa
+    from splitguard.io.arrow import constant_strings
 
     for folder in relative.parent.parts:
         key, sep, value = folder.partition("=")
         if sep and key and key not in table.column_names:
-            table = table.append_column(key, pa.repeat(pa.scalar(value, pa.string()), len(table)))
+            table = table.append_column(key, constant_strings(value, len(table)))
     return table
 
 

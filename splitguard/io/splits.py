@@ -8,6 +8,7 @@ import numpy as np
 
 from splitguard.errors import OptionError
 from splitguard.frame import LabelFrame
+from splitguard.io.arrow import constant_strings, index_array
 
 
 def split_column_name(frame: LabelFrame, column: str) -> str:
@@ -27,7 +28,6 @@ def split_column_name(frame: LabelFrame, column: str) -> str:
 
 def write_split_tables(folder: Path, frame: LabelFrame, column: str = "split") -> list[Path]:
     """One `<split>.parquet` per split in `folder`, rows in input order."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     assert frame.splits is not None
@@ -36,8 +36,8 @@ def write_split_tables(folder: Path, frame: LabelFrame, column: str = "split") -
     written = []
     for s, split in enumerate(frame.split_names):
         rows = np.flatnonzero(record_splits == s)
-        part = frame.table.take(pa.array(rows))
-        values = pa.array([split] * len(rows), type=pa.string())
+        part = frame.table.take(index_array(rows))
+        values = constant_strings(split, len(rows))
         if name in part.column_names:
             part = part.set_column(part.column_names.index(name), name, values)
         else:
