@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from installed_env import installed_env
 
 from splitguard.example import NIH_SPEC, example_path
 
@@ -54,7 +55,9 @@ def end_to_end(arguments: list[str], runs: int) -> tuple[float, int]:
     times, status = [], 0
     for _ in range(runs):
         start = time.perf_counter()
-        status = subprocess.run(command, capture_output=True, check=False).returncode
+        status = subprocess.run(
+            command, capture_output=True, check=False, env=installed_env()
+        ).returncode
         times.append(time.perf_counter() - start)
     return statistics.median(times), status
 

@@ -25,10 +25,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+from installed_env import installed_env
 
 from splitguard.example import NIH_SPEC, example_path
 from splitguard.frame import LabelFrame
 from splitguard.load import LabelSpec, load_frame
+
+ENV = installed_env()
 
 LOAD_TARGET = 0.5  # seconds, NIH CSV.gz -> frame
 HELP_TARGET = 0.3  # seconds, `splitguard --help`
@@ -101,9 +104,11 @@ def median_time(action: Callable[[], object], runs: int) -> float:
 def help_time(runs: int) -> float:
     script = Path(sys.executable).with_name("splitguard")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "splitguard"]
-    subprocess.run([*command, "--help"], check=True, capture_output=True)  # warm the disk cache
+    subprocess.run(
+        [*command, "--help"], check=True, capture_output=True, env=ENV
+    )  # warm the disk cache
     return median_time(
-        lambda: subprocess.run([*command, "--help"], check=True, capture_output=True), runs
+        lambda: subprocess.run([*command, "--help"], check=True, capture_output=True, env=ENV), runs
     )
 
 

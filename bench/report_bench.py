@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from installed_env import installed_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_SECONDS = 1.0
 
@@ -26,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, {fixtures!r})
 from report.nih_report import nih_manifest, nih_report
 from splitguard.example import load_example
+
 
 report, manifest = nih_report(load_example()), nih_manifest()
 with tempfile.TemporaryDirectory() as out:
@@ -40,7 +43,12 @@ with tempfile.TemporaryDirectory() as out:
 def one_run() -> tuple[float, float]:
     code = ONE_RUN.format(fixtures=str(ROOT / "tests"))
     done = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=installed_env(),
     )
     wall, cpu = done.stdout.strip().splitlines()[-1].split()
     return float(wall), float(cpu)

@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from installed_env import installed_env
+
 NIH = Path(__file__).resolve().parents[1] / "splitguard" / "data" / "nih_chestxray14_labels.csv.gz"
 NIH_ARGS = [
     "--labels", "Finding Labels", "--sep", "|", "--none", "No Finding",
@@ -25,7 +27,7 @@ SPLITGUARD = str(Path(sys.executable).with_name("splitguard"))
 
 def timed(command: list[str]) -> float:
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=installed_env())
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
