@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,14 @@ class Source:
     split: str | None
     start: int
     stop: int
+
+
+def locate(sources: Sequence[Source], table_row: int) -> tuple[str, int]:
+    """The file and 1-based data row that a row of the concatenated table came from."""
+    for source in sources:
+        if source.start <= table_row < source.stop:
+            return source.path, table_row - source.start + 1
+    raise IndexError(table_row)
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,7 +59,6 @@ class LabelFrame:
     has_ids: bool = True
     has_groups: bool = True
     declared_classes: tuple[str, ...] | None = None
-    meta: dict[str, object] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -85,7 +93,4 @@ class LabelFrame:
 
     def locate(self, table_row: int) -> tuple[str, int]:
         """The file and 1-based data row of a table row, for messages."""
-        for source in self.sources:
-            if source.start <= table_row < source.stop:
-                return source.path, table_row - source.start + 1
-        raise IndexError(table_row)
+        return locate(self.sources, table_row)

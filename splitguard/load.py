@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from splitguard.errors import ColumnError, LabelValueError, OptionError, missing_column
-from splitguard.frame import LabelFrame, Source
+from splitguard.frame import LabelFrame, Source, locate
 from splitguard.io.arrow import object_values
 from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
 
@@ -151,10 +151,8 @@ def _build(
     table: pa.Table, sources: tuple[Source, ...], spec: LabelSpec, *, strict: bool
 ) -> LabelFrame:
     def where(row: int) -> str:
-        for source in sources:
-            if source.start <= row < source.stop:
-                return f"{source.path}, row {row - source.start + 1}"
-        return f"row {row + 1}"
+        path, line = locate(sources, row)
+        return f"{path}, row {line}"
 
     parsed = _parse_labels(table, spec, strict=strict, where=where)
     parsed = _order_classes(parsed, spec, strict=strict)

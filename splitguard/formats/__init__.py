@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from splitguard.engine import LintResult
 
-MACHINE_FORMATS = ("json", "sarif", "github", "junit")
-
 
 def render(result: LintResult, name: str) -> str:
     """`result` in machine format `name` (json, sarif, github or junit)."""
