@@ -64,7 +64,7 @@ def resize(
     type_rows, type_of = _types(rows_by_split[groups])
     available = np.zeros(type_rows.shape, dtype=np.int64)
     np.add.at(available, (type_of, state.split[groups]), 1)
-    transfers = plan_transfers(type_rows, available, state.rows.astype(np.int64), window)
+    transfers = _plan_transfers(type_rows, available, state.rows.astype(np.int64), window)
     _move_members(state, goal, groups, type_of, transfers)
 
 
@@ -78,7 +78,7 @@ def _types(rows: IntArray) -> tuple[IntArray, IntArray]:
     return ordered[starts], type_of
 
 
-def plan_transfers(
+def _plan_transfers(
     type_rows: IntArray,
     available: IntArray,
     split_rows: IntArray,
