@@ -87,7 +87,8 @@ def _plan_transfers(
     """How many groups of each type go from split a to split b, (K, S, S).
 
     ``type_rows`` (K, S): each type's input rows per split; ``available`` (K, S): its
-    movable groups now in each split; ``split_rows`` (S,): every split's rows now.
+    movable groups now in each split (each moves at most once); ``split_rows`` (S,):
+    every split's rows now.
     """
     low, high = window
     n_types, n_splits = type_rows.shape
@@ -113,8 +114,9 @@ def _plan_transfers(
         t, a, b = np.unravel_index(int(np.argmin(ratio)), ratio.shape)
         count = _batch(int(sizes[t]), int(available[t, a]), rows, (int(a), int(b)), window)
         transfers[t, a, b] += count
+        # Groups moved in are not offered again: each group moves at most once, so every
+        # planned transfer finds its members in place whatever order they are made in.
         available[t, a] -= count
-        available[t, b] += count
         rows[a] -= count * sizes[t]
         rows[b] += count * sizes[t]
 

@@ -132,6 +132,19 @@ def test_balanced_repair_of_leak_free_splits_at_their_shares_moves_nothing(
     assert np.array_equal(result.group_split, placed)
 
 
+def test_balanced_repair_gets_as_near_as_whole_groups_allow() -> None:
+    # One patient holds 60 of 100 rows, leaked over train and test: wherever it goes, its
+    # split cannot be within a point of 50%. The rest are one-row groups.
+    rows_by_split = np.array([[30, 0, 30]] + [[1, 0, 0]] * 20 + [[0, 1, 0]] * 10 + [[0, 0, 1]] * 10)
+    counts = np.zeros((rows_by_split.shape[0], 1), dtype=np.int64)
+    shares = rows_by_split.sum(axis=0) / rows_by_split.sum()
+    result = repair(rows_by_split, counts, shares.tolist())
+    sizes = np.bincount(result.group_split, weights=rows_by_split.sum(axis=1), minlength=3)
+    assert sizes.sum() == 100
+    assert sizes[result.group_split[0]] == 60  # every other group left the giant's split
+    assert sizes.max() == 60
+
+
 def test_tied_shares_go_where_the_targets_need_rows() -> None:
     # Group 0 splits 1:1 between train and test; test is empty, train is full.
     rows_by_split = np.array([[1, 0, 1], [0, 0, 0], [0, 1, 0]] + [[1, 0, 0]] * 20)
