@@ -9,7 +9,8 @@
    feeds the largest split: on a random 80/10/10 row split of NIH, val and test fall
    under 4% of the rows. Groups then move, fewest extra rows first, until every split is
    within a point of its share, the movers chosen to keep class shares
-   (`splitguard.split.resize`).
+   (`splitguard.split.resize`); then at most 5% more rows move where that brings
+   classes back to their shares (`splitguard.split.reshare`).
 3. **Minimums.** For every class (rarest first) and split below its minimum positive rows
    or positive groups, carriers of the class move in from the donor split with the most
    slack, the groups with the most positives first (fewest groups), never taking a donor
@@ -101,7 +102,8 @@ def repair(
     min_positives, min_positive_groups : sequence of S ints, optional
         Per split, the minimum positive rows (groups with a positive) of every class.
     seed : int
-        Seed of the tie-breaks among equally good groups to top up with.
+        Seed of the tie-breaks among equally good groups to top up with, and of the
+        groups the class-share step looks at.
     fewest_moves : bool
         Skip the sizes: only leaked groups move (the fewest rows), then the minimums.
 

@@ -18,6 +18,8 @@ from splitguard.split.state import GroupState, IntArray
 
 # Extra rows the class shares may cost, as a share of the rows the repair moved already.
 EXTRA_ROWS_SHARE = 0.05
+# Candidates per round, drawn as the refinement draws them: a seeded sample of all groups
+# plus carriers of the class furthest from its targets; the best few moves are applied.
 BATCH_SIZE = 4096
 WORST_CLASS_BATCH = 256
 PROPOSALS_PER_ROUND = 64
