@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/split_bench.py
 	$(BIN)/python bench/split_cli_bench.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/fix_bench.py
 
 clean:
 	rm -rf $(VENV) splitguard-demo

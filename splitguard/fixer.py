@@ -1,7 +1,9 @@
-"""Repair existing splits with the fewest moves (`splitguard fix`).
+"""Repair existing splits (`splitguard fix`).
 
-Each leaked group goes whole to the split that holds most of its rows; then classes
-below their minimums are topped up by moving the fewest groups. Nothing else moves.
+Each leaked group goes whole to one split; by default every split then stays within a
+point of its share with the fewest rows moved and class shares kept (``--fewest-moves``:
+each leaked group goes to the split holding most of its rows, and sizes drift). Classes
+below their minimums are topped up last.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ class FixResult:
     fractions: dict[str, float]
     minimums: dict[str, list[int]]
     moves: list[dict[str, Any]]
-    moves_summary: dict[str, int]
+    moves_summary: dict[str, Any]
     shortfalls: tuple[dict[str, Any], ...]
 
 
 def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
     """The repaired frame, the moves, and the minimums still unmet."""
     from splitguard.split.repair import leak_lower_bound, repair
+    from splitguard.split.resize import SIZE_TOLERANCE, size_windows
 
     if frame.splits is None:
         raise OptionError(
@@ -55,6 +58,7 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
             min_positives=minimums["positives"],
             min_positive_groups=minimums["positive_groups"],
             seed=values.get("seed") or 0,
+            fewest_moves=bool(values.get("fewest-moves")),
         )
     except ValueError as exc:
         raise OptionError(f"the repair cannot be made: {exc}") from None
@@ -69,15 +73,23 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
     ]
     shortfalls = shortfall_dicts(result.shortfalls, frame.classes, names)
     repaired = dataclasses.replace(frame, splits=result.group_split[frame.groups].astype(np.int8))
+    before = rows_by_split.sum(axis=0)
+    after = np.bincount(result.group_split, weights=rows_by_split.sum(axis=1), minlength=len(names))
+    low, high = size_windows(np.array(list(fractions.values())), int(before.sum()))
     return FixResult(
         frame=repaired,
         fractions=fractions,
         minimums=minimums,
         moves=moves,
         moves_summary={
+            "mode": "fewest-moves" if values.get("fewest-moves") else "balanced",
             "groups": len(moves),
             "rows": result.rows_moved,
             "lower_bound_rows": leak_lower_bound(rows_by_split),
+            "size_tolerance": SIZE_TOLERANCE,
+            "sizes_before": _by_name(names, before),
+            "sizes_after": _by_name(names, after),
+            "sizes_within_tolerance": bool(((after >= low) & (after <= high)).all()),
         },
         shortfalls=shortfalls,
     )
@@ -96,3 +108,7 @@ def _fractions(
         return {name: float(requested[name]) for name in names}
     rows = rows_by_split.sum(axis=0)
     return {name: float(n / rows.sum()) for name, n in zip(names, rows, strict=True)}
+
+
+def _by_name(names: tuple[str, ...], rows: np.ndarray) -> dict[str, int]:
+    return {name: int(n) for name, n in zip(names, rows, strict=True)}

@@ -324,6 +324,14 @@ SPLIT_OPTIONS = (
         "DIR|SPLIT=PATH,...",
     ),
     Option("weights-out", "Write the class weights as JSON to FILE.", text, None, "FILE"),
+    Option(
+        "fewest-moves",
+        "fix: move only leaked groups (and groups for minimums), the fewest rows, and let "
+        "split sizes drift (default: every split stays within 1 point of its share).",
+        boolean,
+        False,
+        flag=True,
+    ),
 )
 
 OPTIONS: dict[str, Option] = {o.name: o for o in (*INPUT_OPTIONS, *CHECK_OPTIONS, *SPLIT_OPTIONS)}

@@ -1,4 +1,4 @@
-"""`splitguard fix SPLIT=PATH ... --out DIR`: repair existing splits with the fewest moves."""
+"""`splitguard fix SPLIT=PATH ... --out DIR`: repair existing splits, keeping their sizes."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ FIX_NAMES = (
     "seed",
     "fail-on",
     "hide-ids",
+    "fewest-moves",
 )
 
 
@@ -25,9 +26,11 @@ FIX_NAMES = (
 @input_options
 @options(*FIX_NAMES)
 def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
-    """Repair existing splits: leaked groups go whole to one split (the one that moves
-    the fewest rows), then classes below --min-positives / --min-positive-groups are
-    topped up by moving the fewest groups. Nothing else moves.
+    """Repair existing splits: leaked groups go whole to one split, every split stays
+    within 1 point of its share (its input share, or --fractions) with the fewest rows
+    moved and class shares kept, then classes below --min-positives /
+    --min-positive-groups are topped up. --fewest-moves moves only the leaked groups
+    (each to the split holding most of its rows) and lets sizes drift.
 
     Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),
     DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.

@@ -20,7 +20,7 @@ from splitguard.errors import EXIT_ERROR, SplitguardError
 COMMANDS = {
     "check": ("splitguard.cli.check", "Run the rules on a label table and its splits."),
     "split": ("splitguard.cli.split", "Build new splits that pass the rules; write them."),
-    "fix": ("splitguard.cli.fix", "Repair existing splits with the fewest moves."),
+    "fix": ("splitguard.cli.fix", "Repair existing splits: no leak, sizes kept."),
     "stats": ("splitguard.cli.stats", "Class frequencies, imbalance and loss weights."),
     "rules": ("splitguard.cli.rules", "List the rules."),
     "rule": ("splitguard.cli.rules", "Explain one rule."),

@@ -33,10 +33,8 @@ def print_run(report: dict[str, Any], out: Path) -> None:
         )
     moves = report.get("moves_summary")
     if moves:
-        terminal.print(
-            f"[bold]moved[/]: {moves['groups']:,} groups, {moves['rows']:,} rows "
-            f"(lower bound {moves['lower_bound_rows']:,} rows)"
-        )
+        for line in moves_lines(moves):
+            terminal.print(line)
     after = report.get("findings_after", [])
     by_severity: dict[str, int] = {}
     for finding in after:
@@ -44,3 +42,30 @@ def print_run(report: dict[str, Any], out: Path) -> None:
     found = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items())) or "none"
     terminal.print(f"[bold]findings on the result[/]: {found}")
     terminal.print(f"[bold]written to[/] {out}/ (report.html, report.json, manifest.json)")
+
+
+def moves_lines(moves: dict[str, Any]) -> list[str]:
+    """What `fix` did: its mode, the rows moved against the leak bound, sizes before/after."""
+    points = f"{100 * moves.get('size_tolerance', 0.01):g} point"
+    if moves.get("mode") == "fewest-moves":
+        mode = "fewest moves, split sizes not kept"
+    elif moves.get("sizes_within_tolerance", True):
+        mode = f"every split within {points} of its share"
+    else:
+        mode = f"[yellow]a split could not be brought within {points} of its share[/]"
+    lines = [
+        f"[bold]moved[/]: {moves['groups']:,} groups, {moves['rows']:,} rows ({mode}; "
+        f"removing the leaks alone moves at least {moves['lower_bound_rows']:,} rows)"
+    ]
+    before, after = moves.get("sizes_before"), moves.get("sizes_after")
+    if before and after:
+        total = max(sum(before.values()), 1)
+        lines.append(
+            "[bold]split sizes[/]: "
+            + ", ".join(
+                f"{name} {before[name]:,} -> {after[name]:,} rows "
+                f"({before[name] / total:.1%} -> {after[name] / total:.1%})"
+                for name in before
+            )
+        )
+    return lines
