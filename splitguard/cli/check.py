@@ -70,4 +70,8 @@ def _write_reports(
     except ImportError:
         click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
         return
-    write_check_reports(frame, payload, html=html, markdown=markdown)
+    from splitguard.cli.run_view import report_notes
+
+    written = write_check_reports(frame, payload, html=html, markdown=markdown)
+    for note in report_notes(written):
+        click.echo(note, err=True)

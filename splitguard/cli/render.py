@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 BAR_WIDTH = 24
 COVERAGE_WIDTH = 10
+# A terminal shows the commonest and rarest classes of a long list; the report has all.
+TERMINAL_EACH_END = 15
 
 
 def console() -> Console:
@@ -106,7 +108,13 @@ def print_coverage(report: dict[str, Any]) -> None:
     table.add_column("class", no_wrap=True)
     for split in splits:
         table.add_column(split, no_wrap=True)
-    for name in classes:
+    shown = classes
+    if len(classes) > 2 * TERMINAL_EACH_END:
+        shown = classes[:TERMINAL_EACH_END] + classes[-TERMINAL_EACH_END:]
+    for index, name in enumerate(shown):
+        if index == TERMINAL_EACH_END and len(shown) < len(classes):
+            left_out = len(classes) - len(shown)
+            table.add_row(f"[dim]... {left_out:,} classes in between: report.html has them all[/]")
         cells = [name]
         for split in splits:
             entry = entries.get((name, split))
