@@ -46,9 +46,18 @@ def separator_fit(classes: Sequence[str], separator: str) -> SeparatorFit:
 
 
 def likelier_separator(classes: Sequence[str], current: str | None) -> SeparatorFit | None:
-    """The separator that shrinks the class list the most, if one shrinks it at all."""
+    """The separator that shrinks the class list the most, if one shrinks it convincingly.
+
+    Convincingly: some names split into classes that stand alone, or the list at least
+    halves (every row has two labels, so no class stands alone, but the parts recur).
+    """
     fits = [separator_fit(classes, s) for s in SEPARATORS if s != current]
-    useful = [fit for fit in fits if fit.classes_after < len(classes) and fit.names_explained]
+    useful = [
+        fit
+        for fit in fits
+        if fit.classes_after < len(classes)
+        and (fit.names_explained or 2 * fit.classes_after <= len(classes))
+    ]
     if not useful:
         return None
     return min(useful, key=lambda fit: (fit.classes_after, -fit.names_explained))
