@@ -22,26 +22,37 @@ def scientific(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def quality_line(quality: Mapping[str, Any]) -> str:
-    """The quality figures of report.json in words: '1.3%', '12 rows', not 0.0132 or 1.2e+01."""
+def quality_lines(quality: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The quality figures of report.json in words: '1.3%', '12 rows', not 0.0132 or 1.2e+01.
+
+    (heading, text) pairs: balance of classes, balance of sizes, leakage.
+    """
     from splitguard.summary import DEVIATION_MIN_POSITIVES
 
-    parts: list[str] = []
+    lines: list[tuple[str, str]] = []
     if "worst_relative_deviation" in quality:
-        parts.append(
-            f"worst class deviation {percent(quality['worst_relative_deviation'])} from its "
-            f"split's share (classes with {DEVIATION_MIN_POSITIVES}+ positives)"
+        lines.append(
+            (
+                "balance",
+                f"worst class deviation {percent(quality['worst_relative_deviation'])} "
+                f"(classes with {DEVIATION_MIN_POSITIVES}+ positives)",
+            )
+        )
+    if "LD" in quality and "LPD" in quality:
+        lines.append(
+            (
+                "balance",
+                f"label balance LD {scientific(quality['LD'])}, label-pair balance LPD "
+                f"{scientific(quality['LPD'])} (0 is perfect)",
+            )
         )
     if "ED" in quality:
-        parts.append(f"split sizes off target by {quality['ED']:,.0f} rows on average")
-    if "LD" in quality and "LPD" in quality:
-        parts.append(
-            f"label balance LD {scientific(quality['LD'])}, label-pair balance LPD "
-            f"{scientific(quality['LPD'])} (0 is perfect)"
-        )
+        lines.append(("sizes", f"{quality['ED']:,.0f} rows off target per split on average"))
     if "leaked_groups" in quality:
-        parts.append(f"{counted(int(quality['leaked_groups']), 'group')} in more than one split")
-    return "; ".join(parts)
+        leaked = int(quality["leaked_groups"])
+        text = counted(leaked, "group") if leaked else "no group"
+        lines.append(("leakage", f"{text} in more than one split"))
+    return lines
 
 
 def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
@@ -83,9 +94,8 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
         for s in report["splits"]
     )
     terminal.print(f"[bold]splits[/]: {sizes}")
-    quality = report.get("quality", {})
-    if quality:
-        terminal.print(f"[bold]quality[/]: {quality_line(quality)}")
+    for heading, text in quality_lines(report.get("quality", {})):
+        terminal.print(f"[bold]{heading}[/]: {text}")
     for shortfall in report.get("shortfalls", []):
         terminal.print(
             f"[yellow]shortfall[/]: {escape(str(shortfall['class']))} in {shortfall['split']}: "

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from splitguard.cli.run_view import finding_lines, quality_line, scientific, severity_counts
+from splitguard.cli.run_view import finding_lines, quality_lines, scientific, severity_counts
 from splitguard.report import charts
 
 
@@ -17,15 +17,17 @@ def finding(code: str, severity: str, family: str) -> dict[str, Any]:
 
 
 def test_quality_in_words_and_human_units() -> None:
-    line = quality_line(
+    lines = quality_lines(
         {"LD": 2.1e-05, "LPD": 0.00029, "ED": 17_012.4,
          "worst_relative_deviation": 0.0132, "leaked_groups": 0}
     )  # fmt: skip
-    assert "worst class deviation 1.3% from its split's share" in line
-    assert "split sizes off target by 17,012 rows on average" in line
-    assert "LD 2.1e-5, label-pair balance LPD 2.9e-4" in line
-    assert "0 groups in more than one split" in line
-    assert "e+" not in line and "0.0132" not in line and "worst_relative" not in line
+    assert lines == [
+        ("balance", "worst class deviation 1.3% (classes with 100+ positives)"),
+        ("balance", "label balance LD 2.1e-5, label-pair balance LPD 2.9e-4 (0 is perfect)"),
+        ("sizes", "17,012 rows off target per split on average"),
+        ("leakage", "no group in more than one split"),
+    ]
+    assert quality_lines({"leaked_groups": 1}) == [("leakage", "1 group in more than one split")]
 
 
 def test_scientific() -> None:
