@@ -33,6 +33,14 @@ def is_text(column: pa.ChunkedArray) -> bool:
     return bool(pa.types.is_string(column.type) or pa.types.is_large_string(column.type))
 
 
+def has_list_cell(column: pa.ChunkedArray) -> bool:
+    """Whether any cell starts with "[" (a scan far cheaper than encoding the column)."""
+    import pyarrow.compute as pc
+
+    starts = pc.starts_with(pc.utf8_ltrim_whitespace(column), "[")
+    return bool(pc.any(starts).as_py())
+
+
 def encoding_of(value: object) -> str | None:
     text = str(value).strip().lower()
     return next((name for name, words in ENCODINGS.items() if text in words), None)
@@ -148,7 +156,10 @@ class BareCellInListColumn(Rule):
         name = frame.spec.labels or frame.spec.long
         if name is None or not is_text(frame.table.column(name)):
             return
-        records = bare_list_cells(*distinct(frame.table.column(name)))
+        column = frame.table.column(name)
+        if not has_list_cell(column):
+            return
+        records = bare_list_cells(*distinct(column))
         if not len(records):
             return
         yield self.finding(
