@@ -36,6 +36,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         from splitguard.baseline import baseline_payload
 
         write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
+        click.echo(f"splitguard: wrote {values['write-baseline']}", err=True)
     if values["html"] or values["markdown"]:
         _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
     _print(result, values["format"], statistics=values["statistics"])
