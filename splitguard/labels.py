@@ -90,6 +90,35 @@ def parse_list_literal(text: str) -> list[object]:
     return list(value)
 
 
+def bare_list_cells(codes: np.ndarray, values: Sequence[object]) -> np.ndarray:
+    """Rows of a list-shaped column whose cell is not a list; empty when it is not list-shaped.
+
+    A column is list-shaped when at least as many of its non-empty cells are list literals
+    (`["Mass"]`) as are anything else: a bare `Mass` among them is a mistake, not a class.
+    """
+    # The extra last entry stands for code -1 (a missing cell): neither list nor bare.
+    texts = [str(value).strip() for value in values]
+    is_list = np.array([text.startswith("[") for text in texts] + [False])
+    is_bare = np.array([bool(text) and not text.startswith("[") for text in texts] + [False])
+    list_rows, bare_rows = is_list[codes], is_bare[codes]
+    if not bare_rows.any() or list_rows.sum() < bare_rows.sum():
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(bare_rows)
+
+
+def _refuse_bare_cells(
+    codes: np.ndarray, values: Sequence[object], name: str, where: Locator
+) -> None:
+    bare = bare_list_cells(codes, values)
+    if len(bare):
+        cell = str(values[int(codes[bare[0]])]).strip()
+        raise LabelValueError(
+            f"{where(int(bare[0]))}: column {name!r} holds lists, but this cell is {cell[:80]!r}, "
+            f"not a list ({len(bare):,} such rows in all). Write every cell as a list, such as "
+            '["Mass"], or [] for no label.'
+        )
+
+
 def _blank_error(where: str, name: str, count: int) -> LabelValueError:
     return LabelValueError(
         f"{where}: column {name!r} is empty ({count} rows in all). Pass --blank negative "
@@ -105,8 +134,13 @@ def string_labels(
     none: frozenset[str],
     blank: str,
     where: Locator,
+    strict: bool = True,
 ) -> Parsed:
-    """A string column: delimited (`sep`), JSON / Python list literals, or one label a cell."""
+    """A string column: delimited (`sep`), JSON / Python list literals, or one label a cell.
+
+    With `strict=True` a bare cell in a column of lists is an error; otherwise it reads as
+    a label of its own (the schema rules report it).
+    """
     codes, values = distinct(column)
     # A cell of white space only is as empty as a missing one.
     blank_values = [code for code, value in enumerate(values) if not str(value).strip()]
@@ -114,6 +148,8 @@ def string_labels(
         codes = np.where(np.isin(codes, blank_values), -1, codes)
     if blank == "error" and (codes < 0).any():
         raise _blank_error(where(_first_row(codes, -1)), name, int((codes < 0).sum()))
+    if strict:
+        _refuse_bare_cells(codes, values, name, where)
     per_value: list[list[str]] = []
     for code, value in enumerate(values):
         text = str(value).strip()

@@ -212,7 +212,9 @@ def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: obje
         return list_labels(column, name=name, none=none, blank=blank, where=where)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
-    return string_labels(column, name=name, sep=spec.sep, none=none, blank=blank, where=where)
+    return string_labels(
+        column, name=name, sep=spec.sep, none=none, blank=blank, where=where, strict=strict
+    )
 
 
 def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:

@@ -53,15 +53,20 @@ def write_run(
     seed: int,
     advance: Callable[[str], None],
     column: str = "split",
-) -> None:
+) -> list[str]:
     """Splits, report.json and manifest.json first; then the HTML and Markdown reports.
 
     All of it lands at once (a staged folder renamed into place); a report that fails
-    to render is a warning, never a reason to lose the splits.
+    to render is a warning, never a reason to lose the splits. Returns the names of
+    the files written, in the order written.
     """
+    import click
+
     from splitguard.cli.common import write_json
+    from splitguard.cli.run_view import unwritten_warning
     from splitguard.io.outdir import check_out_dir, staged_dir
     from splitguard.io.splits import write_split_tables
+    from splitguard.report.write import Written
 
     check_out_dir(
         out, force=bool(values.get("force")), inputs=[Path(s.path) for s in frame.sources]
@@ -77,11 +82,17 @@ def write_run(
         try:
             from splitguard.report.split import write_split_reports
 
-            write_split_reports(staging, report, run_manifest)
+            reports = write_split_reports(staging, report, run_manifest)
         except Exception as exc:  # a plot must never cost the user the splits
-            import click
-
-            click.echo(f"splitguard: warning: the HTML/Markdown report failed ({exc}).", err=True)
+            pages = (staging / "report.md", staging / "report.html")
+            reason = f"{type(exc).__name__}: {exc}"
+            reports = Written(
+                tuple(p for p in pages if p.exists()),
+                tuple((p, reason) for p in pages if not p.exists()),
+            )
+        for path, reason in reports.failed:
+            click.echo(unwritten_warning(path.name, reason), err=True)
+    return [path.name for path in (*outputs, staging / "manifest.json", *reports.paths)]
 
 
 def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
@@ -131,12 +142,12 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
             extra={"keep": kept},
         )
         column = "fold" if request.folds is not None else "split"
-        write_run(
+        written = write_run(
             out, result.frame, report, values, seed=request.seed, advance=advance, column=column
         )
     from splitguard.cli.run_view import print_run
 
-    print_run(report, out)
+    print_run(report, out, written)
     return _status(after, values)
 
 
@@ -189,10 +200,12 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
             findings_after=[f.as_dict() for f in after],
             extra={"moves": _moves(fixed.moves, values), "moves_summary": fixed.moves_summary},
         )
-        write_run(out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance)
+        written = write_run(
+            out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance
+        )
     from splitguard.cli.run_view import print_run
 
-    print_run(report, out)
+    print_run(report, out, written)
     return _status(after, values)
 
 

@@ -13,7 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splitguard.errors import LabelValueError
-from splitguard.labels import distinct, list_labels, parse_list_literal, string_labels, wide_labels
+from splitguard.labels import (
+    bare_list_cells,
+    distinct,
+    list_labels,
+    parse_list_literal,
+    string_labels,
+    wide_labels,
+)
 from splitguard.load import LabelSpec, load_frame
 
 
@@ -44,6 +51,22 @@ def test_delimited_none_and_white_space() -> None:
         {"Mass"},
         {"Mass", "Nodule"},
     ]
+
+
+def test_bare_cells_count_only_in_a_column_of_lists() -> None:
+    mostly_lists = strings(['["Mass"]', "[]", "Mass|Nodule", None, " ", '["Nodule"]'])
+    assert bare_list_cells(*distinct(mostly_lists)).tolist() == [2]
+    mostly_bare = strings(["Mass", "Nodule|Mass", '["Mass"]'])
+    assert bare_list_cells(*distinct(mostly_bare)).tolist() == []
+
+
+def test_a_bare_cell_among_lists_is_an_error_only_when_strict() -> None:
+    column = strings(['["Mass"]', "Nodule", '["Mass", "Nodule"]'])
+    options = {"name": "lab", "sep": "|", "none": frozenset(), "blank": "error", "where": where}
+    with pytest.raises(LabelValueError, match=r"t.csv, row 2: column 'lab' holds lists, but"):
+        string_labels(column, **options)  # type: ignore[arg-type]
+    parsed = string_labels(column, **options, strict=False)  # type: ignore[arg-type]
+    assert positives(parsed.matrix, parsed.classes) == [{"Mass"}, {"Nodule"}, {"Mass", "Nodule"}]
 
 
 def test_chunked_column_codes_agree_across_chunks() -> None:

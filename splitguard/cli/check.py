@@ -36,6 +36,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         from splitguard.baseline import baseline_payload
 
         write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
+        click.echo(f"splitguard: wrote {values['write-baseline']}", err=True)
     if values["html"] or values["markdown"]:
         _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
     _print(result, values["format"], statistics=values["statistics"])
@@ -70,4 +71,8 @@ def _write_reports(
     except ImportError:
         click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
         return
-    write_check_reports(frame, payload, html=html, markdown=markdown)
+    from splitguard.cli.run_view import report_notes
+
+    written = write_check_reports(frame, payload, html=html, markdown=markdown)
+    for note in report_notes(written):
+        click.echo(note, err=True)

@@ -14,7 +14,7 @@ from splitguard.report.document import Document, Section
 from splitguard.report.findings import before_after_section, moves_section
 from splitguard.report.splits import coverage_section, groups_section, leakage_section
 from splitguard.report.summary import headline_section, manifest_section, request_section
-from splitguard.report.write import write_reports
+from splitguard.report.write import Written, write_reports
 
 
 def leaked_group_count(report: dict[str, Any]) -> int:
@@ -57,10 +57,10 @@ def build_split_document(report: dict[str, Any], manifest: dict[str, Any]) -> Do
     )
 
 
-def write_split_reports(out_dir: Path, report: dict[str, Any], manifest: dict[str, Any]) -> None:
+def write_split_reports(out_dir: Path, report: dict[str, Any], manifest: dict[str, Any]) -> Written:
     """Write `out_dir/report.md`, then `out_dir/report.html`, each atomically."""
     out_dir = Path(out_dir)
-    write_reports(
+    return write_reports(
         build_split_document(report, manifest),
         html_path=out_dir / "report.html",
         markdown_path=out_dir / "report.md",

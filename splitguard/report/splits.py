@@ -9,6 +9,7 @@ from splitguard.intervals import sensitivity_interval
 from splitguard.report import charts
 from splitguard.report.document import Chart, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number, plural, share
+from splitguard.report.scale import ends
 from splitguard.summary import SIZE_BINS
 
 SENSITIVITY = 0.75
@@ -44,23 +45,27 @@ def coverage_section(
         )
         for entry in coverage
     }
-    drawn = classes[::-1]
+    drawn = ends(len(classes))
+    description = (
+        "Bars: positive rows of each class per split (red when below the minimum). "
+        "Diamond: the target (the split's share of the class). Red tick: the minimum "
+        "asked for. Text: the 95% Wilson interval a measured sensitivity of 0.75 "
+        "would have with that many positives."
+    )
     chart = Chart(
         title="Positives per class in each split, against target and minimum",
-        description=(
-            "Bars: positive rows of each class per split (red when below the minimum). "
-            "Diamond: the target (the split's share of the class). Red tick: the minimum "
-            "asked for. Text: the 95% Wilson interval a measured sensitivity of 0.75 "
-            "would have with that many positives."
-        ),
+        description=f"{description} {drawn.note()}".strip(),
         draw=partial(
             charts.coverage_chart,
             "chart-coverage",
             "Positives per class in each split, against target and minimum",
             "One panel per split; bars per class with target and minimum marks.",
-            drawn,
+            [classes[position] for position in drawn.positions],
             split_names,
             cells,
+            drawn.names(classes),
+            drawn.gap_at,
+            drawn.note(),
         ),
     )
     order = {name: index for index, name in enumerate(classes)}
