@@ -29,7 +29,7 @@ def print_run(report: dict[str, Any], out: Path) -> None:
         terminal.print(
             f"[yellow]shortfall[/]: {shortfall['class']} in {shortfall['split']}: "
             f"{shortfall['kind']} {shortfall['target']:g} asked, {shortfall['achieved']:g} reached "
-            "(the data has no more)"
+            f"({shortfall.get('reason', 'the data has no more')})"
         )
     moves = report.get("moves_summary")
     if moves:

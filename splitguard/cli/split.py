@@ -16,6 +16,8 @@ SPLIT_NAMES = (
     "min-positives",
     "min-positive-groups",
     "min-prevalence",
+    "min-classes",
+    "train-floor",
     "seed",
     "keep",
     "fail-on",
