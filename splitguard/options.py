@@ -269,7 +269,7 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-prevalence",
-        "Minimum share of each class in a split, where feasible: test=0.05.",
+        "Minimum share of a split's rows each class makes up: test=0.05.",
         per_split(share),
         {},
         "SPLIT=X",
