@@ -234,9 +234,11 @@ def unmet(
 
     if frame.splits is None:
         return ()
-    aggregates = Aggregates.of(frame)
     names = frame.split_names
     wanted = asked(spec, names, frame.classes, frame)
+    if not wanted.any:
+        return ()
+    aggregates = Aggregates.of(frame)
     rows = aggregates.rows_by_split
     positives = aggregates.positives_by_split
     prevalence = positives / np.maximum(rows, 1)[:, None]
