@@ -283,6 +283,14 @@ CHECK_OPTIONS = (
         "all|rare|A,B",
     ),
     Option(
+        "train-floor",
+        "Share of every class's positive rows that minimums leave in train (the split "
+        "named train, else the first): 0.4 keeps 40%.",
+        share,
+        0.4,
+        "X",
+    ),
+    Option(
         "fractions",
         "Requested share of rows per split: train=0.8,val=0.1,test=0.1.",
         fractions,
@@ -348,14 +356,6 @@ SPLIT_OPTIONS = (
         path_or_split_paths,
         None,
         "DIR|SPLIT=PATH,...",
-    ),
-    Option(
-        "train-floor",
-        "Share of every class's positive rows that minimums leave in train (the split "
-        "named train, else the first): 0.4 keeps 40%.",
-        share,
-        0.4,
-        "X",
     ),
     Option("weights-out", "Write the class weights as JSON to FILE.", text, None, "FILE"),
 )

@@ -74,10 +74,12 @@ def coverage_sentence(
     splits = list(dict.fromkeys(e["split"] for e in coverage))
     absent = [e for e in coverage if e["positives"] == 0]
     if not absent:
-        parts = [f"All {plural(len(classes), 'class')} have positives in all {len(splits)} splits."]
+        who = f"All {len(classes):,} classes have" if len(classes) > 1 else "The class has"
+        parts = [f"{who} positives in all {len(splits)} splits."]
     else:
         listed = _listed(f"{e['class']} in {e['split']}" for e in absent)
-        parts = [f"{plural(len(absent), 'class-split pair')} of {len(coverage):,} have no "
+        verb = "has" if len(absent) == 1 else "have"
+        parts = [f"{plural(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
                  f"positive row: {listed}."]  # fmt: skip
     asked = [e for e in coverage if (e.get("minimum") or 0) > 0 or (e.get("minimum_groups") or 0)]
     if shortfalls is None:
