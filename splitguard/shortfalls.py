@@ -219,10 +219,14 @@ def why(kind: str, wanted: float, reached: float, split: str, limit: Limits) -> 
     )
     if limit.kept and kind != "min-positive-groups" and wanted > limit.most:
         return data + floor
+    room = (
+        f"the train floor ({limit.floor:.0%}) leaves {split} up to {limit.most:,} positive rows"
+        if limit.kept
+        else f"{split} could hold all {have:,} {unit}"
+    )
     return (
-        f"{data}; {split} keeps its size ({limit.split_rows:,} rows, within a point of its "
-        f"{limit.fraction:.0%}) and the other minimums, so whole groups reached "
-        f"{reached:,.0f} {unit}"
+        f"{data} and {room}: the groups {split} holds ({limit.split_rows:,} rows, for a "
+        f"fraction of {limit.fraction:.0%}) carry {reached:,.0f} {unit}"
     )
 
 

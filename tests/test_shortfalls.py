@@ -71,4 +71,8 @@ def test_unmet_says_what_was_asked_and_why(nih_frame: LabelFrame) -> None:
         if u.label == "Hernia"
     ]
     assert (short.split, short.kind, short.asked, short.reached) == ("val", "min-positives", 1, 0)
-    assert "val keeps its size" in short.reason
+    assert short.reason == (
+        "the data has 227 positive rows in 134 groups and the train floor (40%) leaves val up "
+        "to 136 positive rows: the groups val holds (0 rows, for a fraction of 10%) carry 0 "
+        "positive rows"
+    )

@@ -202,8 +202,8 @@ class MinimumNotMet(Rule):
     fails rather than passing quietly.
 
     ## Example
-    `--min-prevalence test=0.02`: `SG306 Hernia in test: min-prevalence 2.0% (225 of
-    11,212 rows) asked, 1.20% (135) reached: the data has 227 positive rows in 118
+    `--min-prevalence test=0.02` on NIH: `SG306 Hernia in test: min-prevalence 2.0% (225
+    of 11,212 rows) asked, 1.20% (135) reached: the data has 227 positive rows in 134
     groups; train keeps at least 91 of them (train floor 40%), so test can hold at
     most 136.`
 
