@@ -81,6 +81,23 @@ def whole(value: Any, where: str) -> int:
     return number
 
 
+def count_or_percent(value: Any, where: str) -> int | str:
+    """A whole number of positive rows, or a percent of the class's positive rows ('50%')."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        digits = value.strip()[:-1].strip()
+        try:
+            number = float(digits)
+        except ValueError:
+            number = math.nan
+        if not 0 < number <= 100:
+            raise OptionError(
+                f"{where} takes a count or a percent above 0 and at most 100 (such as 50%), "
+                f"not {value!r}."
+            )
+        return f"{number:g}%"
+    return whole(value, where)
+
+
 def share(value: Any, where: str) -> float:
     try:
         number = float(value)
@@ -237,8 +254,9 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-positives",
-        "Minimum positive rows per class, per split: test=25,val=25 (check: 10 where unset).",
-        per_split(whole),
+        "Minimum positive rows per class, per split, as a count or a percent of the class's "
+        "positive rows: test=25,val=25 or test=50% (check: 10 where unset).",
+        per_split(count_or_percent),
         {},
         "SPLIT=N",
     ),
@@ -251,10 +269,26 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-prevalence",
-        "Minimum share of each class in a split, where feasible: test=0.05.",
+        "Minimum share of a split's rows each class makes up: test=0.05.",
         per_split(share),
         {},
         "SPLIT=X",
+    ),
+    Option(
+        "min-classes",
+        "The classes the minimums apply to: all, rare (rarer than --imbalance-threshold), "
+        "or class names A,B.",
+        names,
+        ("all",),
+        "all|rare|A,B",
+    ),
+    Option(
+        "train-floor",
+        "Share of every class's positive rows that minimums leave in train (the split "
+        "named train, else the first): 0.4 keeps 40%.",
+        share,
+        0.4,
+        "X",
     ),
     Option(
         "fractions",

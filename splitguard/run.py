@@ -97,8 +97,10 @@ def write_run(
 
 def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
     """`splitguard split`: returns the exit status."""
+    import click
+
     from splitguard.cli.progress import steps
-    from splitguard.splitter import make_request, split_frame
+    from splitguard.splitter import impossible_minimums, make_request, split_frame
     from splitguard.summary import split_report
 
     if not values.get("out"):
@@ -114,6 +116,8 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
 
             keep = kept_groups(frame, values["keep"], request.split_names)
             fixed = keep.fixed
+        for problem in impossible_minimums(frame, request):
+            click.echo(f"splitguard: warning: cannot be met: {problem}.", err=True)
         advance("splitting")
         before = lint_findings(frame, values) if frame.splits is not None else []
         result = split_frame(frame, request, fixed=fixed)
@@ -130,12 +134,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
             command="split",
             request={**request.as_dict(), "keep": values.get("keep")},
             shares=request.shares,
-            minimums={
-                "positives": request.per_split(request.min_positives, "min-positives"),
-                "positive_groups": request.per_split(
-                    request.min_positive_groups, "min-positive-groups"
-                ),
-            },
+            minimums=request.minimums,
             shortfalls=result.shortfalls,
             findings_before=[f.as_dict() for f in before],
             findings_after=[f.as_dict() for f in after],

@@ -100,7 +100,8 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
         terminal.print(
             f"[yellow]shortfall[/]: {escape(str(shortfall['class']))} in {shortfall['split']}: "
             f"{shortfall['kind']} {shortfall['target']:,g} asked, "
-            f"{shortfall['achieved']:,g} reached (the data has no more)"
+            f"{shortfall['achieved']:,g} reached "
+            f"({escape(str(shortfall.get('reason', 'the data has no more')))})"
         )
     moves = report.get("moves_summary")
     if moves:

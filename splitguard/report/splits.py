@@ -8,7 +8,7 @@ from typing import Any
 from splitguard.intervals import sensitivity_interval
 from splitguard.report import charts
 from splitguard.report.document import Chart, Facts, Section, Table, Text
-from splitguard.report.fmt import count, number, plural, share
+from splitguard.report.fmt import count, number, share
 from splitguard.report.scale import ends
 from splitguard.summary import SIZE_BINS
 
@@ -32,9 +32,17 @@ def coverage_status(entry: dict[str, Any]) -> str:
 
 
 def coverage_section(
-    coverage: list[dict[str, Any]], splits: list[dict[str, Any]], classes: list[str]
+    coverage: list[dict[str, Any]],
+    splits: list[dict[str, Any]],
+    classes: list[str],
+    *,
+    shortfalls: list[dict[str, Any]] | None = None,
+    floor: dict[str, Any] | None = None,
 ) -> Section:
-    """`classes` in the order to show them (rarest last)."""
+    """`classes` in the order to show them (rarest last); `shortfalls` as report.json has
+    them (None: measured against the entries' minimums)."""
+    from splitguard.report.summary import coverage_sentence
+
     split_names = [split["name"] for split in splits]
     cells = {
         (entry["class"], entry["split"]): (
@@ -101,12 +109,7 @@ def coverage_section(
         ),
         status=tuple("" if coverage_status(entry) == "ok" else "bad" for entry in entries),
     )
-    short = [entry for entry in entries if coverage_status(entry) != "ok"]
-    text = Text(
-        "Every class has positives in every split, and at least its minimum."
-        if not short
-        else f"{plural(len(short), 'class-split pair')} short: see the rows marked below."
-    )
+    text = Text(coverage_sentence(coverage, shortfalls, floor))
     note = Text(
         "A test split measures a class only as well as its positives allow: with 20 "
         "positives a sensitivity of 0.75 could be anywhere in the interval shown, with 4 it "
