@@ -169,7 +169,7 @@ def wide_labels(
     """
     matrix = np.zeros((table.num_rows, len(columns)), dtype=bool)
     for j, column in enumerate(columns):
-        codes, values = distinct(table.column(column))
+        codes, values = distinct(wide_cells(table.column(column)))
         value_flags = np.zeros(len(values) + 1, dtype=bool)
         for code, value in enumerate(values):
 
@@ -184,6 +184,35 @@ def wide_labels(
         matrix[:, j] = value_flags[codes]
     order = np.argsort(np.array([c.strip() for c in columns], dtype=object), kind="stable")
     return Parsed(matrix[:, order], tuple(columns[i].strip() for i in order))
+
+
+# A number as a CSV reader infers one: decimal ASCII digits, a sign, a point, an
+# exponent, or NaN. Hexadecimal and white space are text.
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|NaN|NAN)$"
+
+
+def wide_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A wide label column, its text cells read as numbers when every cell is one.
+
+    CSV cells arrive as text; a column of numbers only (`1.00`, `+1`, `01`, `nan`) reads
+    as those numbers, as a reader that infers types read it, so `1.00` is positive. A
+    column with any other text stays text, each cell read by name (`true`, `yes`).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        return column
+    if column.null_count == len(column):
+        return column
+    if not pc.all(pc.match_substring_regex(column, _NUMBER)).as_py():
+        return column
+    for number in (pa.int64(), pa.float64()):
+        try:
+            return pc.cast(column, number)
+        except pa.ArrowInvalid:
+            continue
+    return column
 
 
 def _is_nan(value: object) -> bool:
