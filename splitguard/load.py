@@ -48,6 +48,14 @@ class LabelSpec:
             )
         if self.long and not self.id:
             raise OptionError("--long needs --id COL: the column that names the item a row labels.")
+        label_column = self.labels or self.long
+        for option, keys in (("--id", (self.id,)), ("--group", self.group)):
+            if label_column and label_column in keys:
+                raise OptionError(
+                    f"column {label_column!r} is given as the labels and as {option}; a "
+                    "column holds either labels or keys. Give the label column to --labels "
+                    f"(or --long) and the key column to {option}."
+                )
         for option, value in (("--uncertain", self.uncertain), ("--blank", self.blank)):
             allowed = (
                 ("negative", "positive", "error")

@@ -169,9 +169,7 @@ def test_hive_partition_folders_become_string_columns(tmp_path: Path) -> None:
 def test_csv_columns_no_option_names_stay_text(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     wide = [f"{10**29 + i}" for i in range(3_000)]  # 30 digits: one double for all of them
-    path.write_text(
-        "code,big,ratio,flag,lab\n" + "".join(f"00012,{w},1.50,true,a\n" for w in wide)
-    )
+    path.write_text("code,big,ratio,flag,lab\n" + "".join(f"00012,{w},1.50,true,a\n" for w in wide))
     table = read_table(path)
     assert all(table.schema.field(name).type == pa.string() for name in table.column_names)
     assert set(table.column("code").to_pylist()) == {"00012"}
@@ -190,7 +188,9 @@ def test_header_with_a_quoted_newline(tmp_path: Path) -> None:
 
 def test_cells_with_quoted_newlines_across_blocks(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    path.write_text("id,note\n" + "".join(f'{i:06d},"line one\nline two"\n' for i in range(200_000)))
+    path.write_text(
+        "id,note\n" + "".join(f'{i:06d},"line one\nline two"\n' for i in range(200_000))
+    )
     table = read_table(path)
     assert table.num_rows == 200_000
     assert table.column("note")[123].as_py() == "line one\nline two"

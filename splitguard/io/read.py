@@ -11,6 +11,7 @@ Parquet columns keep their Arrow types.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -82,8 +83,6 @@ class _Csv:
         self.delimiter = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
 
     def read(self) -> pa.Table:
-        import pyarrow as pa
-
         names = self._header()
         table = self._read(names)
         if table.column_names != names:
@@ -204,27 +203,25 @@ class _Csv:
     def _ragged(self, names: list[str]) -> InputError:
         """A row with more or fewer fields than the header: read again, in order, to number it."""
         import pyarrow as pa
+        import pyarrow.csv as pacsv
 
-        found: list[object] = []
+        found: list[pacsv.InvalidRow] = []
 
-        def stop(row: object) -> str:
+        def stop(row: pacsv.InvalidRow) -> str:
             found.append(row)
             return "error"
 
-        try:
+        # Only a serial read numbers rows; the error it ends with is the one found.
+        with contextlib.suppress(pa.ArrowInvalid):
             self._arrow_read(names, _MAX_BLOCK_SIZE, use_threads=False, on_invalid=stop)
-        except pa.ArrowInvalid:
-            pass
         if not found:
             return InputError(f"{self.path}: a row has more or fewer fields than the header.")
         row = found[0]
-        number = getattr(row, "number", None)
-        where = f"{self.path}, row {number - 1}" if number else str(self.path)
-        text = str(getattr(row, "text", ""))
+        where = f"{self.path}, row {row.number - 1}" if row.number else str(self.path)
         return InputError(
-            f"{where}: {row.actual_columns} fields where the header has "  # type: ignore[attr-defined]
-            f"{row.expected_columns} columns ({text[:80]!r}). Quote a cell that holds "  # type: ignore[attr-defined]
-            f"{self.delimiter!r}, or give the row as many fields as the header."
+            f"{where}: {row.actual_columns} fields where the header has {row.expected_columns} "
+            f"columns ({row.text[:80]!r}). Quote a cell that holds {self.delimiter!r}, or give "
+            "the row as many fields as the header."
         )
 
     def _undecodable(
