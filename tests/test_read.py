@@ -214,6 +214,9 @@ def test_a_ten_megabyte_cell(tmp_path: Path) -> None:
     gz = tmp_path / "t.csv.gz"
     gz.write_bytes(gzip.compress(path.read_bytes(), compresslevel=1))
     assert read_table(gz).column("note")[1].as_py() == cell
+    first = tmp_path / "first.csv"  # in the first row too, and quoted over several lines
+    first.write_text(f'id,note\n1,"{cell}\n{cell}"\n')
+    assert read_table(first).column("note").to_pylist() == [f"{cell}\n{cell}"]
 
 
 def test_latin1_bytes_name_the_line_column_and_encoding(tmp_path: Path) -> None:
@@ -230,6 +233,13 @@ def test_latin1_bytes_in_a_gzip_file(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b"id,city\n" + rows + b"7,Z\xfcrich\n"))
     _expect(path, "line 100002", "column 'city'", "\\xfc", "--encoding latin-1")
     assert read_table(path, encoding="latin-1").column("city")[-1].as_py() == "Zürich"
+
+
+def test_utf16_without_encoding_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,lab\n1,a\n", encoding="utf-16")
+    _expect(path, "--encoding utf-16")
+    assert read_table(path, encoding="utf-16").column("lab").to_pylist() == ["a"]
 
 
 def test_undecodable_header(tmp_path: Path) -> None:

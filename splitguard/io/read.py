@@ -112,9 +112,12 @@ class _Csv:
                 io.TextIOWrapper(raw, encoding, "surrogateescape", newline="") as text,
             ):
                 # csv, not readline: a quoted header name may hold a newline.
-                records = (row for row in csv.reader(text, delimiter=self.delimiter) if row)
-                header = next(records, [])
-                has_rows = next(records, None) is not None
+                header = next(
+                    (row for row in csv.reader(text, delimiter=self.delimiter) if row), []
+                )
+                # Lines, not a csv record: a first row may hold a cell larger than csv's
+                # field size limit.
+                has_rows = any(line.strip() for line in text)
         except (OSError, EOFError, csv.Error) as exc:
             kind = "gzip-compressed CSV" if self.compressed else "CSV"
             raise InputError(f"{self.path}: not a readable {kind} file ({exc}).") from exc
@@ -144,7 +147,7 @@ class _Csv:
                     # A cell (a row) larger than a block: read again with blocks that hold it.
                     block = min(block * 8, limit)
                     continue
-                raise self._explain(exc, names) from exc
+                raise self._explain(exc, names, block) from exc
 
     def _size(self) -> int:
         """An upper bound of the text's size in bytes (gzip: its trailer's size, mod 4 GiB)."""
@@ -153,8 +156,8 @@ class _Csv:
             with self.path.open("rb") as handle:
                 handle.seek(-4, 2)
                 size = max(size, int.from_bytes(handle.read(4), "little"))
-        # Transcoding a single-byte encoding to UTF-8 at most doubles it.
-        return size * (1 if self.codec == "utf-8" else 4) + 1
+        # Transcoded to UTF-8, a character of one byte takes at most three.
+        return size * (1 if self.codec == "utf-8" else 3) + 1
 
     def _arrow_read(
         self, names: list[str], block: int, *, use_threads: bool, on_invalid: object
@@ -182,17 +185,17 @@ class _Csv:
                 ),
             )
 
-    def _explain(self, exc: BaseException, names: list[str]) -> InputError:
+    def _explain(self, exc: BaseException, names: list[str], block: int) -> InputError:
         message = str(exc)
         if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in message:
             column = _BAD_COLUMN.search(message)
             return self._undecodable(exc, names, int(column.group(1)) if column else None)
         if _RAGGED.search(message):
-            return self._ragged(names)
+            return self._ragged(names, block)
         if "straddling object" in message:
             return InputError(
-                f"{self.path}: a row is larger than the whole file can be ({_first_line(exc)}); "
-                "check that its quotes are balanced."
+                f"{self.path}: a row of over {block:,} bytes cannot be read "
+                f"({_first_line(exc)}). Check that the quotes of its cells are balanced."
             )
         # OSError: a truncated or corrupt gzip stream surfaces only when the body is read.
         return InputError(
@@ -200,7 +203,7 @@ class _Csv:
             "Give a comma-separated file with a header row, or a Parquet file."
         )
 
-    def _ragged(self, names: list[str]) -> InputError:
+    def _ragged(self, names: list[str], block: int) -> InputError:
         """A row with more or fewer fields than the header: read again, in order, to number it."""
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -213,7 +216,7 @@ class _Csv:
 
         # Only a serial read numbers rows; the error it ends with is the one found.
         with contextlib.suppress(pa.ArrowInvalid):
-            self._arrow_read(names, _MAX_BLOCK_SIZE, use_threads=False, on_invalid=stop)
+            self._arrow_read(names, block, use_threads=False, on_invalid=stop)
         if not found:
             return InputError(f"{self.path}: a row has more or fewer fields than the header.")
         row = found[0]
@@ -229,12 +232,17 @@ class _Csv:
     ) -> InputError:
         """Bytes that are not text in the encoding: find the first, by line and column."""
         located = self._first_undecodable_line()
-        advice = (
-            "If the file is Latin-1 (such as an export from Excel on Windows), pass "
-            "--encoding latin-1; else --encoding with the encoding it was saved in."
-            if self.codec == "utf-8"
-            else "Pass --encoding with the encoding the file was saved in."
-        )
+        with self._open() as raw:
+            utf16 = raw.read(2) in (b"\xff\xfe", b"\xfe\xff")
+        if utf16:
+            advice = "The file starts with a UTF-16 byte-order mark: pass --encoding utf-16."
+        elif self.codec == "utf-8":
+            advice = (
+                "If the file is Latin-1 (such as an export from Excel on Windows), pass "
+                "--encoding latin-1; else --encoding with the encoding it was saved in."
+            )
+        else:
+            advice = "Pass --encoding with the encoding the file was saved in."
         if located is None:
             return InputError(
                 f"{self.path}: not a readable {self.codec} CSV table ({_first_line(exc)}). {advice}"
