@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -247,7 +248,8 @@ def wide_labels(
     """
     matrix = np.zeros((table.num_rows, len(columns)), dtype=bool)
     for j, column in enumerate(columns):
-        codes, values = distinct(wide_cells(table.column(column)))
+        codes, values = distinct(table.column(column))
+        values = _wide_numbers(values)
         value_flags = np.zeros(len(values) + 1, dtype=bool)
         for code, value in enumerate(values):
 
@@ -266,7 +268,8 @@ def wide_labels(
 
 # A number as a CSV reader infers one: decimal ASCII digits, a sign, a point, an
 # exponent, or NaN. Hexadecimal and white space are text.
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|NaN|NAN)$"
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?(nan|NaN|NAN)$"
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 def wide_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -283,7 +286,8 @@ def wide_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
         return column
     if column.null_count == len(column):
         return column
-    if not pc.all(pc.match_substring_regex(column, _NUMBER)).as_py():
+    # On the distinct cells (a handful in a label column), not on every row.
+    if not pc.all(pc.match_substring_regex(pc.unique(column), _NUMBER)).as_py():
         return column
     for number in (pa.int64(), pa.float64()):
         try:
@@ -291,6 +295,14 @@ def wide_cells(column: pa.ChunkedArray) -> pa.ChunkedArray:
         except pa.ArrowInvalid:
             continue
     return column
+
+
+def _wide_numbers(values: list[object]) -> list[object]:
+    """`wide_cells` on a column's distinct values: all numbers as text become numbers."""
+    texts = [v for v in values if isinstance(v, str) and re.fullmatch(_NUMBER, v)]
+    if not values or len(texts) < len(values):
+        return values
+    return [int(v) if _INTEGER.fullmatch(v) else float(v) for v in texts]
 
 
 def _is_nan(value: object) -> bool:
