@@ -76,3 +76,27 @@ def test_split_fix_and_keep_write_every_cell_as_read(
     result = run("fix", f"train={train}", f"test={test}", *OPTIONS, "--out", tmp_path / "fixed")
     assert result.code in (0, 1), result.err
     _expect_untouched(tmp_path / "fixed", rows)
+
+
+def test_parquet_columns_keep_their_arrow_types(run: Callable[..., Any], tmp_path: Path) -> None:
+    n = 40
+    source = pa.table(
+        {
+            "id": [f"{i:04d}" for i in range(n)],
+            "patient": [i % 10 for i in range(n)],
+            "score": pa.array([i / 3 if i % 5 else None for i in range(n)], pa.float32()),
+            "tags": [["x", "y"][: i % 3] for i in range(n)],
+            "when": pa.array(list(range(n)), pa.timestamp("ms")),
+            "lab": ["a|b", "a", "b", "c"] * (n // 4),
+        }
+    )
+    pq.write_table(source, tmp_path / "t.parquet")
+    result = run("split", tmp_path / "t.parquet", "--labels", "lab", "--sep", "|",
+                 "--id", "id", "--group", "patient", "--fractions", "train=0.5,test=0.5",
+                 "--out", tmp_path / "out")  # fmt: skip
+    assert result.code == 0, result.err
+    parts = [pq.read_table(p) for p in sorted((tmp_path / "out").glob("*.parquet"))]
+    for part in parts:
+        assert part.schema.remove(part.schema.get_field_index("split")) == source.schema
+    written = pa.concat_tables(parts).drop_columns(["split"]).sort_by("id")
+    assert written.equals(source)
