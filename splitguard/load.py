@@ -36,6 +36,7 @@ class LabelSpec:
     group: tuple[str, ...] = ()
     split_col: str | None = None
     classes: tuple[str, ...] | None = None
+    encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
         shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
@@ -47,6 +48,14 @@ class LabelSpec:
             )
         if self.long and not self.id:
             raise OptionError("--long needs --id COL: the column that names the item a row labels.")
+        label_column = self.labels or self.long
+        for option, keys in (("--id", (self.id,)), ("--group", self.group)):
+            if label_column and label_column in keys:
+                raise OptionError(
+                    f"column {label_column!r} is given as the labels and as {option}; a "
+                    "column holds either labels or keys. Give the label column to --labels "
+                    f"(or --long) and the key column to {option}."
+                )
         for option, value in (("--uncertain", self.uncertain), ("--blank", self.blank)):
             allowed = (
                 ("negative", "positive", "error")
@@ -62,8 +71,8 @@ class LabelSpec:
                 )
 
     @property
-    def string_columns(self) -> tuple[str, ...]:
-        """Columns read as text whatever they look like."""
+    def named_columns(self) -> tuple[str, ...]:
+        """The id, split, label and group columns: never a wide label column of a glob."""
         named = [self.id, self.split_col, self.labels, self.long, *self.group]
         return tuple(c for c in named if c)
 
@@ -88,13 +97,27 @@ def load_frame(
     sources: list[Source] = []
     start = 0
     for split, path in inputs:
-        table = read_table(path, spec.string_columns)
+        table = read_table(path, spec.encoding)
         _check_columns(table, str(path), spec)
         tables.append(table)
         sources.append(Source(str(path), split, start, start + table.num_rows))
         start += table.num_rows
-    table = _concat(tables, sources)
+    table = _with_missing_keys(_concat(tables, sources), spec)
     return _build(table, tuple(sources), spec, strict=strict)
+
+
+def _with_missing_keys(table: pa.Table, spec: LabelSpec) -> pa.Table:
+    """Id and group cells spelled as missing (`NaN`, `None`, ...) become nulls.
+
+    Missing keys are then reported (SG103, SG104) and make a group each, instead of
+    one large group of every row spelled `NaN`; they are written as nulls too.
+    """
+    from splitguard.groups import without_missing_keys
+
+    for name in dict.fromkeys(c for c in (spec.id, *spec.group) if c):
+        index = table.column_names.index(name)
+        table = table.set_column(index, name, without_missing_keys(table.column(name)))
+    return table
 
 
 def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
@@ -218,7 +241,7 @@ def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: obje
 
 
 def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
-    reserved = set(spec.string_columns)
+    reserved = set(spec.named_columns)
     columns: list[str] = []
     for item in spec.label_cols:
         if item.startswith("glob:"):

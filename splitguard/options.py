@@ -159,6 +159,20 @@ def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
     return text(value, where)
 
 
+def encoding(value: Any, where: str) -> str:
+    """A text encoding Python knows (utf-8, latin-1, cp1252, ...)."""
+    import codecs
+
+    name = text(value, where)
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise OptionError(
+            f"{where} {name!r} is not a text encoding; use such as utf-8, latin-1 or cp1252."
+        ) from None
+    return name
+
+
 def boolean(value: Any, where: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -216,6 +230,13 @@ INPUT_OPTIONS = (
         multiple=True,
     ),
     Option("split-col", "Column that names each row's split.", text, metavar="COL"),
+    Option(
+        "encoding",
+        "Text encoding of CSV inputs, such as latin-1 or cp1252.",
+        encoding,
+        default="utf-8",
+        metavar="NAME",
+    ),
     Option("classes", "The declared class names, in order.", names, cli=False),
 )
 

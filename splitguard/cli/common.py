@@ -77,6 +77,7 @@ def label_spec(values: Mapping[str, Any]) -> Any:
         id=values.get("id"),
         group=tuple(values.get("group") or ()),
         split_col=values.get("split-col"),
+        encoding=values.get("encoding") or "utf-8",
         classes=values.get("classes"),
     )
 

@@ -55,9 +55,10 @@ def test_every_row_once_and_no_patient_in_two_splits(nih_split: Path, nih_path: 
 def test_rows_are_untouched(nih_split: Path, nih_path: Path) -> None:
     import pyarrow.csv as pacsv
 
-    original = pacsv.read_csv(
-        nih_path, convert_options=pacsv.ConvertOptions(column_types={"Patient ID": pa.string()})
-    )
+    # Every cell as the text it is in the CSV file: the split files hold it so.
+    names = pacsv.read_csv(nih_path).column_names
+    text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    original = pacsv.read_csv(nih_path, convert_options=text)
     test = _read_splits(nih_split)["test"]
     row = test.slice(0, 1).to_pylist()[0]
     match = original.filter(pa.compute.equal(original.column("Image Index"), row["Image Index"]))
