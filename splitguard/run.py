@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard import __version__
-from splitguard.errors import OptionError
+from splitguard.errors import OptionError, OutputError
 from splitguard.frame import LabelFrame
 
 if TYPE_CHECKING:
@@ -44,6 +44,24 @@ def manifest(
     }
 
 
+def run_inputs(frame: LabelFrame, values: Mapping[str, Any]) -> list[Path]:
+    """Every file a run reads: its tables and the earlier split of --keep."""
+    keep = values.get("keep")
+    kept = list(keep.values()) if isinstance(keep, Mapping) else [keep] if keep else []
+    return [Path(source.path) for source in frame.sources] + [Path(k) for k in kept]
+
+
+def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
+    """Before any work: clean up after killed runs into `out`, and refuse an `out` taken."""
+    import click
+
+    from splitguard.io.outdir import check_out_dir, recover
+
+    for note in recover(out):
+        click.echo(f"splitguard: {note}", err=True)
+    check_out_dir(out, force=bool(values.get("force")))
+
+
 def write_run(
     out: Path,
     frame: LabelFrame,
@@ -57,31 +75,55 @@ def write_run(
     """Splits, report.json and manifest.json first; then the HTML and Markdown reports.
 
     All of it lands at once (a staged folder renamed into place); a report that fails
-    to render is a warning, never a reason to lose the splits.
+    to render is a warning, never a reason to lose the splits. An interrupt is an
+    `OutputError` that says where the output stands.
     """
     from splitguard.cli.common import write_json
     from splitguard.io.outdir import check_out_dir, staged_dir
     from splitguard.io.splits import write_split_tables
 
-    check_out_dir(
-        out, force=bool(values.get("force")), inputs=[Path(s.path) for s in frame.sources]
-    )
-    with staged_dir(out) as staging:
-        advance("writing splits")
-        outputs = write_split_tables(staging, frame, column)
-        write_json(staging / "report.json", report)
-        outputs.append(staging / "report.json")
-        run_manifest = manifest(frame, outputs, values, seed)
-        write_json(staging / "manifest.json", run_manifest)
-        advance("writing the report")
-        try:
-            from splitguard.report.split import write_split_reports
+    force = bool(values.get("force"))
+    check_out_dir(out, force=force, inputs=run_inputs(frame, values))
+    before = _identity(out)
+    try:
+        with staged_dir(out, force=force) as staging:
+            advance("writing splits")
+            outputs = write_split_tables(staging, frame, column)
+            write_json(staging / "report.json", report)
+            outputs.append(staging / "report.json")
+            run_manifest = manifest(frame, outputs, values, seed)
+            write_json(staging / "manifest.json", run_manifest)
+            advance("writing the report")
+            try:
+                from splitguard.report.split import write_split_reports
 
-            write_split_reports(staging, report, run_manifest)
-        except Exception as exc:  # a plot must never cost the user the splits
-            import click
+                write_split_reports(staging, report, run_manifest)
+            except Exception as exc:  # a plot must never cost the user the splits
+                import click
 
-            click.echo(f"splitguard: warning: the HTML/Markdown report failed ({exc}).", err=True)
+                click.echo(
+                    f"splitguard: warning: the HTML/Markdown report failed ({exc}).", err=True
+                )
+    except KeyboardInterrupt:
+        raise OutputError(_interrupted(out, before)) from None
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _interrupted(out: Path, before: tuple[int, int] | None) -> str:
+    """Where the output stands after an interrupt: a new folder in place of `out` is ours."""
+    after = _identity(out)
+    if after is not None and after != before:
+        return f"interrupted after the output was complete: {out} holds this run's splits."
+    if before is not None:
+        return f"interrupted; nothing was written: {out} still holds the earlier output."
+    return f"interrupted; nothing was written ({out} was not created)."
 
 
 def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
@@ -94,6 +136,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
         raise OptionError("give --out DIR: the directory to write the splits into.")
     out = Path(values["out"])
     request = make_request(values)
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the table")
         frame = load_inputs()
@@ -164,6 +207,7 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
     if not values.get("out"):
         raise OptionError("give --out DIR: the directory to write the repaired splits into.")
     out = Path(values["out"])
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the splits")
         frame = load_inputs()

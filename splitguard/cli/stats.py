@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.cli.common import (
+    INPUT_NAMES,
+    guard_outputs,
+    input_options,
+    load,
+    options,
+    settings,
+    write_json,
+)
 from splitguard.errors import OptionError
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
@@ -39,6 +47,7 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             f"{config.path}: key 'format' {values['format']!r} is not a stats format; "
             "stats takes text or json (pass --format text or --format json)."
         )
+    guard_outputs(inputs, values, config, "weights-out", "html", "markdown")
     frame = load(inputs, values)
     result = table_stats(frame)
     if values["weights-out"]:
