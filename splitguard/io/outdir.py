@@ -106,13 +106,14 @@ def staged_dir(out: Path, *, force: bool = False) -> Iterator[Path]:
     `out` splitguard wrote (or an empty one) is replaced.
     """
     out = Path(os.path.abspath(out)).resolve()
+    staged = None
     with signals.writing():
         try:
-            folder = tempfile.mkdtemp(prefix=staging.prefix(out), suffix=".partial", dir=out.parent)
-        except OSError as exc:
-            raise write_failure(out, exc) from exc
-        staged = Path(folder)
-        try:
+            # Made and named with signals held: an interrupt finds it known, so removed.
+            with signals.deferred_interrupts():
+                staged = Path(
+                    tempfile.mkdtemp(prefix=staging.prefix(out), suffix=".partial", dir=out.parent)
+                )
             os.chmod(staged, umask_mode(0o777))
             with shown_as(staged, out):
                 try:
@@ -120,8 +121,13 @@ def staged_dir(out: Path, *, force: bool = False) -> Iterator[Path]:
                     _land(staged, out, force=force)
                 except OSError as exc:
                     raise write_failure(Path(exc.filename or out), exc) from exc
+        except OSError as exc:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
+            raise write_failure(out, exc) from exc
         except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
             raise
 
 

@@ -58,6 +58,10 @@ def write_split_tables(folder: Path, frame: LabelFrame, column: str = "split") -
         else:
             part = part.append_column(name, values)
         path = split_file(folder, frame.split_names, split)
-        pq.write_table(part, path, compression="zstd")
+        try:
+            pq.write_table(part, path, compression="zstd")
+        except OSError as exc:
+            # Arrow's error does not name the file; the user should learn which one it was.
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         written.append(path)
     return written

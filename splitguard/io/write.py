@@ -90,24 +90,28 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     if path.is_dir():
         raise OutputError(f"{path}: a directory, not a file. Give a file name to write to.")
     staging.remove_unfinished(folder)
+    temporary = None
     with signals.writing():
         try:
-            handle, name = tempfile.mkstemp(prefix=staging.prefix(path), suffix=".tmp", dir=folder)
-        except OSError as exc:
-            raise write_failure(path, exc) from exc
-        os.close(handle)
-        temporary = Path(name)
-        try:
+            # Made and named with signals held: an interrupt finds it known, so removed.
+            with signals.deferred_interrupts():
+                handle, name = tempfile.mkstemp(
+                    prefix=staging.prefix(path), suffix=".tmp", dir=folder
+                )
+                os.close(handle)
+                temporary = Path(name)
             write(temporary)
             with open(temporary, "rb+") as done:
                 os.fsync(done.fileno())
             os.chmod(temporary, umask_mode(0o666))
             os.replace(temporary, path)
         except OSError as exc:
-            temporary.unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
             raise write_failure(path, exc) from exc
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
             raise
 
 
