@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from splitguard.errors import OutputError
@@ -106,16 +106,24 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 def protected_folder(out: Path) -> str | None:
     """Why `out` may never be replaced (current folder, a parent, home, root), or None."""
     target = _resolved(out)
-    here = _resolved(Path.cwd())
-    if target == here:
-        return "is the current folder"
-    if target in here.parents:
-        return "is a parent of the current folder"
-    if target == _resolved(Path.home()):
-        return "is the home folder"
     if target.parent == target:
         return "is a root folder"
+    here = _known(Path.cwd)
+    if here is not None and target == here:
+        return "is the current folder"
+    if here is not None and target in here.parents:
+        return "is a parent of the current folder"
+    if target == _known(Path.home):
+        return "is the home folder"
     return None
+
+
+def _known(folder: Callable[[], Path]) -> Path | None:
+    """The folder resolved, or None when there is none (a deleted cwd, no HOME)."""
+    try:
+        return _resolved(folder())
+    except (OSError, RuntimeError):
+        return None
 
 
 def foreign_files(out: Path) -> str | None:

@@ -50,17 +50,17 @@ def write_failure(path: Path, exc: OSError) -> OutputError:
         free = shutil.disk_usage(folder).free / 1e6
         return OutputError(
             f"{shown}: cannot be written, the disk is full ({reason}; {free:,.1f} MB free "
-            f"on the disk of {folder}). Nothing was written. Free space on that disk, or "
+            f"on the disk of {folder}). No partial file was left. Free space on that disk, or "
             "write to another one."
         )
     if exc.errno == errno.EFBIG:
         return OutputError(
             f"{shown}: cannot be written, it would pass the file-size limit ({reason}"
-            f"{_size_limit()}). Nothing was written. Raise the limit (`ulimit -f unlimited`) "
+            f"{_size_limit()}). No partial file was left. Raise the limit (`ulimit -f unlimited`) "
             "or write to a file system that takes larger files."
         )
     return OutputError(
-        f"{shown}: cannot be written ({reason}). Nothing was written. Check that the "
+        f"{shown}: cannot be written ({reason}). No partial file was left. Check that the "
         "folder exists, is writable and has free space."
     )
 
