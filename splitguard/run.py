@@ -80,11 +80,12 @@ def write_run(
     """
     from splitguard.cli.common import write_json
     from splitguard.io.outdir import check_out_dir, staged_dir
+    from splitguard.io.safepath import identity
     from splitguard.io.splits import write_split_tables
 
     force = bool(values.get("force"))
     check_out_dir(out, force=force, inputs=run_inputs(frame, values))
-    before = _identity(out)
+    before = identity(out)
     try:
         with staged_dir(out, force=force) as staging:
             advance("writing splits")
@@ -108,17 +109,11 @@ def write_run(
         raise OutputError(_interrupted(out, before)) from None
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
-
-
 def _interrupted(out: Path, before: tuple[int, int] | None) -> str:
     """Where the output stands after an interrupt: a new folder in place of `out` is ours."""
-    after = _identity(out)
+    from splitguard.io.safepath import identity
+
+    after = identity(out)
     if after is not None and after != before:
         return f"interrupted after the output was complete: {out} holds this run's splits."
     if before is not None:

@@ -20,7 +20,8 @@ from splitguard.errors import OutputError
 RUN_FILES = frozenset({"manifest.json", "report.json", "report.html", "report.md"})
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` (through symlinks), or None when there is none."""
     try:
         stat = path.stat()
     except (OSError, ValueError):
@@ -35,7 +36,7 @@ def _resolved(path: Path) -> Path:
 def input_clash(output: Path, inputs: Iterable[Path]) -> str | None:
     """How the output file `output` would write over one of `inputs`, or None."""
     target = _resolved(output)
-    identity = _identity(output)
+    same = identity(output)
     for given in inputs:
         source = _resolved(given)
         if target == source:
@@ -43,7 +44,7 @@ def input_clash(output: Path, inputs: Iterable[Path]) -> str | None:
             return f"is the input {given}{' through a symlink' if linked else ''}"
         if source in target.parents:
             return f"lies inside the input folder {given}"
-        if identity is not None and identity == _identity(given):
+        if same is not None and same == identity(given):
             return f"is the input {given} through a hard link (the same file on disk)"
     return None
 
@@ -83,14 +84,14 @@ def check_output_files(
 def out_dir_clash(out: Path, inputs: Iterable[Path]) -> str | None:
     """How writing the folder `out` would touch one of `inputs`, or None."""
     target = _resolved(out)
-    held = {_identity(Path(entry.path)) for entry in _entries(out)} - {None}
+    held = {identity(Path(entry.path)) for entry in _entries(out)} - {None}
     for given in inputs:
         source = _resolved(given)
         if target == source or target in source.parents:
             return f"holds the input {given}"
         if source in target.parents:
             return f"lies inside the input folder {given}"
-        if _identity(given) in held:
+        if identity(given) in held:
             return f"holds a hard link to the input {given}"
     return None
 
