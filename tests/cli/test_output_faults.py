@@ -30,8 +30,8 @@ def _command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "splitguard", *map(str, args)]
 
 
-def _split(nih_path: Path, nih_args: tuple[str, ...], out: Path, *extra: str) -> list[str]:
-    return _command("split", nih_path, *nih_args, "--out", out, *extra)
+def _split(table: Path, out: Path, *extra: str) -> list[str]:
+    return _command("split", table, *LABELS, "--out", out, *extra)
 
 
 def _staging_folders(folder: Path) -> list[Path]:
@@ -62,13 +62,17 @@ def _signal_while_writing(command: list[str], folder: Path, signum: int) -> subp
     return process
 
 
-def test_two_runs_into_one_new_folder_one_wins(
-    nih_path: Path, nih_args: tuple[str, ...], tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 rows: a second or so of writing, long enough to signal a run mid-write."""
+    return _wide_table(tmp_path_factory.mktemp("table") / "t.csv", 20_000)
+
+
+def test_two_runs_into_one_new_folder_one_wins(table: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     runs = [
         subprocess.Popen(
-            _split(nih_path, nih_args, out, "--seed", str(seed)),
+            _split(table, out, "--seed", str(seed)),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -86,11 +90,9 @@ def test_two_runs_into_one_new_folder_one_wins(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
-def test_sigterm_while_writing_removes_the_staging_folder(
-    nih_path: Path, nih_args: tuple[str, ...], tmp_path: Path
-) -> None:
+def test_sigterm_while_writing_removes_the_staging_folder(table: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    process = _signal_while_writing(_split(nih_path, nih_args, out), tmp_path, signal.SIGTERM)
+    process = _signal_while_writing(_split(table, out), tmp_path, signal.SIGTERM)
     stderr = process.stderr.read() if process.stderr else ""
     assert process.returncode == 2, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
@@ -100,15 +102,13 @@ def test_sigterm_while_writing_removes_the_staging_folder(
         assert (out / "manifest.json").is_file()
 
 
-def test_the_next_run_removes_what_a_killed_run_left(
-    nih_path: Path, nih_args: tuple[str, ...], tmp_path: Path
-) -> None:
+def test_the_next_run_removes_what_a_killed_run_left(table: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    process = _signal_while_writing(_split(nih_path, nih_args, out), tmp_path, signal.SIGKILL)
+    process = _signal_while_writing(_split(table, out), tmp_path, signal.SIGKILL)
     assert process.returncode == -signal.SIGKILL
     left = _staging_folders(tmp_path)
     assert left and not out.exists()
-    again = subprocess.run(_split(nih_path, nih_args, out), capture_output=True, text=True)
+    again = subprocess.run(_split(table, out), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
