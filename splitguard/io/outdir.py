@@ -87,7 +87,15 @@ def recover(out: Path) -> list[str]:
             staging.remove(leftover.path)
         elif leftover.target == out.name[: staging.TARGET_CHARS]:
             if not os.path.lexists(out):
-                os.replace(leftover.path, out)
+                try:
+                    os.replace(leftover.path, out)
+                except OSError as exc:
+                    notes.append(
+                        f"{out}: the earlier output, which a run killed while replacing it "
+                        f"left aside, is in {leftover.path} and cannot be moved back "
+                        f"({exc.strerror}); move it back by hand."
+                    )
+                    continue
                 notes.append(
                     f"{out}: put back the earlier output, which a run killed while "
                     f"replacing it (process {leftover.pid}) had left in {leftover.path.name}."

@@ -192,3 +192,18 @@ def test_sha256_of_file_and_directory(tmp_path: Path) -> None:
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     )
     assert len(sha256_of(tmp_path)) == 64
+
+
+def test_recover_says_where_an_output_it_cannot_move_back_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aside = tmp_path / f".out.splitguard-{staging.host()}-{dead_pid()}-abc123.old"
+    splitguard_output(aside, "train.parquet")
+
+    def refused(source: object, target: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(outdir.os, "replace", refused)
+    notes = recover(tmp_path / "out")
+    assert len(notes) == 1 and f"is in {aside}" in notes[0] and "move it back by hand" in notes[0]
+    assert (aside / "train.parquet").exists()
