@@ -14,6 +14,13 @@ from splitguard.errors import ColumnError, LabelValueError, OptionError, missing
 from splitguard.frame import LabelFrame, Source, locate
 from splitguard.io.arrow import object_values
 from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
+from splitguard.split_names import (
+    case_collision,
+    collision_error,
+    name_problem,
+    shown,
+    split_name_error,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -128,10 +135,16 @@ def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
             "or give one table with --split-col."
         )
     seen: set[str] = set()
-    for name in names:
+    for name, path in inputs:
         if name is not None and name in seen:
             raise OptionError(f"split {name!r} is named twice; name each split once.")
         seen.add(name or "")
+        if name is not None and name_problem(name) is not None:
+            fix = "give it as NAME=PATH with an identifier for NAME"
+            raise OptionError(split_name_error(name, f"input {shown(name)}={path}", fix))
+    pair = case_collision(n for n in names if n is not None)
+    if pair is not None:
+        raise OptionError(collision_error(pair, "the SPLIT=PATH inputs"))
     if spec.split_col and names[0] is not None:
         raise OptionError("give splits either as NAME=PATH inputs or with --split-col, not both.")
 
@@ -321,8 +334,29 @@ def _record_splits(
             "in all). Give every row a split, or drop the unsplit rows."
         )
     ordered = sorted_splits([str(v).strip() for v in values])
+    _check_split_values(codes, values, ordered, spec.split_col, where)
     remap = np.array([ordered.index(str(v).strip()) for v in values], dtype=np.int8)
     return remap[codes], tuple(ordered)
+
+
+def _check_split_values(
+    codes: np.ndarray, values: Sequence[object], names: list[str], column: str, where: object
+) -> None:
+    """Split-column values become file names: each must be a split name (see split_names)."""
+    assert callable(where)
+
+    def first_row(name: str) -> str:
+        value = next(i for i, v in enumerate(values) if str(v).strip() == name)
+        return str(where(int(np.flatnonzero(codes == value)[0])))
+
+    for name in names:
+        if name_problem(name) is not None:
+            fix = f"rename that split in column {column!r}"
+            where_name = f"{first_row(name)}, column {column!r}"
+            raise LabelValueError(split_name_error(name, where_name, fix))
+    pair = case_collision(names)
+    if pair is not None:
+        raise LabelValueError(collision_error(pair, f"{first_row(pair[1])}, column {column!r}"))
 
 
 def sorted_splits(names: Sequence[str]) -> list[str]:

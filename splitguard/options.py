@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from splitguard.errors import OptionError
+from splitguard.split_names import check_split_names
 
 Parser = Callable[[Any, str], Any]
 
@@ -140,6 +141,7 @@ def fractions(value: Any, where: str) -> dict[str, float]:
     parsed: dict[str, float] = per_split(share)(value, where)
     if not parsed:
         raise OptionError(f"{where} names no split; give such as train=0.8,val=0.1,test=0.1.")
+    check_split_names(parsed, where)
     total = sum(parsed.values())
     if abs(total - 1) > 1e-6:
         raise OptionError(
@@ -154,8 +156,7 @@ def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
     if isinstance(value, Mapping) or (
         isinstance(value, str) and "=" in value and not Path(value).exists()
     ):
-        files: dict[str, str] = per_split(text)(value, where)
-        return files
+        return split_paths(value, where)
     return text(value, where)
 
 
@@ -171,6 +172,13 @@ def encoding(value: Any, where: str) -> str:
             f"{where} {name!r} is not a text encoding; use such as utf-8, latin-1 or cp1252."
         ) from None
     return name
+
+
+def split_paths(value: Any, where: str) -> dict[str, str]:
+    """Split files, {split: path}: each split name checked, as it becomes a file name."""
+    files: dict[str, str] = per_split(text)(value, where)
+    check_split_names(files, where)
+    return files
 
 
 def boolean(value: Any, where: str) -> bool:
@@ -357,7 +365,7 @@ CHECK_OPTIONS = (
     Option(
         "inputs",
         "The input table, or a table of SPLIT = PATH (for check in CI and pre-commit).",
-        lambda v, w: v if isinstance(v, str) else mapping(v, w),
+        lambda v, w: v if isinstance(v, str) else split_paths(mapping(v, w), w),
         None,
         cli=False,
     ),

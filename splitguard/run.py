@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard import __version__
-from splitguard.errors import OptionError
+from splitguard.errors import OptionError, OutputError
 from splitguard.frame import LabelFrame
 
 if TYPE_CHECKING:
@@ -44,6 +44,24 @@ def manifest(
     }
 
 
+def run_inputs(frame: LabelFrame, values: Mapping[str, Any]) -> list[Path]:
+    """Every file a run reads: its tables and the earlier split of --keep."""
+    keep = values.get("keep")
+    kept = list(keep.values()) if isinstance(keep, Mapping) else [keep] if keep else []
+    return [Path(source.path) for source in frame.sources] + [Path(k) for k in kept]
+
+
+def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
+    """Before any work: clean up after killed runs into `out`, and refuse an `out` taken."""
+    import click
+
+    from splitguard.io.outdir import check_out_dir, recover
+
+    for note in recover(out):
+        click.echo(f"splitguard: {note}", err=True)
+    check_out_dir(out, force=bool(values.get("force")))
+
+
 def write_run(
     out: Path,
     frame: LabelFrame,
@@ -58,41 +76,58 @@ def write_run(
 
     All of it lands at once (a staged folder renamed into place); a report that fails
     to render is a warning, never a reason to lose the splits. Returns the names of
-    the files written, in the order written.
+    the files written, in the order written. An interrupt is an `OutputError` that says
+    where the output stands.
     """
     import click
 
     from splitguard.cli.common import write_json
     from splitguard.cli.run_view import unwritten_warning
     from splitguard.io.outdir import check_out_dir, staged_dir
+    from splitguard.io.safepath import identity
     from splitguard.io.splits import write_split_tables
     from splitguard.report.write import Written
 
-    check_out_dir(
-        out, force=bool(values.get("force")), inputs=[Path(s.path) for s in frame.sources]
-    )
-    with staged_dir(out) as staging:
-        advance("writing splits")
-        outputs = write_split_tables(staging, frame, column)
-        write_json(staging / "report.json", report)
-        outputs.append(staging / "report.json")
-        run_manifest = manifest(frame, outputs, values, seed)
-        write_json(staging / "manifest.json", run_manifest)
-        advance("writing the report")
-        try:
-            from splitguard.report.split import write_split_reports
+    force = bool(values.get("force"))
+    check_out_dir(out, force=force, inputs=run_inputs(frame, values))
+    before = identity(out)
+    try:
+        with staged_dir(out, force=force) as staging:
+            advance("writing splits")
+            outputs = write_split_tables(staging, frame, column)
+            write_json(staging / "report.json", report)
+            outputs.append(staging / "report.json")
+            run_manifest = manifest(frame, outputs, values, seed)
+            write_json(staging / "manifest.json", run_manifest)
+            advance("writing the report")
+            try:
+                from splitguard.report.split import write_split_reports
 
-            reports = write_split_reports(staging, report, run_manifest)
-        except Exception as exc:  # a plot must never cost the user the splits
-            pages = (staging / "report.md", staging / "report.html")
-            reason = f"{type(exc).__name__}: {exc}"
-            reports = Written(
-                tuple(p for p in pages if p.exists()),
-                tuple((p, reason) for p in pages if not p.exists()),
-            )
-        for path, reason in reports.failed:
-            click.echo(unwritten_warning(path.name, reason), err=True)
+                reports = write_split_reports(staging, report, run_manifest)
+            except Exception as exc:  # a plot must never cost the user the splits
+                pages = (staging / "report.md", staging / "report.html")
+                reason = f"{type(exc).__name__}: {exc}"
+                reports = Written(
+                    tuple(p for p in pages if p.exists()),
+                    tuple((p, reason) for p in pages if not p.exists()),
+                )
+            for path, reason in reports.failed:
+                click.echo(unwritten_warning(path.name, reason), err=True)
+    except KeyboardInterrupt:
+        raise OutputError(_interrupted(out, before)) from None
     return [path.name for path in (*outputs, staging / "manifest.json", *reports.paths)]
+
+
+def _interrupted(out: Path, before: tuple[int, int] | None) -> str:
+    """Where the output stands after an interrupt: a new folder in place of `out` is ours."""
+    from splitguard.io.safepath import identity
+
+    after = identity(out)
+    if after is not None and after != before:
+        return f"interrupted after the output was complete: {out} holds this run's splits."
+    if before is not None:
+        return f"interrupted; nothing was written: {out} still holds the earlier output."
+    return f"interrupted; nothing was written ({out} was not created)."
 
 
 def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
@@ -107,6 +142,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
         raise OptionError("give --out DIR: the directory to write the splits into.")
     out = Path(values["out"])
     request = make_request(values)
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the table")
         frame = load_inputs()
@@ -174,6 +210,7 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
     if not values.get("out"):
         raise OptionError("give --out DIR: the directory to write the repaired splits into.")
     out = Path(values["out"])
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the splits")
         frame = load_inputs()

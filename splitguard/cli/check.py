@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.cli.common import (
+    INPUT_NAMES,
+    guard_outputs,
+    input_options,
+    load,
+    options,
+    settings,
+    write_json,
+)
 from splitguard.options import CHECK_OPTIONS
 
 CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
@@ -29,7 +37,8 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     """
     from splitguard.engine import exit_status, lint
 
-    values, _ = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
+    values, config = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
+    guard_outputs(inputs, values, config, "write-baseline", "html", "markdown")
     frame = load(inputs, values, strict=False)
     result = lint(frame, values)
     if values["write-baseline"]:

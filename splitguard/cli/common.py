@@ -111,6 +111,23 @@ def load(arguments: tuple[str, ...], values: Mapping[str, Any], *, strict: bool 
     return load_frame(parse_inputs(arguments, values.get("inputs")), spec, strict=strict)
 
 
+def guard_outputs(
+    arguments: tuple[str, ...], values: Mapping[str, Any], config: Config, *names: str
+) -> None:
+    """Refuse, before any work, an output file option (`names`) that would write over an
+    input: a table, the baseline (but --write-baseline may refresh it), the config file."""
+    from splitguard.io.safepath import check_output_files
+
+    tables = [Path(path) for _, path in parse_inputs(arguments, values.get("inputs"))]
+    baseline = [Path(values["baseline"])] if values.get("baseline") else []
+    config_file = [config.path] if config.path is not None else []
+    check_output_files(
+        {f"--{name}": values.get(name) for name in names},
+        [*tables, *baseline, *config_file],
+        updates={"--write-baseline": baseline[0]} if baseline else None,
+    )
+
+
 def write_json(path: str | Path, payload: Any) -> None:
     """Write JSON atomically (a temporary file beside it, then a rename)."""
     import json

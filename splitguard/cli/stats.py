@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.cli.common import (
+    INPUT_NAMES,
+    guard_outputs,
+    input_options,
+    load,
+    options,
+    settings,
+    write_json,
+)
 from splitguard.errors import OptionError
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
@@ -47,6 +55,7 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.engine import lint
     from splitguard.report.write import Written
 
+    guard_outputs(inputs, values, config, "weights-out", "html", "markdown")
     frame = load(inputs, values)
     result = table_stats(frame)
     hints = [f.as_dict() for f in lint(frame, {"select": LABEL_OPTION_CODES}).findings]
