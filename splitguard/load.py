@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -109,22 +109,31 @@ def load_frame(
         tables.append(table)
         sources.append(Source(str(path), split, start, start + table.num_rows))
         start += table.num_rows
-    table = _with_missing_keys(_concat(tables, sources), spec)
-    return _build(table, tuple(sources), spec, strict=strict)
+    table = _concat(tables, sources)
+    keyed, read_columns = _with_missing_keys(table, spec)
+    frame = _build(keyed, tuple(sources), spec, strict=strict)
+    return replace(frame, read_columns=read_columns) if read_columns else frame
 
 
-def _with_missing_keys(table: pa.Table, spec: LabelSpec) -> pa.Table:
+def _with_missing_keys(
+    table: pa.Table, spec: LabelSpec
+) -> tuple[pa.Table, dict[str, pa.ChunkedArray]]:
     """Id and group cells spelled as missing (`NaN`, `None`, ...) become nulls.
 
     Missing keys are then reported (SG103, SG104) and make a group each, instead of
-    one large group of every row spelled `NaN`; they are written as nulls too.
+    one large group of every row spelled `NaN`. Returns the table the rules read and the
+    changed columns as read, which the split files keep.
     """
     from splitguard.groups import without_missing_keys
 
+    read_columns: dict[str, pa.ChunkedArray] = {}
     for name in dict.fromkeys(c for c in (spec.id, *spec.group) if c):
-        index = table.column_names.index(name)
-        table = table.set_column(index, name, without_missing_keys(table.column(name)))
-    return table
+        column = table.column(name)
+        keys = without_missing_keys(column)
+        if keys is not column:
+            read_columns[name] = column
+            table = table.set_column(table.column_names.index(name), name, keys)
+    return table, read_columns
 
 
 def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:

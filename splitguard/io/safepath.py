@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from splitguard.errors import OutputError
+from splitguard.io.write import check_target
 
 # Besides the files its manifest lists, a run writes these into its output folder.
 RUN_FILES = frozenset({"manifest.json", "report.json", "report.html", "report.md"})
@@ -65,6 +66,7 @@ def check_output_files(
         if not value:
             continue
         path = Path(value)
+        check_target(path)
         updated = (updates or {}).get(option)
         others = [p for p in inputs if updated is None or _resolved(p) != _resolved(updated)]
         clash = input_clash(path, others)

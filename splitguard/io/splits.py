@@ -48,10 +48,11 @@ def write_split_tables(folder: Path, frame: LabelFrame, column: str = "split") -
     assert frame.splits is not None
     name = split_column_name(frame, column)
     record_splits = frame.splits[frame.row_of_record]
+    table = frame.table_as_read()
     written = []
     for s, split in enumerate(frame.split_names):
         rows = np.flatnonzero(record_splits == s)
-        part = frame.table.take(index_array(rows))
+        part = table.take(index_array(rows))
         values = constant_strings(split, len(rows))
         if name in part.column_names:
             part = part.set_column(part.column_names.index(name), name, values)

@@ -81,14 +81,36 @@ def umask_mode(mode: int) -> int:
     return mode & ~mask
 
 
+def check_target(path: Path) -> Path:
+    """Refuse a file path that cannot be written (no folder, a folder, a name too long);
+    returns its folder. Called before any work too, so a run fails before it writes."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if not folder.is_dir():
+            raise OutputError(f"{path}: the folder {folder} does not exist. Create it first.")
+        if path.is_dir():
+            raise OutputError(f"{path}: a directory, not a file. Give a file name to write to.")
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except OSError as exc:
+        raise write_failure(path, exc) from exc
+    if len(os.fsencode(path.name)) > limit:
+        raise OutputError(
+            f"{shown_name(path)}: the file name is {len(os.fsencode(path.name))} bytes long; "
+            f"this file system takes at most {limit}. Give a shorter file name."
+        )
+    return folder
+
+
+def shown_name(path: Path, most: int = 80) -> str:
+    """`path` for a message, its name cut to `most` characters."""
+    name = path.name if len(path.name) <= most else f"{path.name[:most]}..."
+    return str(path.parent / name)
+
+
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Call `write(temporary_path)`, then move the result to `path`."""
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist. Create it first.")
-    if path.is_dir():
-        raise OutputError(f"{path}: a directory, not a file. Give a file name to write to.")
+    folder = check_target(path)
     staging.remove_unfinished(folder)
     temporary = None
     with signals.writing():

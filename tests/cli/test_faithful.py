@@ -100,3 +100,20 @@ def test_parquet_columns_keep_their_arrow_types(run: Callable[..., Any], tmp_pat
         assert part.schema.remove(part.schema.get_field_index("split")) == source.schema
     written = pa.concat_tables(parts).drop_columns(["split"]).sort_by("id")
     assert written.equals(source)
+
+
+def test_missing_key_spellings_are_written_as_read(run: Callable[..., Any], tmp_path: Path) -> None:
+    # `None`, `NA`, `NaN` in the group column are missing keys for the rules (each its own
+    # group, reported by SG104), yet the split files hold the cells as they were read.
+    rows = _rows(40)
+    for i, spelling in enumerate(["None", "NA", "NaN", " null "]):
+        rows[i][1] = spelling
+    part = ["train", "test"]
+    with (tmp_path / "t.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*HEADER, "part"])
+        writer.writerows([*row, part[i % 2]] for i, row in enumerate(rows))
+    result = run("fix", tmp_path / "t.csv", "--split-col", "part", *OPTIONS,
+                 "--out", tmp_path / "fixed")  # fmt: skip
+    assert result.code in (0, 1), result.err
+    _expect_untouched(tmp_path / "fixed", rows)

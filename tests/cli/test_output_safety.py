@@ -205,3 +205,31 @@ def test_out_that_is_or_lies_inside_an_input_is_refused(run: Run, tmp_path: Path
     keep = run("split", table, *LABELS, *HALVES, "--keep", earlier, "--out", earlier, "--force")
     assert keep.code == 2 and "holds the input" in keep.err
     assert tree(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("command", "first", "second"),
+    [
+        ("stats", ("--weights-out", "w.json"), ("--markdown", "..")),
+        ("stats", ("--weights-out", "w.json"), ("--html", "missing/r.html")),
+        ("check", ("--write-baseline", "b.json"), ("--markdown", "r" * 300 + ".md")),
+    ],
+)
+def test_an_unwritable_output_is_refused_before_any_file_is_written(
+    run: Run,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    first: tuple[str, str],
+    second: tuple[str, str],
+) -> None:
+    # A folder as a file, a missing folder, a name longer than the file system takes:
+    # each is exit 2 before the first output is written, never half a run's files.
+    data = table_csv(tmp_path / "work" / "t.csv")
+    before = tree(tmp_path)
+    monkeypatch.chdir(tmp_path / "work")
+    result = run(command, data, *LABELS, *first, *second)
+    assert result.code == 2, result.err
+    assert "internal error" not in result.err
+    assert second[1][:40] in result.err
+    assert tree(tmp_path) == before
