@@ -173,3 +173,15 @@ def test_subprocess_usage_error_exits_2(tmp_path: Path) -> None:
     done = _cli("stats", "t.csv", "--format", "yaml", cwd=tmp_path)
     assert done.returncode == EXIT_ERROR
     assert "'yaml' is not one of" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["\x1b[2J", "a\rb", "\x9b31m"])
+def test_control_characters_in_an_error_are_escaped(
+    run: Callable[..., Any], tiny_csv: Callable[[str, str], Path], name: str
+) -> None:
+    table = tiny_csv("t.csv", "id,lab\n1,a\n2,a\n")
+    # The split name reaches the message of the bad value as it was given.
+    result = run("check", table, *LABELS, "--min-positive-groups", f"{name}=x")
+    assert result.code == EXIT_ERROR
+    assert name not in result.err
+    assert repr(name)[1:-1] in result.err
