@@ -57,25 +57,25 @@ def run_case(base: Path, case: Case, *, subprocess_cache: Path | None = None) ->
     )
 
 
-@hostile(60)
+@hostile(40)
 @given(case=check_cases())
 def test_check(base: Path, case: Case) -> None:
     run_case(base, case)
 
 
-@hostile(40)
+@hostile(25)
 @given(case=stats_cases())
 def test_stats(base: Path, case: Case) -> None:
     run_case(base, case)
 
 
-@hostile(25)
+@hostile(20)
 @given(case=split_cases())
 def test_split(base: Path, case: Case) -> None:
     run_case(base, case)
 
 
-@hostile(20)
+@hostile(15)
 @given(case=fix_cases())
 def test_fix(base: Path, case: Case) -> None:
     run_case(base, case)
@@ -86,7 +86,7 @@ def _no_nul(case: Case) -> bool:
     return not any("\x00" in arg for arg in case.args)
 
 
-@hostile(4)
+@hostile(3)
 @given(case=st.one_of(split_cases(), check_cases()).filter(_no_nul))
 def test_end_to_end(base: Path, case: Case, tmp_path_factory: pytest.TempPathFactory) -> None:
     run_case(base, case, subprocess_cache=tmp_path_factory.getbasetemp() / "mplconfig")
