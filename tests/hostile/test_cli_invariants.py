@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hostile.cases import Case, check_cases, fix_cases, split_cases, stats_cases
 from hostile.invariants import violations
 from hostile.sandbox import new_sandbox, run_in_process, run_subprocess, snapshot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("SPLITGUARD_HOSTILE_EXAMPLES", "0"))
 
 
-def hostile(default: int) -> settings:
+def hostile(default: int, **more: Any) -> settings:
     """`default` examples (cheap runs get more), or SPLITGUARD_HOSTILE_EXAMPLES of each."""
     return settings(
         max_examples=EXAMPLES or default,
@@ -32,6 +33,7 @@ def hostile(default: int) -> settings:
         derandomize=not EXAMPLES,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
         print_blob=True,
+        **more,
     )
 
 
@@ -86,7 +88,8 @@ def _no_nul(case: Case) -> bool:
     return not any("\x00" in arg for arg in case.args)
 
 
-@hostile(3)
+# A subprocess takes seconds: report the failing case as found, unshrunk.
+@hostile(3, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(case=st.one_of(split_cases(), check_cases()).filter(_no_nul))
 def test_end_to_end(base: Path, case: Case, tmp_path_factory: pytest.TempPathFactory) -> None:
     run_case(base, case, subprocess_cache=tmp_path_factory.getbasetemp() / "mplconfig")
