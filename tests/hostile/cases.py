@@ -113,8 +113,7 @@ class Encoded:
 
     name: str
     data: bytes
-    kind: str  # "csv" or "parquet"
-    encoding: str = "utf-8"
+    kind: str  # "csv" or "parquet"; CSV is UTF-8 unless it was bent to latin-1
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +242,7 @@ def encode(draw: st.DrawFn, table: Table, name: str) -> Encoded:
         text = text.replace(",", ",\x00", 1)
     if bend == "latin-1":
         data = text.encode("latin-1", "replace")
-        return Encoded(f"{name}.csv", data, "csv", "latin-1")
+        return Encoded(f"{name}.csv", data, "csv")
     data = text.encode("utf-8")
     if bend == "bom":
         data = b"\xef\xbb\xbf" + data
