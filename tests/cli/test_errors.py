@@ -217,3 +217,15 @@ def test_a_ten_megabyte_cell(run: Callable[..., Any], in_folder: Path) -> None:
     make(in_folder, "t.csv", f"id,lab,note\n1,a,x\n2,b,{'y' * (10 << 20)}\n")
     result = run("stats", "t.csv", *LABELS)
     assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("name", ["\x1b[2J", "a\rb", "\x9b31m"])
+def test_control_characters_in_an_error_are_escaped(
+    run: Callable[..., Any], tiny_csv: Callable[[str, str], Path], name: str
+) -> None:
+    table = tiny_csv("t.csv", "id,lab\n1,a\n2,a\n")
+    # The split name reaches the message of the bad value as it was given.
+    result = run("check", table, *LABELS, "--min-positive-groups", f"{name}=x")
+    assert result.code == EXIT_ERROR
+    assert name not in result.err
+    assert repr(name)[1:-1] in result.err
