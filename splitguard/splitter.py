@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from splitguard.errors import InfeasibleError, OptionError
+from splitguard.findings import counted
 from splitguard.frame import LabelFrame
 
 if TYPE_CHECKING:
     from splitguard.split.stratify import Shortfall
 
 ALL_SPLITS = "*"
+# Split names an error message lists before it says "and N more".
+LISTED = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +39,42 @@ class SplitRequest:
     seed: int = 0
 
     @property
+    def n_splits(self) -> int:
+        """How many splits; counted without naming them (a fold count may be huge)."""
+        return self.folds if self.folds is not None else len(self.fractions)
+
+    @property
     def split_names(self) -> tuple[str, ...]:
         if self.folds is not None:
             return tuple(f"fold-{k + 1}" for k in range(self.folds))
         return tuple(self.fractions)
+
+    def has_split(self, name: str) -> bool:
+        if self.folds is None:
+            return name in self.fractions
+        number = name.removeprefix("fold-")
+        return number.isdigit() and str(int(number)) == number and 1 <= int(number) <= self.folds
+
+    def listing(self) -> str:
+        """The split names for a message, short for any number of folds."""
+        if self.folds is None or self.folds <= LISTED:
+            return listing(self.split_names)
+        first = [f"fold-{k}" for k in range(1, LISTED)]
+        return _cut(first, self.folds - LISTED, f"fold-{self.folds}")
+
+    def check_fits(self, n_groups: int) -> None:
+        """Every split needs a group: more splits than groups is an `InfeasibleError`."""
+        if n_groups >= self.n_splits:
+            return
+        if self.folds is not None:
+            asked, fewer = f"--folds {self.folds}", f"--folds {n_groups} or fewer"
+        else:
+            asked = f"--fractions names {self.n_splits} splits ({self.listing()})"
+            fewer = f"--fractions with {counted(n_groups, 'split')} or fewer"
+        raise InfeasibleError(
+            f"{asked}, but the data has {counted(n_groups, 'group')} and every split needs at "
+            f"least one: it allows at most {counted(n_groups, 'split')}. Use {fewer}."
+        )
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -66,12 +101,27 @@ def per_split(names: Sequence[str], minimums: Mapping[str, Any], option: str) ->
     """`minimums` ({split: value}, `*` for every split) as one value per split of `names`."""
     for name in minimums:
         if name != ALL_SPLITS and name not in names:
-            raise OptionError(
-                f"--{option} names split {name!r}, which is not among the splits "
-                f"({', '.join(names)}). Use one of those names, or * for all."
-            )
+            _unknown_split(name, listing(names), option)
     default = minimums.get(ALL_SPLITS, 0)
     return [minimums.get(name, default) for name in names]
+
+
+def _unknown_split(name: str, listed: str, option: str) -> None:
+    raise OptionError(
+        f"--{option} names split {name!r}, which is not among the splits "
+        f"({listed}). Use one of those names, or * for all."
+    )
+
+
+def listing(names: Sequence[str]) -> str:
+    """The first and last names, and how many are left out: short for any count."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return _cut(names[: LISTED - 1], len(names) - LISTED, names[-1])
+
+
+def _cut(first: Sequence[str], more: int, last: str) -> str:
+    return f"{', '.join(first)}, ... ({more:,} more), {last}"
 
 
 def shortfall_dicts(
@@ -106,9 +156,11 @@ def make_request(values: Mapping[str, Any]) -> SplitRequest:
         min_prevalence=values.get("min-prevalence") or {},
         seed=values.get("seed") or 0,
     )
-    request.per_split(request.min_positives, "min-positives")
-    request.per_split(request.min_positive_groups, "min-positive-groups")
-    request.per_split(request.min_prevalence, "min-prevalence")
+    for option in ("min-positives", "min-positive-groups", "min-prevalence"):
+        # Checked by name, not against the list of names: a fold count may be huge.
+        for name in values.get(option) or {}:
+            if name != ALL_SPLITS and not request.has_split(name):
+                _unknown_split(name, request.listing(), option)
     return request
 
 
@@ -131,12 +183,8 @@ def split_frame(
     """
     from splitguard.split.stratify import assign_groups
 
+    request.check_fits(frame.n_groups)
     names = request.split_names
-    if frame.n_groups < len(names):
-        raise InfeasibleError(
-            f"{frame.n_groups} groups cannot fill {len(names)} splits "
-            f"({', '.join(names)}); every split needs at least one group."
-        )
     asked_groups = request.per_split(request.min_positive_groups, "min-positive-groups")
     try:
         assignment = assign_groups(
