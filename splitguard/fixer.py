@@ -15,7 +15,7 @@ import numpy as np
 
 from splitguard.aggregate import Aggregates
 from splitguard.errors import OptionError
-from splitguard.frame import LabelFrame
+from splitguard.frame import SPLIT_INDEX, LabelFrame
 from splitguard.splitter import per_split, shortfall_dicts
 
 
@@ -68,7 +68,9 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         for move in result.moves
     ]
     shortfalls = shortfall_dicts(result.shortfalls, frame.classes, names)
-    repaired = dataclasses.replace(frame, splits=result.group_split[frame.groups].astype(np.int8))
+    repaired = dataclasses.replace(
+        frame, splits=result.group_split[frame.groups].astype(SPLIT_INDEX)
+    )
     return FixResult(
         frame=repaired,
         fractions=fractions,

@@ -15,7 +15,7 @@ import numpy as np
 
 from splitguard.errors import InfeasibleError, OptionError
 from splitguard.findings import counted
-from splitguard.frame import LabelFrame
+from splitguard.frame import SPLIT_INDEX, LabelFrame
 
 if TYPE_CHECKING:
     from splitguard.split.stratify import Shortfall
@@ -208,6 +208,6 @@ def split_frame(
         if s.kind != "min-positive-groups" or asked_groups[s.split_index] > 0
     ]
     shortfalls = shortfall_dicts(asked, frame.classes, names)
-    row_splits = assignment.group_split[frame.groups].astype(np.int8)
+    row_splits = assignment.group_split[frame.groups].astype(SPLIT_INDEX)
     split = dataclasses.replace(frame, splits=row_splits, split_names=names)
     return SplitResult(split, request, shortfalls)
