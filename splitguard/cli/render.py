@@ -13,6 +13,15 @@ BAR_WIDTH = 24
 COVERAGE_WIDTH = 10
 
 
+def safe(name: object) -> str:
+    """A name from the data as rich text: control characters escaped, no markup."""
+    from rich.markup import escape
+
+    from splitguard.printable import printable
+
+    return escape(printable(str(name)))
+
+
 def console() -> Console:
     from rich.console import Console
 
@@ -47,7 +56,7 @@ def print_stats(stats: TableStats) -> None:
     top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
     for label in sorted(stats.labels, key=lambda label: label.freq_pos):
         table.add_row(
-            label.name,
+            safe(label.name),
             f"{label.positives:,}",
             f"{label.freq_pos:.2%}",
             f"[cyan]{bar(label.freq_pos / top)}[/]",
@@ -105,9 +114,9 @@ def print_coverage(report: dict[str, Any]) -> None:
     )
     table.add_column("class", no_wrap=True)
     for split in splits:
-        table.add_column(split, no_wrap=True)
+        table.add_column(safe(split), no_wrap=True)
     for name in classes:
-        cells = [name]
+        cells = [safe(name)]
         for split in splits:
             entry = entries.get((name, split))
             if entry is None:

@@ -7,13 +7,14 @@ from typing import Any
 
 
 def print_run(report: dict[str, Any], out: Path) -> None:
-    from splitguard.cli.render import console, print_coverage
+    from splitguard.cli.render import console, print_coverage, safe
 
     print_coverage(report)
     terminal = console()
     quality = report.get("quality", {})
     sizes = ", ".join(
-        f"{s['name']} {s['rows']:,} rows ({s['rows'] / max(report['input']['rows'], 1):.2%}), "
+        f"{safe(s['name'])} {s['rows']:,} rows "
+        f"({s['rows'] / max(report['input']['rows'], 1):.2%}), "
         f"{s['groups']:,} groups"
         for s in report["splits"]
     )
@@ -27,7 +28,7 @@ def print_run(report: dict[str, Any], out: Path) -> None:
         )
     for shortfall in report.get("shortfalls", []):
         terminal.print(
-            f"[yellow]shortfall[/]: {shortfall['class']} in {shortfall['split']}: "
+            f"[yellow]shortfall[/]: {safe(shortfall['class'])} in {safe(shortfall['split'])}: "
             f"{shortfall['kind']} {shortfall['target']:g} asked, {shortfall['achieved']:g} reached "
             "(the data has no more)"
         )
@@ -43,4 +44,4 @@ def print_run(report: dict[str, Any], out: Path) -> None:
         by_severity[finding["severity"]] = by_severity.get(finding["severity"], 0) + 1
     found = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items())) or "none"
     terminal.print(f"[bold]findings on the result[/]: {found}")
-    terminal.print(f"[bold]written to[/] {out}/ (report.html, report.json, manifest.json)")
+    terminal.print(f"[bold]written to[/] {safe(out)}/ (report.html, report.json, manifest.json)")
