@@ -67,6 +67,9 @@ def strings(value: Any, where: str) -> tuple[str, ...]:
     raise OptionError(f"{where} takes a string or a list of strings, not {value!r}.")
 
 
+LARGEST_COUNT = 2**63 - 1
+
+
 def whole(value: Any, where: str) -> int:
     try:
         number = int(value)
@@ -78,6 +81,15 @@ def whole(value: Any, where: str) -> int:
         raise OptionError(f"{where} takes a whole number, not {value!r}.")
     if number < 0:
         raise OptionError(f"{where} takes a number of 0 or more, not {value!r}.")
+    return number
+
+
+def count(value: Any, where: str) -> int:
+    """A whole number that numpy counts with (a seed may be larger: `whole`)."""
+    number = whole(value, where)
+    if number > LARGEST_COUNT:
+        # numpy holds larger integers only as Python objects, which its maths refuses.
+        raise OptionError(f"{where} takes a number up to {LARGEST_COUNT:,}, not {value!r}.")
     return number
 
 
@@ -238,14 +250,14 @@ CHECK_OPTIONS = (
     Option(
         "min-positives",
         "Minimum positive rows per class, per split: test=25,val=25 (check: 10 where unset).",
-        per_split(whole),
+        per_split(count),
         {},
         "SPLIT=N",
     ),
     Option(
         "min-positive-groups",
         "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
-        per_split(whole),
+        per_split(count),
         {},
         "SPLIT=N",
     ),
@@ -311,7 +323,7 @@ CHECK_OPTIONS = (
 SPLIT_OPTIONS = (
     Option("out", "Directory to write the splits and the report into.", text, None, "DIR"),
     Option("force", "Replace an existing output directory.", boolean, False, flag=True),
-    Option("folds", "Build K folds instead of fractions.", whole, None, "K"),
+    Option("folds", "Build K folds instead of fractions.", count, None, "K"),
     Option(
         "seed", "Random seed: the same input, options and seed give the same bytes.", whole, 0, "N"
     ),

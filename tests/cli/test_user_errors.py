@@ -129,7 +129,7 @@ def test_more_folds_than_groups_says_how_many_the_data_allows(
 
 def test_an_astronomical_fold_count_fails_at_once(run: Callable[..., Any], in_folder: Path) -> None:
     _table(in_folder)
-    folds = str(10**30)
+    folds = str(10**18)
     result = run(
         "split", "t.csv", *LABELS, "--folds", folds, "--min-positives", "fold-3=1", "--out", "o"
     )
@@ -144,3 +144,13 @@ def test_a_minimum_for_a_fold_beyond_the_folds_lists_few_names(
         "split", "t.csv", *LABELS, "--folds", "5000", "--min-positives", "fold-0=1", "--out", "o"
     )
     _assert_clear(result, "'fold-0'", "fold-1, fold-2", "fold-5000")
+
+
+@pytest.mark.parametrize("option", ["--min-positives", "--min-positive-groups"])
+def test_a_minimum_beyond_64_bits_is_refused(
+    run: Callable[..., Any], in_folder: Path, option: str
+) -> None:
+    _table(in_folder)
+    result = run("split", "t.csv", *LABELS, option, f"test={10**23}", "--out", "o")
+    _assert_clear(result, f"{option} test=", "up to 9,223,372,036,854,775,807", str(10**23))
+    assert not (in_folder / "o").exists()
