@@ -73,7 +73,7 @@ LARGEST_COUNT = 2**63 - 1
 def whole(value: Any, where: str) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a TOML inf
         raise OptionError(f"{where} takes a whole number, not {value!r}.") from None
     if (
         isinstance(value, float | bool) or (isinstance(value, str) and not value.strip().isdigit())

@@ -53,6 +53,12 @@ CONFIGS: list[tuple[str, str, bytes, list[str]]] = [
         ["pyproject.toml", "'tool' must be a table", "[tool.splitguard]"],
     ),
     (
+        "an infinite seed",
+        "splitguard.toml",
+        b"seed = inf\n",
+        ["splitguard.toml", "key 'seed' takes a whole number, not inf"],
+    ),
+    (
         "splitguard.toml whose tool is a number",
         "splitguard.toml",
         b"tool = 5\n",
