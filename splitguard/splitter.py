@@ -129,6 +129,7 @@ def split_frame(
 
     `fixed` (G,) holds a split index per group that must stay where it is, -1 for free.
     """
+    from splitguard.split.pairs import label_pairs
     from splitguard.split.stratify import assign_groups
 
     names = request.split_names
@@ -149,6 +150,7 @@ def split_frame(
             min_positive_groups=[max(1, n) for n in asked_groups],
             min_prevalence=request.per_split(request.min_prevalence, "min-prevalence"),
             fixed=fixed,
+            pairs=label_pairs(frame.labels, frame.groups, frame.n_groups),
             seed=request.seed,
         )
     except ValueError as exc:

@@ -57,6 +57,8 @@ from splitguard.split.minimums import (
     shortfalls_of,
     top_up,
 )
+from splitguard.split.pair_refine import balance_pairs, pair_objective
+from splitguard.split.pairs import PairCounts, validate_pairs
 from splitguard.split.refine import objective, refine
 from splitguard.split.state import (
     FloatArray,
@@ -96,6 +98,7 @@ def assign_groups(
     min_positive_groups: Sequence[int] | None = None,
     min_prevalence: Sequence[float] | None = None,
     fixed: npt.ArrayLike | None = None,
+    pairs: PairCounts | None = None,
     seed: int = 0,
 ) -> Assignment:
     """Assign every group to one split, stratified on every class, minimums first.
@@ -114,6 +117,9 @@ def assign_groups(
         Per split, the minimum share of the split's rows that every class must make up.
     fixed : array of shape (G,), optional
         ``-1`` for a free group, else the split the group must keep.
+    pairs : PairCounts, optional
+        Rows positive for both classes of each label pair, per group (`label_pairs`);
+        these pairs are balanced too, without moving any class off its targets.
     seed : int
         Seed of every random choice.
 
@@ -145,6 +151,7 @@ def assign_groups(
     fixed_split = validate_fixed(fixed, counts.shape[0], n_splits)
 
     order = canonical_class_order(counts)
+    ordered_pairs = None if pairs is None else validate_pairs(pairs, counts.shape, order)
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
     row_targets = shares * float(sizes.sum())
     prevalence_rows = np.ceil(prevalence_min * row_targets * PREVALENCE_MARGIN)
@@ -157,6 +164,9 @@ def assign_groups(
     _stratify_free(state, targets, row_targets, rng)
     top_up(state, required, movable, rng, fewest_groups=False)
     refine(state, objective(state, targets, row_targets, required), movable, rng)
+    if ordered_pairs is not None:
+        state.track_pairs(ordered_pairs)
+        balance_pairs(state, pair_objective(state, row_targets), movable, rng)
     shortfalls = shortfalls_of(state, positives_min, groups_min, prevalence_min, order)
     return Assignment(group_split=state.split.copy(), shortfalls=shortfalls)
 
@@ -170,6 +180,7 @@ def assign_folds(
     min_positive_groups: int = 0,
     min_prevalence: float = 0.0,
     fixed: npt.ArrayLike | None = None,
+    pairs: PairCounts | None = None,
     seed: int = 0,
 ) -> Assignment:
     """Assign every group to one of ``n_folds`` equal folds; minimums apply to every fold.
@@ -187,6 +198,7 @@ def assign_folds(
         min_positive_groups=[min_positive_groups] * k,
         min_prevalence=[min_prevalence] * k,
         fixed=fixed,
+        pairs=pairs,
         seed=seed,
     )
 
