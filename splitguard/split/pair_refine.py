@@ -60,11 +60,11 @@ class PairObjective:
     def value(self, state: GroupState) -> float:
         """``K`` at the current totals."""
         pair_deviation = state.pair_positives - self.pair_targets
-        row_deviation = state.rows - self.row_targets
-        return float(
-            (self.pair_weights * pair_deviation**2).sum()
-            + (self.row_weights * row_deviation**2).sum()
-        )
+        return float((self.pair_weights * pair_deviation**2).sum()) + self.row_value(state)
+
+    def row_value(self, state: GroupState) -> float:
+        """The row part of ``K``."""
+        return float((self.row_weights * (state.rows - self.row_targets) ** 2).sum())
 
 
 def pair_objective(state: GroupState, row_targets: FloatArray) -> PairObjective:
@@ -85,21 +85,51 @@ def balance_pairs(
     movable: npt.NDArray[np.bool_],
     rng: np.random.Generator,
 ) -> None:
-    """Swap same-class-counts groups between splits until rounds stop gaining."""
+    """Swap same-class-counts groups between splits until rounds stop gaining.
+
+    The split sizes end no further from their targets than they started: swaps of groups
+    of unequal sizes are undone by moving groups without positives; where those cannot
+    restore the sizes (a table where every row has a label), the phase starts again with
+    swaps of equal-sized groups only.
+    """
     if state.pairs.n_pairs == 0 or state.n_splits < 2:
         return
     labelled = state.counts.any(axis=1)
-    keys = class_keys(state.counts)
+    fillers = np.flatnonzero(movable & ~labelled)
+    start = state.split.copy()
+    start_rows = goal.row_value(state)
+    if fillers.size and _balance(state, goal, movable & labelled, fillers, rng, equal_sizes=False):
+        _fix_sizes(state, goal, fillers, rng)
+        if goal.row_value(state) <= start_rows + GAIN_EPSILON:
+            return
+        changed = np.flatnonzero(state.split != start)
+        state.place(changed, start[changed])
+    _balance(state, goal, movable & labelled, fillers, rng, equal_sizes=True)
+
+
+def _balance(
+    state: GroupState,
+    goal: PairObjective,
+    swappable: npt.NDArray[np.bool_],
+    fillers: IntArray,
+    rng: np.random.Generator,
+    *,
+    equal_sizes: bool,
+) -> bool:
+    """Swap rounds among the groups that can gain; False if there are none."""
+    counts = state.counts
+    if equal_sizes:
+        counts = np.column_stack([counts, state.sizes]).astype(np.int32)
+    keys = class_keys(counts)
     pair_keys = _pair_keys(state)
-    pool = np.flatnonzero(movable & labelled & _mixed(keys, pair_keys))
+    pool = np.flatnonzero(swappable & _mixed(keys, pair_keys))
     if pool.size > POOL_SIZE:
         pool = np.sort(rng.choice(pool, size=POOL_SIZE, replace=False))
     candidates = _candidate_swaps(state, goal, pool, keys[pool], pair_keys[pool], rng)
     if candidates.left.size == 0:
-        return
-    fillers = np.flatnonzero(movable & ~labelled)
+        return False
     _swap_rounds(state, goal, pool, candidates, fillers, rng)
-    _fix_sizes(state, goal, fillers, rng)
+    return True
 
 
 def _swap_rounds(
