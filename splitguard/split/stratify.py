@@ -33,12 +33,31 @@ Algorithm
    with a few matrix products, then applies the best candidates one by one after an exact
    re-check against the current totals and the minimums (a satisfied minimum is never
    broken, an unmet one never worsened). It stops after a run of rounds without gain.
+7. **Label pairs** (second order, Szymanski & Kajdanowicz 2017), when ``pairs`` are given
+   (`label_pairs`: the pairs positive together in at least 10 groups, at most 256 of
+   them). A split should also hold ``U_sp = fractions[s] * Q_p`` of the ``Q_p`` rows
+   positive for both classes of pair ``p``. Groups with identical class counts are
+   swapped between splits to lower ``K = sum_sp (q_sp - U_sp)^2 / U_sp`` plus the row
+   term of ``J``: such a swap cannot move any class, so every class's positives and
+   positive groups per split, LD, the deviations and the minimums stay exactly as step 6
+   left them. A round scores every candidate swap of the pool (groups whose class counts
+   are shared by a group with other pair rows) and applies the best one by one after an
+   exact re-check; rounds stop when one gains less than 0.1% of ``K``. Groups without
+   positives then move to bring the split sizes back; where they cannot (every row has
+   a label), the step reruns with swaps of equal-sized groups only, so the size error
+   never grows (`splitguard.split.pair_refine`).
 
 Complexity: steps 1-5 read each group's counts a constant number of times: O(G*C) time
 and one int32 copy of the counts in memory. A refinement round costs
 O(B*C*S + b^2*C*S^2) for a batch of B groups and b per split, independent of G, and the
-number of rounds is bounded. Python loops run over classes, splits and rounds, never
-over groups.
+number of rounds is bounded. Counting pairs sorts the M pair occurrences of the rows
+(``sum_rows k (k - 1) / 2`` for rows of ``k`` labels), O(M log M), and keeps one sparse
+entry per (group, kept pair) with a positive row: never classes squared. Step 7 costs
+O(G*C) to key the groups by their class counts, then per round O(V*P*S) to score moves
+of the V <= 2^14 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
+swaps (their pair interactions are computed once, from the sparse entries) and T
+re-checks over the few pairs each swap touches; at most 32 rounds. Python loops run over
+classes, splits, rounds and re-checks, never over groups.
 """
 
 from __future__ import annotations
