@@ -117,10 +117,7 @@ def _balance(
     equal_sizes: bool,
 ) -> bool:
     """Swap rounds among the groups that can gain; False if there are none."""
-    counts = state.counts
-    if equal_sizes:
-        counts = np.column_stack([counts, state.sizes]).astype(np.int32)
-    keys = class_keys(counts)
+    keys = class_keys(state.counts, state.sizes if equal_sizes else None)
     pair_keys = _pair_keys(state)
     pool = np.flatnonzero(swappable & _mixed(keys, pair_keys))
     if pool.size > POOL_SIZE:
@@ -283,14 +280,19 @@ def _filler_proposals(
     return [(float(moves[i].min()), offset + int(i), -1, int(np.argmin(moves[i]))) for i in best]
 
 
-def class_keys(counts: npt.NDArray[np.int32]) -> FloatArray:
-    """A key per group, equal for groups with equal class counts (an exact integer)."""
-    probe = (
-        np.random.default_rng(KEY_SEED).integers(1, KEY_RANGE, size=counts.shape[1]).astype(float)
-    )
+def class_keys(counts: npt.NDArray[np.int32], sizes: IntArray | None = None) -> FloatArray:
+    """A key per group, equal for groups with equal class counts (and sizes, if given).
+
+    Keys are exact integers in float64, so equal counts always give equal keys.
+    """
+    probe = np.random.default_rng(KEY_SEED).integers(1, KEY_RANGE, size=counts.shape[1] + 1)
+    class_probe = probe[:-1].astype(np.float64)
     keys = np.empty(counts.shape[0])
     for start in range(0, counts.shape[0], KEY_CHUNK_GROUPS):
-        keys[start : start + KEY_CHUNK_GROUPS] = counts[start : start + KEY_CHUNK_GROUPS] @ probe
+        block = counts[start : start + KEY_CHUNK_GROUPS]
+        keys[start : start + KEY_CHUNK_GROUPS] = block @ class_probe
+    if sizes is not None:
+        keys += sizes * float(probe[-1])
     return keys
 
 
