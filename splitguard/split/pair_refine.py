@@ -98,7 +98,9 @@ def balance_pairs(
     fillers = np.flatnonzero(movable & ~labelled)
     start = state.split.copy()
     start_rows = goal.row_value(state)
-    if fillers.size and _balance(state, goal, movable & labelled, fillers, rng, equal_sizes=False):
+    if fillers.size:
+        if not _balance(state, goal, movable & labelled, fillers, rng, equal_sizes=False):
+            return  # no swap can gain, and none among equal-sized groups either
         _fix_sizes(state, goal, fillers, rng)
         if goal.row_value(state) <= start_rows + GAIN_EPSILON:
             return
