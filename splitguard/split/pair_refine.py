@@ -32,7 +32,7 @@ Proposal = tuple[float, int, int, int]
 
 # Groups that may swap (all of them on NIH, 3,633), and the swaps among them scored each
 # round; groups without positives drawn per round to fix the split sizes.
-POOL_SIZE = 1 << 14
+POOL_SIZE = 1 << 12
 MAX_SWAPS = 1 << 17
 FILLER_BATCH = 512
 # Proposals re-checked and applied per round, best first.

@@ -54,7 +54,7 @@ number of rounds is bounded. Counting pairs sorts the M pair occurrences of the 
 (``sum_rows k (k - 1) / 2`` for rows of ``k`` labels), O(M log M), and keeps one sparse
 entry per (group, kept pair) with a positive row: never classes squared. Step 7 costs
 O(G*C) to key the groups by their class counts, then per round O(V*P*S) to score moves
-of the V <= 2^14 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
+of the V <= 2^12 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
 swaps (their pair interactions are computed once, from the sparse entries) and T
 re-checks over the few pairs each swap touches; at most 32 rounds. Python loops run over
 classes, splits, rounds and re-checks, never over groups.
