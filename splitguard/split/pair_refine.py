@@ -40,7 +40,7 @@ TOP_SWAPS = 2048
 TOP_FILLERS = 64
 MAX_PAIR_ROUNDS = 32
 # Rounds stop once one lowers the objective by less than this share of it.
-STOP_FRACTION = 1e-3
+STOP_FRACTION = 3e-3
 # Seed of the integer probe whose dot product with a group's class counts keys the group.
 KEY_SEED = 0x9A125
 # Probe values stay below 2**20 so that every key is an exact integer in float64.

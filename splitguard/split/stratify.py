@@ -42,7 +42,7 @@ Algorithm
    positive groups per split, LD, the deviations and the minimums stay exactly as step 6
    left them. A round scores every candidate swap of the pool (groups whose class counts
    are shared by a group with other pair rows) and applies the best one by one after an
-   exact re-check; rounds stop when one gains less than 0.1% of ``K``. Groups without
+   exact re-check; rounds stop when one gains less than 0.3% of ``K``. Groups without
    positives then move to bring the split sizes back; where they cannot (every row has
    a label), the step reruns with swaps of equal-sized groups only, so the size error
    never grows (`splitguard.split.pair_refine`).
