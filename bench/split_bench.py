@@ -3,6 +3,7 @@
     .venv/bin/python bench/split_bench.py            # NIH, 80/10/10, seeds 0-2, medians
     .venv/bin/python bench/split_bench.py --quick    # NIH, seed 0 only
     .venv/bin/python bench/split_bench.py --scale    # also 1M, 3M, 10M synthetic rows
+    .venv/bin/python bench/split_bench.py --wide     # also a 190-class, 160k-row table
 
 Every method gets the same rows, labels and patient ids and returns a split per row
 (0 train, 1 val, 2 test). Time is the wall time of the split alone (rows in, row splits
@@ -10,6 +11,13 @@ out, aggregation included), the median over seeds; peak memory is the tracemallo
 of one extra traced run (seed 0), so tracing does not slow the timed runs. The scale runs
 each size in a fresh subprocess and report its peak resident memory (VmHWM, reset after
 the synthetic table is built, so it covers the split with the table resident).
+
+Columns: LD and LPD (Sechidis et al. 2011; Szymanski & Kajdanowicz 2017: the gap in
+positive-to-negative ratio of labels, and of label pairs, lower is better), ED (rows off
+the requested sizes), dev (worst relative deviation of a class's positives from its
+share, over classes with >= 100 or >= 1000 positives), FLZ (split and label cells with no
+positive row) and FLZ pairs (split and label-pair cells with no row positive for both,
+over the pairs present), leaked patients, the fewest positives of a class in val and test.
 """
 
 from __future__ import annotations
@@ -37,7 +45,10 @@ from splitguard.split.metrics import (
     leaked_groups,
     positives_by_split,
     worst_relative_deviation,
+    zero_positive_cells,
+    zero_positive_pair_cells,
 )
+from splitguard.split.pairs import label_pairs
 from splitguard.split.sklearn_api import MultilabelStratifiedGroupSplit, group_counts
 from splitguard.split.stratify import assign_groups
 
@@ -46,6 +57,9 @@ MIN_POSITIVES = [0, 20, 20]
 SCALE_ROWS = (1_000_000, 3_000_000, 10_000_000)
 SCALE_CLASSES = 50
 ROWS_PER_GROUP = 5
+WIDE_ROWS = 160_000
+WIDE_CLASSES = 190
+WIDE_ROWS_PER_GROUP = 4
 
 Labels = npt.NDArray[np.bool_]
 Keys = npt.NDArray[np.str_]
@@ -66,6 +80,13 @@ def splitguard_split(labels: Labels, groups: Keys, seed: int) -> RowSplit:
         fractions=FRACTIONS, min_positives=MIN_POSITIVES, seed=seed
     )
     return _row_split(next(splitter.split(labels, labels, groups)), labels.shape[0])
+
+
+def splitguard_classes_only(labels: Labels, groups: Keys, seed: int) -> RowSplit:
+    """splitguard without the label-pair phase (the splitter of version 0.1.0)."""
+    counts, sizes, group_index = group_counts(labels, labels, groups)
+    assignment = assign_groups(counts, sizes, FRACTIONS, min_positives=MIN_POSITIVES, seed=seed)
+    return assignment.group_split[group_index].astype(np.int64)
 
 
 def random_row_split(labels: Labels, groups: Keys, seed: int) -> RowSplit:
@@ -133,6 +154,7 @@ def _row_split(parts: tuple[npt.NDArray[np.int64], ...], n_rows: int) -> RowSpli
 
 METHODS: dict[str, Method] = {
     "splitguard": splitguard_split,
+    "splitguard classes only": splitguard_classes_only,
     "random rows": random_row_split,
     "GroupShuffleSplit x2": group_shuffle_split,
     "StratifiedGroupKFold": stratified_group_kfold,
@@ -166,6 +188,8 @@ def quality(labels: Labels, groups: Keys, split: RowSplit) -> dict[str, float]:
         "ED": example_distribution(split, FRACTIONS),
         "dev>=100": worst_relative_deviation(labels[:, totals >= 100], split, FRACTIONS),
         "dev>=1000": worst_relative_deviation(labels[:, totals >= 1000], split, FRACTIONS),
+        "FLZ": zero_positive_cells(labels, split, 3),
+        "FLZ pairs": zero_positive_pair_cells(labels, split, 3),
         "leaked": leaked_groups(groups, split),
         "min val": int(positives[1].min()),
         "min test": int(positives[2].min()),
@@ -173,11 +197,13 @@ def quality(labels: Labels, groups: Keys, split: RowSplit) -> dict[str, float]:
 
 
 FORMATS = {
-    "LD": "{:.5f}",
-    "LPD": "{:.5f}",
+    "LD": "{:.2e}",
+    "LPD": "{:.2e}",
     "ED": "{:.1f}",
     "dev>=100": "{:.2%}",
     "dev>=1000": "{:.2%}",
+    "FLZ": "{:.0f}",
+    "FLZ pairs": "{:.0f}",
     "leaked": "{:.0f}",
     "min val": "{:.0f}",
     "min test": "{:.0f}",
@@ -208,14 +234,45 @@ def synthetic_counts(n_rows: int, seed: int = 0) -> tuple[Labels, npt.NDArray[np
     return labels, group_index
 
 
+def wide_table(seed: int = 0) -> tuple[Labels, Keys]:
+    """A PadChest-like list table: 190 classes of Zipf popularity, Poisson(2) + 1 labels
+    drawn per row (repeats collapse), groups of ~4 rows (geometric sizes)."""
+    rng = np.random.default_rng(seed)
+    popularity = 1.0 / np.arange(1, WIDE_CLASSES + 1)
+    wanted = rng.poisson(2.0, size=WIDE_ROWS) + 1
+    draws = rng.choice(
+        WIDE_CLASSES, size=(WIDE_ROWS, int(wanted.max())), p=popularity / popularity.sum()
+    )
+    labels = np.zeros((WIDE_ROWS, WIDE_CLASSES), dtype=bool)
+    kept = np.arange(draws.shape[1])[None, :] < wanted[:, None]
+    labels[np.nonzero(kept)[0], draws[kept]] = True
+    sizes = rng.geometric(1 / WIDE_ROWS_PER_GROUP, size=WIDE_ROWS)
+    group_index = np.repeat(np.arange(sizes.size), sizes)[:WIDE_ROWS]
+    return labels, group_index.astype(str)
+
+
+def run_wide(seeds: list[int]) -> None:
+    labels, groups = wide_table()
+    print(
+        f"\nwide (synthetic, {WIDE_CLASSES} classes, {labels.shape[0]} rows, "
+        f"{np.unique(groups).size} groups, {labels.sum(axis=1).mean():.2f} labels per row):"
+    )
+    wide_methods = {name: METHODS[name] for name in ("splitguard", "splitguard classes only")}
+    _warm_up(labels[:2000], groups[:2000], wide_methods)
+    print_table({name: measure(m, labels, groups, seeds) for name, m in wide_methods.items()})
+
+
 def scale_worker(n_rows: int) -> None:
     """One size, in its own process: build, aggregate, split, report as one JSON line."""
     labels, group_index = synthetic_counts(n_rows)
     _reset_peak_rss()
     start = time.perf_counter()
     counts, sizes, index = group_counts(labels, labels, group_index)
+    pairs = label_pairs(labels, index, sizes.size)
     aggregated = time.perf_counter()
-    assignment = assign_groups(counts, sizes, FRACTIONS, min_positives=MIN_POSITIVES, seed=0)
+    assignment = assign_groups(
+        counts, sizes, FRACTIONS, min_positives=MIN_POSITIVES, pairs=pairs, seed=0
+    )
     done = time.perf_counter()
     split = assignment.group_split[index].astype(np.int64)
     totals = labels.sum(axis=0)
@@ -224,6 +281,7 @@ def scale_worker(n_rows: int) -> None:
         "rows": int(labels.shape[0]),
         "groups": int(sizes.size),
         "classes": int(labels.shape[1]),
+        "pairs": pairs.n_pairs,
         "aggregate s": aggregated - start,
         "split s": done - aggregated,
         "peak RSS GB": _peak_rss_bytes() / 2**30,
@@ -265,11 +323,11 @@ def _short(value: float) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-def _warm_up(labels: Labels, groups: Keys) -> None:
+def _warm_up(labels: Labels, groups: Keys, methods: dict[str, Method]) -> None:
     """Run every method once on a slice so that no timed run pays an import."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for method in METHODS.values():
+        for method in methods.values():
             method(labels, groups, 0)
 
 
@@ -277,6 +335,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seed 0 only")
     parser.add_argument("--scale", action="store_true", help="also run 1M, 3M, 10M rows")
+    parser.add_argument("--wide", action="store_true", help="also run a 190-class table")
     parser.add_argument("--scale-worker", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.scale_worker:
@@ -290,9 +349,11 @@ def main() -> None:
         f"{labels.shape[1]} classes; 80/10/10, seeds {seeds}, medians; splitguard asks for "
         f">= 20 positives per class in val and test"
     )
-    _warm_up(labels[:2000], groups[:2000])
+    _warm_up(labels[:2000], groups[:2000], METHODS)
     results = {name: measure(method, labels, groups, seeds) for name, method in METHODS.items()}
     print_table(results)
+    if options.wide:
+        run_wide(seeds)
     if options.scale:
         run_scale()
 

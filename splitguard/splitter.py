@@ -213,6 +213,7 @@ def split_frame(
     `fixed` (G,) holds a split index per group that must stay where it is, -1 for free.
     """
     from splitguard.shortfalls import asked, unmet
+    from splitguard.split.pairs import label_pairs
     from splitguard.split.stratify import assign_groups
 
     request.check_fits(frame.n_groups)
@@ -231,6 +232,7 @@ def split_frame(
             train=None if request.folds is not None else train_index(names),
             train_floor=request.train_floor,
             fixed=fixed,
+            pairs=label_pairs(frame.labels, frame.groups, frame.n_groups),
             seed=request.seed,
         )
     except ValueError as exc:

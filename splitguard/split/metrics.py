@@ -7,7 +7,8 @@ and ``split`` (N,) with values in ``0 .. k-1``; all are vectorised numpy.
 
 References: K. Sechidis, G. Tsoumakas, I. Vlahavas, "On the stratification of multi-label
 data", ECML PKDD 2011 (LD, ED); P. Szymanski, T. Kajdanowicz, "A network perspective on
-stratification of multi-label data", LIDTA 2017 (LPD).
+stratification of multi-label data", LIDTA 2017 (LPD, and FLZ: split and label pair cells
+without a positive row; counted here for single labels too).
 """
 
 from __future__ import annotations
@@ -77,6 +78,22 @@ def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int)
     if not present.any():
         return 0.0
     return _ratio_gap(per_pair[:, present], np.bincount(where, minlength=n_splits))
+
+
+def zero_positive_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
+    """Cells (split ``i``, label ``j``) with ``|S_i^j| = 0``, over labels positive in ``D``."""
+    positives = positives_by_split(labels, split, n_splits)
+    return int((positives[:, positives.sum(axis=0) > 0] == 0).sum())
+
+
+def zero_positive_pair_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
+    """FLZ (Szymanski & Kajdanowicz 2017): cells (split ``i``, label pair ``jl``) with
+    ``|S_i^{jl}| = 0``, over the pairs positive together in at least one row of ``D``."""
+    matrix = _as_labels(labels)
+    where = _as_split(split, matrix.shape[0], n_splits)
+    upper = np.triu_indices(matrix.shape[1], k=1)
+    per_pair = _pair_counts(matrix, where, n_splits)[:, upper[0], upper[1]]
+    return int((per_pair[:, per_pair.sum(axis=0) > 0] == 0).sum())
 
 
 def example_distribution(split: npt.ArrayLike, fractions: Sequence[float]) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.split.pairs import PairCounts, label_pairs
 from splitguard.split.stratify import Assignment, assign_folds, assign_groups
 
 IntArray = npt.NDArray[np.int64]
@@ -93,7 +94,7 @@ class MultilabelStratifiedGroupSplit:
         groups : array-like of shape (n_samples,)
             Group key of every row; required.
         """
-        label_counts, sizes, group_index = group_counts(X, y, groups)
+        label_counts, sizes, group_index, pairs = _aggregate(X, y, groups)
         assignment = assign_groups(
             label_counts,
             sizes,
@@ -101,6 +102,7 @@ class MultilabelStratifiedGroupSplit:
             min_positives=self.min_positives,
             min_positive_groups=self.min_positive_groups,
             min_prevalence=self.min_prevalence,
+            pairs=pairs,
             seed=self.seed,
         )
         _warn_shortfalls(assignment)
@@ -173,7 +175,7 @@ class MultilabelStratifiedGroupKFold:
         """
         if isinstance(self.n_splits, bool) or not isinstance(self.n_splits, int | np.integer):
             raise ValueError(f"n_splits must be an integer >= 2, got {self.n_splits!r}")
-        label_counts, sizes, group_index = group_counts(X, y, groups)
+        label_counts, sizes, group_index, pairs = _aggregate(X, y, groups)
         if sizes.size < self.n_splits:
             raise ValueError(
                 f"Cannot have n_splits={self.n_splits} greater than the number of groups: "
@@ -185,6 +187,7 @@ class MultilabelStratifiedGroupKFold:
             self.n_splits,
             min_positives=self.min_positives,
             min_positive_groups=self.min_positive_groups,
+            pairs=pairs,
             seed=self.seed,
         )
         _warn_shortfalls(assignment)
@@ -206,6 +209,14 @@ def group_counts(
     Returns the positive rows per group and label (G, C), the rows per group (G,), and
     each row's group index (N,).
     """
+    counts, sizes, group_index, _ = _aggregate(X, y, groups, with_pairs=False)
+    return counts, sizes, group_index
+
+
+def _aggregate(
+    X: Any, y: npt.ArrayLike, groups: npt.ArrayLike | None, *, with_pairs: bool = True
+) -> tuple[npt.NDArray[np.int64], IntArray, IntArray, PairCounts | None]:
+    """`group_counts`, and the label pairs worth balancing (`label_pairs`)."""
     if groups is None:
         raise ValueError("The 'groups' parameter should not be None.")
     # A scipy.sparse indicator matrix (as MultiLabelBinarizer(sparse_output=True) gives).
@@ -228,7 +239,8 @@ def group_counts(
     # One pass over the positive cells, whatever the number of labels.
     rows, columns = np.nonzero(labels)
     counts = np.bincount(group_index[rows] * n_labels + columns, minlength=sizes.size * n_labels)
-    return counts.reshape(sizes.size, n_labels), sizes, group_index
+    pairs = label_pairs(labels, group_index, sizes.size) if with_pairs else None
+    return counts.reshape(sizes.size, n_labels), sizes, group_index, pairs
 
 
 def _check_binary(labels: npt.NDArray[Any]) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from splitguard.frame import SPLIT_INDEX
+from splitguard.split.pairs import PairCounts, no_pairs
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -24,9 +25,11 @@ class GroupState:
         n_classes = counts.shape[1]
         self.counts = counts
         self.sizes = sizes
+        self.pairs = no_pairs(counts.shape[0])
         self.split = np.full(counts.shape[0], -1, dtype=SPLIT_INDEX)
         self.positives = np.zeros((n_splits, n_classes))
         self.positive_groups = np.zeros((n_splits, n_classes))
+        self.pair_positives = np.zeros((n_splits, self.pairs.n_pairs))
         self.rows = np.zeros(n_splits)
         classes, carriers = np.nonzero(counts.T)
         self._carriers = carriers
@@ -41,6 +44,12 @@ class GroupState:
         start, stop = self._carrier_starts[class_index : class_index + 2]
         return self._carriers[start:stop]
 
+    def track_pairs(self, pairs: PairCounts) -> None:
+        """Keep per-split pair rows from now on, counted once from the current splits."""
+        self.pairs = pairs
+        placed = np.flatnonzero(self.split >= 0)
+        self.pair_positives = pairs.totals(placed, self.split[placed], self.n_splits)
+
     def place(self, groups: Groups, to_split: Groups | int) -> None:
         """Put ``groups`` into ``to_split``, taking them out of their current split."""
         if groups.size == 0:
@@ -48,8 +57,14 @@ class GroupState:
         block = self.counts[groups]
         sizes = self.sizes[groups]
         destination = np.broadcast_to(np.asarray(to_split, dtype=SPLIT_INDEX), groups.shape)
-        self._account(block, sizes, self.split[groups], -1)
+        origin = self.split[groups]
+        self._account(block, sizes, origin, -1)
         self._account(block, sizes, destination, 1)
+        if self.pairs.n_pairs:
+            # Shifted by one so that unplaced groups (-1) land in a discarded first row.
+            moved = self.pairs.totals(groups, origin + 1, self.n_splits + 1)
+            self.pair_positives -= moved[1:]
+            self.pair_positives += self.pairs.totals(groups, destination, self.n_splits)
         self.split[groups] = destination
 
     def _account(

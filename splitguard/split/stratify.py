@@ -38,12 +38,31 @@ Algorithm
    re-check against the current totals and the minimums (a satisfied minimum is never
    broken, an unmet one never worsened, and no split leaves its 1-point size band). It
    stops after a run of rounds without gain.
+7. **Label pairs** (second order, Szymanski & Kajdanowicz 2017), when ``pairs`` are given
+   (`label_pairs`: the pairs positive together in at least 10 groups, at most 256 of
+   them). A split should also hold ``U_sp = fractions[s] * Q_p`` of the ``Q_p`` rows
+   positive for both classes of pair ``p``. Groups with identical class counts are
+   swapped between splits to lower ``K = sum_sp (q_sp - U_sp)^2 / U_sp`` plus the row
+   term of ``J``: such a swap cannot move any class, so every class's positives and
+   positive groups per split, LD, the deviations and the minimums stay exactly as step 6
+   left them. A round scores every candidate swap of the pool (groups whose class counts
+   are shared by a group with other pair rows) and applies the best one by one after an
+   exact re-check; rounds stop when one gains less than 0.3% of ``K``. Groups without
+   positives then move to bring the split sizes back; where they cannot (every row has
+   a label), the step reruns with swaps of equal-sized groups only, so the size error
+   never grows (`splitguard.split.pair_refine`).
 
 Complexity: steps 1-5 read each group's counts a constant number of times: O(G*C) time
 and one int32 copy of the counts in memory. A refinement round costs
 O(B*C*S + b^2*C*S^2) for a batch of B groups and b per split, independent of G, and the
-number of rounds is bounded. Python loops run over classes, splits and rounds, never
-over groups.
+number of rounds is bounded. Counting pairs sorts the M pair occurrences of the rows
+(``sum_rows k (k - 1) / 2`` for rows of ``k`` labels), O(M log M), and keeps one sparse
+entry per (group, kept pair) with a positive row: never classes squared. Step 7 costs
+O(G*C) to key the groups by their class counts, then per round O(V*P*S) to score moves
+of the V <= 2^12 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
+swaps (their pair interactions are computed once, from the sparse entries) and T
+re-checks over the few pairs each swap touches; at most 32 rounds. Python loops run over
+classes, splits, rounds and re-checks, never over groups.
 """
 
 from __future__ import annotations
@@ -66,6 +85,8 @@ from splitguard.split.minimums import (
     size_band,
     top_up,
 )
+from splitguard.split.pair_refine import balance_pairs, pair_objective
+from splitguard.split.pairs import PairCounts, validate_pairs
 from splitguard.split.refine import objective, refine
 from splitguard.split.state import (
     FloatArray,
@@ -108,6 +129,7 @@ def assign_groups(
     train: int | None = 0,
     train_floor: float = 0.4,
     fixed: npt.ArrayLike | None = None,
+    pairs: PairCounts | None = None,
     seed: int = 0,
 ) -> Assignment:
     """Assign every group to one split, stratified on every class, minimums first.
@@ -131,6 +153,9 @@ def assign_groups(
         Share of every class's positive rows no minimum may take from training.
     fixed : array of shape (G,), optional
         ``-1`` for a free group, else the split the group must keep.
+    pairs : PairCounts, optional
+        Rows positive for both classes of each label pair, per group (`label_pairs`);
+        these pairs are balanced too, without moving any class off its targets.
     seed : int
         Seed of every random choice.
 
@@ -177,6 +202,7 @@ def assign_groups(
         per_class(asked[name], n_classes)[:, order]
         for name in ("min_positives", "min_positive_groups", "min_prevalence")
     )
+    ordered_pairs = None if pairs is None else validate_pairs(pairs, counts.shape, order)
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
     row_targets = shares * float(sizes.sum())
     prevalence_rows = np.ceil(prevalence_min * row_targets[:, None] * PREVALENCE_MARGIN)
@@ -198,6 +224,9 @@ def assign_groups(
     rebalance(state, required, movable, band, rng)
     goal = objective(state, targets, row_targets, required, row_band=band)
     refine(state, goal, movable, rng)
+    if ordered_pairs is not None:
+        state.track_pairs(ordered_pairs)
+        balance_pairs(state, pair_objective(state, row_targets), movable, rng)
     shortfalls = shortfalls_of(state, positives_min, groups_min, prevalence_min, order)
     return Assignment(group_split=state.split.copy(), shortfalls=shortfalls)
 
@@ -212,6 +241,7 @@ def assign_folds(
     min_prevalence: float = 0.0,
     train_floor: float = 0.4,
     fixed: npt.ArrayLike | None = None,
+    pairs: PairCounts | None = None,
     seed: int = 0,
 ) -> Assignment:
     """Assign every group to one of ``n_folds`` equal folds; minimums apply to every fold.
@@ -233,6 +263,7 @@ def assign_folds(
         train=None,
         train_floor=train_floor,
         fixed=fixed,
+        pairs=pairs,
         seed=seed,
     )
 

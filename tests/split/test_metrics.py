@@ -15,6 +15,8 @@ from splitguard.split.metrics import (
     leaked_groups,
     positives_by_split,
     worst_relative_deviation,
+    zero_positive_cells,
+    zero_positive_pair_cells,
 )
 
 # 8 rows, 2 labels, 2 splits of 4 rows; label 0 has 2 positives in each split.
@@ -84,3 +86,19 @@ def test_a_split_identical_to_the_whole_has_zero_gaps(seed: int, n_rows: int) ->
 def test_split_values_outside_the_range_are_rejected() -> None:
     with pytest.raises(ValueError, match=r"0\.\.1, got 0\.\.2"):
         label_distribution(LABELS, [0, 1, 2, 0, 0, 0, 0, 0], 2)
+
+
+def test_zero_positive_cells_count_split_label_cells_without_a_positive() -> None:
+    labels = np.array([[1, 0, 0], [1, 1, 0], [0, 1, 0], [0, 0, 0]], dtype=bool)
+    split = np.array([0, 0, 1, 1])
+    # Label 0 has no positive in split 1; label 2 is positive nowhere and is not counted.
+    assert zero_positive_cells(labels, split, 2) == 1
+
+
+def test_zero_positive_pair_cells_count_split_pair_cells_without_a_row() -> None:
+    # Pair (0, 1) is positive together in rows 0 and 4 (splits 0 and 1); pair (0, 2) only
+    # in row 1 (split 0); pair (1, 2) nowhere, so it is not counted.
+    labels = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 0], [0, 0, 1], [1, 1, 0]], dtype=bool)
+    split = np.array([0, 0, 1, 1, 1])
+    assert zero_positive_pair_cells(labels, split, 2) == 1
+    assert zero_positive_pair_cells(labels, np.zeros(5, dtype=int), 2) == 2

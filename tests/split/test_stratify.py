@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from splitguard.frame import SPLIT_INDEX, LabelFrame
 from splitguard.split.metrics import (
     label_distribution,
+    label_pair_distribution,
     worst_relative_deviation,
 )
+from splitguard.split.pairs import label_pairs
 from splitguard.split.stratify import assign_folds, assign_groups
 
 FRACTIONS = [(0.8, 0.1, 0.1), (0.7, 0.3), (0.5, 0.25, 0.25), (1.0,), (0.6, 0.2, 0.1, 0.1)]
@@ -251,7 +253,12 @@ def test_folds_need_at_least_two() -> None:
 def test_nih_80_10_10_meets_the_quality_targets(nih: Any, seed: int) -> None:
     fractions = (0.8, 0.1, 0.1)
     result = assign_groups(
-        nih.group_label_counts, nih.group_sizes, fractions, min_positives=[0, 20, 20], seed=seed
+        nih.group_label_counts,
+        nih.group_sizes,
+        fractions,
+        min_positives=[0, 20, 20],
+        pairs=label_pairs(nih.labels, nih.groups, nih.n_groups),
+        seed=seed,
     )
     assert result.shortfalls == ()
     row_split = result.group_split[nih.groups]
@@ -259,6 +266,8 @@ def test_nih_80_10_10_meets_the_quality_targets(nih: Any, seed: int) -> None:
     assert positives[1:].min() >= 20
     totals = nih.labels.sum(axis=0)
     assert label_distribution(nih.labels, row_split, 3) <= 0.0002
+    # Iterative stratification of the rows, blind to patients, reaches 2.5e-4.
+    assert label_pair_distribution(nih.labels, row_split, 3) <= 0.00025
     many, some = totals >= 1000, totals >= 100
     assert worst_relative_deviation(nih.labels[:, many], row_split, fractions) <= 0.01
     assert worst_relative_deviation(nih.labels[:, some], row_split, fractions) <= 0.05

@@ -1,0 +1,183 @@
+"""Label pairs that co-occur in rows, counted per group, for second-order stratification.
+
+Szymanski & Kajdanowicz (2017) stratify on label pairs as well as labels: a split should
+hold its share of the rows positive for both ``j`` and ``l``, not only of each label.
+Only pairs worth balancing are kept: those positive in at least `MIN_PAIR_GROUPS`
+groups, at most `MAX_PAIRS` of them (the most widespread), so the cost grows with the
+pairs present in the rows, never with classes squared.
+
+The counts are sparse by group (CSR: ``indptr``, ``pair``, ``count``): most groups carry
+no pair, and a dense (groups x pairs) matrix would dwarf the class counts on large tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+# A pair positive in fewer groups cannot be spread over the splits in any useful way.
+MIN_PAIR_GROUPS = 10
+# The refinement scores a dense (batch x pairs) block each round; this keeps it small.
+MAX_PAIRS = 256
+# Rows are read in chunks so that the pair occurrences of one chunk stay small in memory.
+PAIR_CHUNK_ROWS = 1 << 18
+
+
+@dataclass(frozen=True, slots=True)
+class PairCounts:
+    """Rows positive for both classes of each selected pair, per group (sparse).
+
+    ``classes`` (P, 2) holds each pair's class columns (first < second); the entries of
+    group ``g`` are ``pair[indptr[g]:indptr[g + 1]]`` with their row counts in ``count``.
+    """
+
+    classes: IntArray
+    indptr: IntArray
+    pair: IntArray
+    count: IntArray
+
+    @property
+    def n_pairs(self) -> int:
+        return int(self.classes.shape[0])
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.indptr.size - 1)
+
+    def block(self, groups: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
+        """Dense counts of ``groups``, shape (len(groups), P)."""
+        dense = np.zeros((groups.size, self.n_pairs))
+        owner, entries = self.entries(groups)
+        dense[owner, self.pair[entries]] = self.count[entries]
+        return dense
+
+    def totals(
+        self, groups: npt.NDArray[np.integer[Any]], splits: npt.NDArray[np.integer[Any]], n: int
+    ) -> npt.NDArray[np.float64]:
+        """Pair rows of ``groups`` summed by their ``splits`` (values 0..n-1), shape (n, P)."""
+        owner, entries = self.entries(groups)
+        flat = splits[owner].astype(np.int64) * self.n_pairs + self.pair[entries]
+        summed = np.bincount(flat, weights=self.count[entries], minlength=n * self.n_pairs)
+        return summed.astype(np.float64).reshape(n, self.n_pairs)
+
+    def in_class_order(self, order: IntArray) -> PairCounts:
+        """The same counts with classes renumbered to ``order`` (new column -> old column).
+
+        Pairs are sorted by their renumbered classes, so the result depends on the columns'
+        content and canonical order only, never on where the columns sat in the input.
+        """
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        renamed = np.sort(rank[self.classes], axis=1)
+        columns = np.lexsort((renamed[:, 1], renamed[:, 0]))
+        new_index = np.empty_like(columns)
+        new_index[columns] = np.arange(columns.size)
+        return PairCounts(renamed[columns], self.indptr, new_index[self.pair], self.count)
+
+    def entries(self, groups: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:
+        """For every entry of ``groups``: its position in ``groups`` and in the CSR arrays."""
+        starts = self.indptr[groups]
+        lengths = self.indptr[groups + 1] - starts
+        owner = np.repeat(np.arange(groups.size), lengths)
+        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return owner, np.repeat(starts, lengths) + offsets
+
+
+def no_pairs(n_groups: int) -> PairCounts:
+    """Counts with no pair: second-order terms vanish."""
+    empty = np.zeros(0, dtype=np.int64)
+    return PairCounts(
+        np.zeros((0, 2), dtype=np.int64), np.zeros(n_groups + 1, np.int64), empty, empty
+    )
+
+
+def label_pairs(labels: npt.ArrayLike, group_index: npt.ArrayLike, n_groups: int) -> PairCounts:
+    """The pairs worth balancing and their rows per group.
+
+    Parameters
+    ----------
+    labels : array of shape (N, C), 0/1 or bool
+        Row labels.
+    group_index : array of shape (N,), integers in ``0 .. n_groups - 1``
+        The group of every row.
+    n_groups : int
+        Number of groups.
+
+    Notes
+    -----
+    A pair is kept if it is positive in at least `MIN_PAIR_GROUPS` groups; of those, the
+    `MAX_PAIRS` positive in the most groups (pairs tied with the last one kept are kept
+    only if all of them fit, so the choice never depends on the column order). Time is
+    linear in the pair occurrences ``sum_rows k (k - 1) / 2`` for rows of ``k`` labels.
+    """
+    matrix = np.asarray(labels).astype(bool, copy=False)
+    where = np.asarray(group_index).astype(np.int64, copy=False).ravel()
+    n_classes = matrix.shape[1] if matrix.ndim == 2 else 0
+    if n_classes < 2 or matrix.shape[0] == 0:
+        return no_pairs(n_groups)
+    keys = np.unique(
+        np.concatenate(
+            [
+                _occurrences(
+                    matrix[start : start + PAIR_CHUNK_ROWS],
+                    where[start : start + PAIR_CHUNK_ROWS],
+                    n_classes,
+                )
+                for start in range(0, matrix.shape[0], PAIR_CHUNK_ROWS)
+            ]
+        ),
+        return_counts=True,
+    )
+    return _select(keys[0], keys[1], n_classes, n_groups)
+
+
+def _occurrences(matrix: npt.NDArray[np.bool_], groups: IntArray, n_classes: int) -> IntArray:
+    """One key ``group * C^2 + j * C + l`` per row positive for ``j < l``."""
+    rows, columns = np.nonzero(matrix)
+    per_row = np.bincount(rows, minlength=matrix.shape[0])
+    first_of_row = np.cumsum(per_row) - per_row
+    # Entry t of a row with k labels pairs with the k - 1 - t entries after it.
+    partners = per_row[rows] - 1 - (np.arange(rows.size) - first_of_row[rows])
+    first = np.repeat(np.arange(rows.size), partners)
+    step = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners) + 1
+    second = first + step
+    code = columns[first].astype(np.int64) * n_classes + columns[second]
+    keys: IntArray = groups[rows[first]] * (n_classes * n_classes) + code
+    return keys
+
+
+def _select(keys: IntArray, rows: IntArray, n_classes: int, n_groups: int) -> PairCounts:
+    """Keep the widespread pairs; build their CSR counts (keys are sorted by group)."""
+    square = n_classes * n_classes
+    group, code = np.divmod(keys, square)
+    codes, groups_per_pair = np.unique(code, return_counts=True)
+    eligible = groups_per_pair >= MIN_PAIR_GROUPS
+    if eligible.sum() > MAX_PAIRS:
+        cut = np.sort(groups_per_pair[eligible])[::-1]
+        last = cut[MAX_PAIRS - 1]
+        eligible &= groups_per_pair > last if cut[MAX_PAIRS] == last else groups_per_pair >= last
+    kept = codes[eligible]
+    column = np.searchsorted(kept, code)
+    inside = column < kept.size
+    inside[inside] = kept[column[inside]] == code[inside]
+    indptr = np.searchsorted(group[inside], np.arange(n_groups + 1))
+    classes = np.stack(np.divmod(kept, n_classes), axis=1)
+    return PairCounts(classes, indptr.astype(np.int64), column[inside], rows[inside])
+
+
+def validate_pairs(pairs: PairCounts, shape: tuple[int, ...], order: IntArray) -> PairCounts:
+    """Check ``pairs`` against the (G, C) counts; return them in canonical class order."""
+    n_groups, n_classes = shape
+    if pairs.n_groups != n_groups:
+        raise ValueError(f"pairs must describe {n_groups} groups, got {pairs.n_groups}")
+    if pairs.n_pairs and (pairs.classes.min() < 0 or pairs.classes.max() >= n_classes):
+        raise ValueError(
+            f"pairs name classes {pairs.classes.min()}..{pairs.classes.max()}, "
+            f"outside 0..{n_classes - 1}"
+        )
+    return pairs.in_class_order(order)
