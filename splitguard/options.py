@@ -8,6 +8,7 @@ strings from the command line and as TOML values from a file; each parser takes 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,14 @@ def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
         files: dict[str, str] = per_split(text)(value, where)
         return files
     return text(value, where)
+
+
+MODULE_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def is_module_reference(value: str) -> bool:
+    """'package.module:attr' (a schema in Python), as opposed to a file path."""
+    return bool(MODULE_REFERENCE.match(value)) and not value.lower().endswith((".yaml", ".yml"))
 
 
 def boolean(value: Any, where: str) -> bool:
@@ -283,6 +292,14 @@ CHECK_OPTIONS = (
         share,
         0.01,
         "X",
+    ),
+    Option(
+        "schema",
+        "A pandera schema the input table must pass (SG120): a YAML file written by "
+        "DataFrameSchema.to_yaml, or MODULE:ATTR naming a DataFrameSchema or DataFrameModel.",
+        text,
+        None,
+        "FILE|MODULE:ATTR",
     ),
     Option("severity", "Severity per rule code: {SG301 = 'error'}.", mapping, {}, cli=False),
     Option(

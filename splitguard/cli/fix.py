@@ -17,6 +17,7 @@ FIX_NAMES = (
     "seed",
     "fail-on",
     "hide-ids",
+    "schema",
     "fewest-moves",
 )
 

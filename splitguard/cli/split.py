@@ -20,6 +20,7 @@ SPLIT_NAMES = (
     "keep",
     "fail-on",
     "hide-ids",
+    "schema",
 )
 
 
