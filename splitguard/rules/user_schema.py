@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from splitguard.frame import LabelFrame
 
 VALUE_SAMPLE = 5
+MISSING_COLUMN = "column_in_dataframe"
 
 
 class SchemaFileError(OptionError):
@@ -146,6 +147,9 @@ def _grouped(cases: Any, frame: LabelFrame) -> list[Failure]:
         ),
         _column=cases["column"].astype(object).where(cases["column"].notna(), ""),
     )
+    # A missing column is a table-wide failure whose failure case is the column's name.
+    missing = cases["check"] == MISSING_COLUMN
+    cases.loc[missing, "_column"] = cases.loc[missing, "failure_case"].astype(str)
     found: list[Failure] = []
     for (column, check, source), group in cases.groupby(
         ["_column", "check", "_source"], sort=True, dropna=False
@@ -187,8 +191,8 @@ class UserSchema(Rule):
 
     ## Example
     A schema with `Patient Age: in_range(0, 120)` on a split holding ages 148 and 414:
-    `SG120 column 'Patient Age' fails in_range(0, 120) on 2 rows in split 'test': 148 (1),
-    414 (1).` (the finding's file is `test.csv`, its rows the two images).
+    `SG120 column 'Patient Age' fails in_range(0, 120) on 2 rows: 148 (1), 414 (1).`,
+    located at split `test`, file `test.csv`, and the two rows' ids.
 
     ## Options
     `schema` (a YAML file or `module:attr`).
@@ -213,19 +217,20 @@ class UserSchema(Rule):
             if failure.source is not None:
                 source = frame.sources[failure.source]
                 where.update(file=source.path, split=source.split or where.get("split"))
-            message = _describe(failure, where.get("split"))
-            yield self.finding(message, column=failure.column, **where)
+            yield self.finding(_describe(failure), column=failure.column, **where)
 
 
-def _describe(failure: Failure, split: str | None) -> str:
+def _describe(failure: Failure) -> str:
+    """Column, check, how many rows and which values; the split and file are the location's."""
+    if failure.check == MISSING_COLUMN:
+        return f"column {failure.column!r} is not in the table; the schema requires it."
     subject = f"column {failure.column!r}" if failure.column else "the table"
     rows = f" on {counted(len(failure.records), 'row')}" if len(failure.records) else ""
-    place = f" in split {split!r}" if split else ""
     shown = ", ".join(f"{value} ({n:,})" for value, n in failure.values[:VALUE_SAMPLE])
     more = len(failure.values) - VALUE_SAMPLE
     if more > 0:
         shown += f" and {counted(more, 'other value')}"
-    return f"{subject} fails {failure.check}{rows}{place}: {shown}."
+    return f"{subject} fails {failure.check}{rows}: {shown}."
 
 
 RULES: list[type[Rule]] = [UserSchema]
