@@ -178,3 +178,15 @@ def test_split_runs_the_schema(run: Callable[..., Any], in_folder: Path) -> None
     )  # fmt: skip
     report = json.loads((in_folder / "out" / "report.json").read_text())
     assert "SG120" in json.dumps(report), result.err
+
+
+@pytest.mark.parametrize("command", ["split", "fix"])
+def test_split_and_fix_refuse_a_bad_schema_before_any_work(
+    run: Callable[..., Any], in_folder: Path, command: str
+) -> None:
+    # The table does not exist either: the schema must be refused before it is read.
+    inputs = ("t.csv",) if command == "split" else ("train=t.csv", "test=t.csv")
+    result = run(command, *inputs, *ARGS, "--schema", "missing.yaml", "--out", "out")
+    assert result.code == 2
+    assert "missing.yaml (--schema): no such file" in result.err
+    assert not (in_folder / "out").exists()
