@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/load_bench.py
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/split_bench.py
+	$(BIN)/python bench/minimums_bench.py
 	$(BIN)/python bench/split_cli_bench.py
 	$(BIN)/python bench/report_bench.py
 	$(BIN)/python bench/fix_bench.py

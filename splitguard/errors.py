@@ -39,6 +39,11 @@ class ConfigError(OptionError):
     """A config file that cannot be read, or holds an unknown key or a bad value."""
 
 
+class OutputError(SplitguardError):
+    """An output that may not or cannot be written: it is an input, the folder is taken,
+    not splitguard's to replace, or the disk refuses the bytes."""
+
+
 class InfeasibleError(SplitguardError):
     """A request the data cannot satisfy at all."""
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -59,6 +59,16 @@ class LabelFrame:
     has_ids: bool = True
     has_groups: bool = True
     declared_classes: tuple[str, ...] | None = None
+    # Id and group columns as read, where `table` holds them with missing-key spellings
+    # (`NaN`, `None`, ...) turned into nulls: the rules see nulls, the split files the cells.
+    read_columns: Mapping[str, pa.ChunkedArray] = field(default_factory=dict)
+
+    def table_as_read(self) -> pa.Table:
+        """`table` with every cell as it was read (for the split files)."""
+        table = self.table
+        for name, column in self.read_columns.items():
+            table = table.set_column(table.column_names.index(name), name, column)
+        return table
 
     @property
     def n_rows(self) -> int:

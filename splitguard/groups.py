@@ -19,6 +19,55 @@ if TYPE_CHECKING:
 
 MISSING = "<missing>"
 
+# Cells that mean "no key" in an id or group column, once trimmed of white space: the
+# empty cell and the missing-value spellings pandas' `read_csv` reads as missing by
+# default (exactly these, case as written), so a table that went through pandas keeps
+# its missing keys missing instead of making one patient called "NaN". A float NaN
+# (Parquet) is missing too. Other columns keep such cells as they are.
+MISSING_KEYS = frozenset(
+    {
+        "",
+        "#N/A",
+        "#N/A N/A",
+        "#NA",
+        "-1.#IND",
+        "-1.#QNAN",
+        "-NaN",
+        "-nan",
+        "1.#IND",
+        "1.#QNAN",
+        "<NA>",
+        "N/A",
+        "NA",
+        "NULL",
+        "NaN",
+        "None",
+        "n/a",
+        "nan",
+        "null",
+    }
+)
+
+
+def without_missing_keys(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`column` with its missing-key cells (MISSING_KEYS, float NaN) as nulls; else as is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = column
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_floating(values.type):
+        missing = pc.is_nan(values)
+    elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        trimmed = pc.utf8_trim_whitespace(values)
+        missing = pc.is_in(trimmed, value_set=pa.array(sorted(MISSING_KEYS), values.type))
+    else:
+        return column
+    if not pc.any(missing).as_py():
+        return column
+    return pc.if_else(missing, pa.scalar(None, values.type), values)
+
 
 def group_rows(
     key_columns: Sequence[pa.Array | pa.ChunkedArray], *, row_ids: np.ndarray

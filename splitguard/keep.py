@@ -29,7 +29,7 @@ class Kept:
 
 
 def previous_keys(
-    keep: str | Mapping[str, str], key_columns: tuple[str, ...]
+    keep: str | Mapping[str, str], key_columns: tuple[str, ...], encoding: str = "utf-8"
 ) -> dict[str, list[Any]]:
     """Per key column, and for `split`: the values of every row of the earlier split.
 
@@ -37,21 +37,23 @@ def previous_keys(
     column), or split files as {split: path}.
     """
     if isinstance(keep, Mapping):
-        return _from_split_files(dict(keep), key_columns)
+        return _from_split_files(dict(keep), key_columns, encoding)
     return _from_directory(Path(keep), key_columns)
 
 
-def _from_split_files(files: dict[str, str], key_columns: tuple[str, ...]) -> dict[str, list[Any]]:
+def _from_split_files(
+    files: dict[str, str], key_columns: tuple[str, ...], encoding: str
+) -> dict[str, list[Any]]:
     from splitguard.errors import missing_column
     from splitguard.io.read import read_table
 
     collected: dict[str, list[Any]] = {c: [] for c in (*key_columns, "split")}
     for split, path in files.items():
-        table = read_table(path, key_columns)
+        table = read_table(path, encoding)
         for column in key_columns:
             if column not in table.column_names:
                 raise missing_column(path, column, table.column_names, "--keep")
-            collected[column].extend(str(v) for v in object_values(table.column(column)))
+            collected[column].extend(_keys(table.column(column)))
         collected["split"].extend([split] * table.num_rows)
     return collected
 
@@ -79,9 +81,16 @@ def _from_directory(folder: Path, key_columns: tuple[str, ...]) -> dict[str, lis
             )
         table = pq.read_table(file, columns=[*key_columns, split_column])
         for column in key_columns:
-            collected[column].extend(str(v) for v in object_values(table.column(column)))
+            collected[column].extend(_keys(table.column(column)))
         collected["split"].extend(object_values(table.column(split_column)))
     return collected
+
+
+def _keys(column: Any) -> list[str | None]:
+    """Key cells as text; a missing key (null, `NaN`, `None`, ...) as None."""
+    from splitguard.groups import without_missing_keys
+
+    return [None if v is None else str(v) for v in object_values(without_missing_keys(column))]
 
 
 def kept_groups(
@@ -91,7 +100,9 @@ def kept_groups(
     key_columns = frame.spec.group or ((frame.spec.id,) if frame.spec.id else ())
     if not key_columns:
         raise OptionError("--keep needs --group (or --id) to recognise the rows placed before.")
-    previous = previous_keys(keep if isinstance(keep, Mapping) else str(keep), key_columns)
+    previous = previous_keys(
+        keep if isinstance(keep, Mapping) else str(keep), key_columns, frame.spec.encoding
+    )
     unknown = sorted({str(s) for s in previous["split"]} - set(split_names))
     if unknown:
         raise OptionError(
@@ -106,14 +117,17 @@ def kept_groups(
     first = np.empty(frame.n_rows, dtype=np.int64)
     first[frame.row_of_record[::-1]] = records[::-1]
     for column in key_columns:
-        keys = np.array(previous[column], dtype=str)
+        given = np.array([key is not None for key in previous[column]], dtype=bool)
+        keys = np.array([key for key in previous[column] if key is not None], dtype=str)
         if not len(keys):
             continue
         order = np.argsort(keys, kind="stable")
-        sorted_keys, sorted_splits = keys[order], earlier[order]
-        current = np.array([str(v) for v in object_values(frame.table.column(column))])[first]
+        sorted_keys, sorted_splits = keys[order], earlier[given][order]
+        values = object_values(frame.table.column(column))[first]
+        current = np.array([str(v) for v in values])
         at = np.minimum(np.searchsorted(sorted_keys, current), len(keys) - 1)
-        found = (sorted_keys[at] == current) & (row_split < 0)
+        # A missing key (null) is no key: it matches no row of the earlier split.
+        found = (sorted_keys[at] == current) & (values != None) & (row_split < 0)  # noqa: E711
         row_split[found] = sorted_splits[at][found]
     return _by_group(frame, row_split, len(split_names))
 

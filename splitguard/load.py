@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,13 @@ from splitguard.errors import ColumnError, LabelValueError, OptionError, missing
 from splitguard.frame import LabelFrame, Source, locate
 from splitguard.io.arrow import object_values
 from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
+from splitguard.split_names import (
+    case_collision,
+    collision_error,
+    name_problem,
+    shown,
+    split_name_error,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -36,6 +43,7 @@ class LabelSpec:
     group: tuple[str, ...] = ()
     split_col: str | None = None
     classes: tuple[str, ...] | None = None
+    encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
         shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
@@ -47,6 +55,14 @@ class LabelSpec:
             )
         if self.long and not self.id:
             raise OptionError("--long needs --id COL: the column that names the item a row labels.")
+        label_column = self.labels or self.long
+        for option, keys in (("--id", (self.id,)), ("--group", self.group)):
+            if label_column and label_column in keys:
+                raise OptionError(
+                    f"column {label_column!r} is given as the labels and as {option}; a "
+                    "column holds either labels or keys. Give the label column to --labels "
+                    f"(or --long) and the key column to {option}."
+                )
         for option, value in (("--uncertain", self.uncertain), ("--blank", self.blank)):
             allowed = (
                 ("negative", "positive", "error")
@@ -62,8 +78,8 @@ class LabelSpec:
                 )
 
     @property
-    def string_columns(self) -> tuple[str, ...]:
-        """Columns read as text whatever they look like."""
+    def named_columns(self) -> tuple[str, ...]:
+        """The id, split, label and group columns: never a wide label column of a glob."""
         named = [self.id, self.split_col, self.labels, self.long, *self.group]
         return tuple(c for c in named if c)
 
@@ -88,13 +104,36 @@ def load_frame(
     sources: list[Source] = []
     start = 0
     for split, path in inputs:
-        table = read_table(path, spec.string_columns)
+        table = read_table(path, spec.encoding)
         _check_columns(table, str(path), spec)
         tables.append(table)
         sources.append(Source(str(path), split, start, start + table.num_rows))
         start += table.num_rows
     table = _concat(tables, sources)
-    return _build(table, tuple(sources), spec, strict=strict)
+    keyed, read_columns = _with_missing_keys(table, spec)
+    frame = _build(keyed, tuple(sources), spec, strict=strict)
+    return replace(frame, read_columns=read_columns) if read_columns else frame
+
+
+def _with_missing_keys(
+    table: pa.Table, spec: LabelSpec
+) -> tuple[pa.Table, dict[str, pa.ChunkedArray]]:
+    """Id and group cells spelled as missing (`NaN`, `None`, ...) become nulls.
+
+    Missing keys are then reported (SG103, SG104) and make a group each, instead of
+    one large group of every row spelled `NaN`. Returns the table the rules read and the
+    changed columns as read, which the split files keep.
+    """
+    from splitguard.groups import without_missing_keys
+
+    read_columns: dict[str, pa.ChunkedArray] = {}
+    for name in dict.fromkeys(c for c in (spec.id, *spec.group) if c):
+        column = table.column(name)
+        keys = without_missing_keys(column)
+        if keys is not column:
+            read_columns[name] = column
+            table = table.set_column(table.column_names.index(name), name, keys)
+    return table, read_columns
 
 
 def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
@@ -105,10 +144,16 @@ def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
             "or give one table with --split-col."
         )
     seen: set[str] = set()
-    for name in names:
+    for name, path in inputs:
         if name is not None and name in seen:
             raise OptionError(f"split {name!r} is named twice; name each split once.")
         seen.add(name or "")
+        if name is not None and name_problem(name) is not None:
+            fix = "give it as NAME=PATH with an identifier for NAME"
+            raise OptionError(split_name_error(name, f"input {shown(name)}={path}", fix))
+    pair = case_collision(n for n in names if n is not None)
+    if pair is not None:
+        raise OptionError(collision_error(pair, "the SPLIT=PATH inputs"))
     if spec.split_col and names[0] is not None:
         raise OptionError("give splits either as NAME=PATH inputs or with --split-col, not both.")
 
@@ -212,11 +257,13 @@ def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: obje
         return list_labels(column, name=name, none=none, blank=blank, where=where)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
-    return string_labels(column, name=name, sep=spec.sep, none=none, blank=blank, where=where)
+    return string_labels(
+        column, name=name, sep=spec.sep, none=none, blank=blank, where=where, strict=strict
+    )
 
 
 def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
-    reserved = set(spec.string_columns)
+    reserved = set(spec.named_columns)
     columns: list[str] = []
     for item in spec.label_cols:
         if item.startswith("glob:"):
@@ -296,8 +343,29 @@ def _record_splits(
             "in all). Give every row a split, or drop the unsplit rows."
         )
     ordered = sorted_splits([str(v).strip() for v in values])
+    _check_split_values(codes, values, ordered, spec.split_col, where)
     remap = np.array([ordered.index(str(v).strip()) for v in values], dtype=np.int8)
     return remap[codes], tuple(ordered)
+
+
+def _check_split_values(
+    codes: np.ndarray, values: Sequence[object], names: list[str], column: str, where: object
+) -> None:
+    """Split-column values become file names: each must be a split name (see split_names)."""
+    assert callable(where)
+
+    def first_row(name: str) -> str:
+        value = next(i for i, v in enumerate(values) if str(v).strip() == name)
+        return str(where(int(np.flatnonzero(codes == value)[0])))
+
+    for name in names:
+        if name_problem(name) is not None:
+            fix = f"rename that split in column {column!r}"
+            where_name = f"{first_row(name)}, column {column!r}"
+            raise LabelValueError(split_name_error(name, where_name, fix))
+    pair = case_collision(names)
+    if pair is not None:
+        raise LabelValueError(collision_error(pair, f"{first_row(pair[1])}, column {column!r}"))
 
 
 def sorted_splits(names: Sequence[str]) -> list[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from splitguard.errors import OptionError
+from splitguard.split_names import check_split_names
 
 Parser = Callable[[Any, str], Any]
 
@@ -82,6 +83,23 @@ def whole(value: Any, where: str) -> int:
     return number
 
 
+def count_or_percent(value: Any, where: str) -> int | str:
+    """A whole number of positive rows, or a percent of the class's positive rows ('50%')."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        digits = value.strip()[:-1].strip()
+        try:
+            number = float(digits)
+        except ValueError:
+            number = math.nan
+        if not 0 < number <= 100:
+            raise OptionError(
+                f"{where} takes a count or a percent above 0 and at most 100 (such as 50%), "
+                f"not {value!r}."
+            )
+        return f"{number:g}%"
+    return whole(value, where)
+
+
 def share(value: Any, where: str) -> float:
     try:
         number = float(value)
@@ -124,6 +142,7 @@ def fractions(value: Any, where: str) -> dict[str, float]:
     parsed: dict[str, float] = per_split(share)(value, where)
     if not parsed:
         raise OptionError(f"{where} names no split; give such as train=0.8,val=0.1,test=0.1.")
+    check_split_names(parsed, where)
     total = sum(parsed.values())
     if abs(total - 1) > 1e-6:
         raise OptionError(
@@ -138,8 +157,7 @@ def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
     if isinstance(value, Mapping) or (
         isinstance(value, str) and "=" in value and not Path(value).exists()
     ):
-        files: dict[str, str] = per_split(text)(value, where)
-        return files
+        return split_paths(value, where)
     return text(value, where)
 
 
@@ -149,6 +167,27 @@ MODULE_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 def is_module_reference(value: str) -> bool:
     """'package.module:attr' (a schema in Python), as opposed to a file path."""
     return bool(MODULE_REFERENCE.match(value)) and not value.lower().endswith((".yaml", ".yml"))
+
+
+def encoding(value: Any, where: str) -> str:
+    """A text encoding Python knows (utf-8, latin-1, cp1252, ...)."""
+    import codecs
+
+    name = text(value, where)
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise OptionError(
+            f"{where} {name!r} is not a text encoding; use such as utf-8, latin-1 or cp1252."
+        ) from None
+    return name
+
+
+def split_paths(value: Any, where: str) -> dict[str, str]:
+    """Split files, {split: path}: each split name checked, as it becomes a file name."""
+    files: dict[str, str] = per_split(text)(value, where)
+    check_split_names(files, where)
+    return files
 
 
 def boolean(value: Any, where: str) -> bool:
@@ -208,6 +247,13 @@ INPUT_OPTIONS = (
         multiple=True,
     ),
     Option("split-col", "Column that names each row's split.", text, metavar="COL"),
+    Option(
+        "encoding",
+        "Text encoding of CSV inputs, such as latin-1 or cp1252.",
+        encoding,
+        default="utf-8",
+        metavar="NAME",
+    ),
     Option("classes", "The declared class names, in order.", names, cli=False),
 )
 
@@ -246,8 +292,9 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-positives",
-        "Minimum positive rows per class, per split: test=25,val=25 (check: 10 where unset).",
-        per_split(whole),
+        "Minimum positive rows per class, per split, as a count or a percent of the class's "
+        "positive rows: test=25,val=25 or test=50% (check: 10 where unset).",
+        per_split(count_or_percent),
         {},
         "SPLIT=N",
     ),
@@ -260,10 +307,26 @@ CHECK_OPTIONS = (
     ),
     Option(
         "min-prevalence",
-        "Minimum share of each class in a split, where feasible: test=0.05.",
+        "Minimum share of a split's rows each class makes up: test=0.05.",
         per_split(share),
         {},
         "SPLIT=X",
+    ),
+    Option(
+        "min-classes",
+        "The classes the minimums apply to: all, rare (rarer than --imbalance-threshold), "
+        "or class names A,B.",
+        names,
+        ("all",),
+        "all|rare|A,B",
+    ),
+    Option(
+        "train-floor",
+        "Share of every class's positive rows that minimums leave in train (the split "
+        "named train, else the first): 0.4 keeps 40%.",
+        share,
+        0.4,
+        "X",
     ),
     Option(
         "fractions",
@@ -319,7 +382,7 @@ CHECK_OPTIONS = (
     Option(
         "inputs",
         "The input table, or a table of SPLIT = PATH (for check in CI and pre-commit).",
-        lambda v, w: v if isinstance(v, str) else mapping(v, w),
+        lambda v, w: v if isinstance(v, str) else split_paths(mapping(v, w), w),
         None,
         cli=False,
     ),

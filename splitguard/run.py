@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard import __version__
-from splitguard.errors import OptionError
+from splitguard.errors import OptionError, OutputError
 from splitguard.frame import LabelFrame
 
 if TYPE_CHECKING:
@@ -44,6 +44,24 @@ def manifest(
     }
 
 
+def run_inputs(frame: LabelFrame, values: Mapping[str, Any]) -> list[Path]:
+    """Every file a run reads: its tables and the earlier split of --keep."""
+    keep = values.get("keep")
+    kept = list(keep.values()) if isinstance(keep, Mapping) else [keep] if keep else []
+    return [Path(source.path) for source in frame.sources] + [Path(k) for k in kept]
+
+
+def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
+    """Before any work: clean up after killed runs into `out`, and refuse an `out` taken."""
+    import click
+
+    from splitguard.io.outdir import check_out_dir, recover
+
+    for note in recover(out):
+        click.echo(f"splitguard: {note}", err=True)
+    check_out_dir(out, force=bool(values.get("force")))
+
+
 def write_run(
     out: Path,
     frame: LabelFrame,
@@ -53,47 +71,78 @@ def write_run(
     seed: int,
     advance: Callable[[str], None],
     column: str = "split",
-) -> None:
+) -> list[str]:
     """Splits, report.json and manifest.json first; then the HTML and Markdown reports.
 
     All of it lands at once (a staged folder renamed into place); a report that fails
-    to render is a warning, never a reason to lose the splits.
+    to render is a warning, never a reason to lose the splits. Returns the names of
+    the files written, in the order written. An interrupt is an `OutputError` that says
+    where the output stands.
     """
+    import click
+
     from splitguard.cli.common import write_json
+    from splitguard.cli.run_view import unwritten_warning
     from splitguard.io.outdir import check_out_dir, staged_dir
+    from splitguard.io.safepath import identity
     from splitguard.io.splits import write_split_tables
+    from splitguard.report.write import Written
 
-    check_out_dir(
-        out, force=bool(values.get("force")), inputs=[Path(s.path) for s in frame.sources]
-    )
-    with staged_dir(out) as staging:
-        advance("writing splits")
-        outputs = write_split_tables(staging, frame, column)
-        write_json(staging / "report.json", report)
-        outputs.append(staging / "report.json")
-        run_manifest = manifest(frame, outputs, values, seed)
-        write_json(staging / "manifest.json", run_manifest)
-        advance("writing the report")
-        try:
-            from splitguard.report.split import write_split_reports
+    force = bool(values.get("force"))
+    check_out_dir(out, force=force, inputs=run_inputs(frame, values))
+    before = identity(out)
+    try:
+        with staged_dir(out, force=force) as staging:
+            advance("writing splits")
+            outputs = write_split_tables(staging, frame, column)
+            write_json(staging / "report.json", report)
+            outputs.append(staging / "report.json")
+            run_manifest = manifest(frame, outputs, values, seed)
+            write_json(staging / "manifest.json", run_manifest)
+            advance("writing the report")
+            try:
+                from splitguard.report.split import write_split_reports
 
-            write_split_reports(staging, report, run_manifest)
-        except Exception as exc:  # a plot must never cost the user the splits
-            import click
+                reports = write_split_reports(staging, report, run_manifest)
+            except Exception as exc:  # a plot must never cost the user the splits
+                pages = (staging / "report.md", staging / "report.html")
+                reason = f"{type(exc).__name__}: {exc}"
+                reports = Written(
+                    tuple(p for p in pages if p.exists()),
+                    tuple((p, reason) for p in pages if not p.exists()),
+                )
+            for path, reason in reports.failed:
+                click.echo(unwritten_warning(path.name, reason), err=True)
+    except KeyboardInterrupt:
+        raise OutputError(_interrupted(out, before)) from None
+    return [path.name for path in (*outputs, staging / "manifest.json", *reports.paths)]
 
-            click.echo(f"splitguard: warning: the HTML/Markdown report failed ({exc}).", err=True)
+
+def _interrupted(out: Path, before: tuple[int, int] | None) -> str:
+    """Where the output stands after an interrupt: a new folder in place of `out` is ours."""
+    from splitguard.io.safepath import identity
+
+    after = identity(out)
+    if after is not None and after != before:
+        return f"interrupted after the output was complete: {out} holds this run's splits."
+    if before is not None:
+        return f"interrupted; nothing was written: {out} still holds the earlier output."
+    return f"interrupted; nothing was written ({out} was not created)."
 
 
 def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) -> int:
     """`splitguard split`: returns the exit status."""
+    import click
+
     from splitguard.cli.progress import steps
-    from splitguard.splitter import make_request, split_frame
+    from splitguard.splitter import impossible_minimums, make_request, split_frame
     from splitguard.summary import split_report
 
     if not values.get("out"):
         raise OptionError("give --out DIR: the directory to write the splits into.")
     out = Path(values["out"])
     request = make_request(values)
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the table")
         frame = load_inputs()
@@ -103,6 +152,8 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
 
             keep = kept_groups(frame, values["keep"], request.split_names)
             fixed = keep.fixed
+        for problem in impossible_minimums(frame, request):
+            click.echo(f"splitguard: warning: cannot be met: {problem}.", err=True)
         advance("splitting")
         before = lint_findings(frame, values) if frame.splits is not None else []
         result = split_frame(frame, request, fixed=fixed)
@@ -119,24 +170,19 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
             command="split",
             request={**request.as_dict(), "keep": values.get("keep")},
             shares=request.shares,
-            minimums={
-                "positives": request.per_split(request.min_positives, "min-positives"),
-                "positive_groups": request.per_split(
-                    request.min_positive_groups, "min-positive-groups"
-                ),
-            },
+            minimums=request.minimums,
             shortfalls=result.shortfalls,
             findings_before=[f.as_dict() for f in before],
             findings_after=[f.as_dict() for f in after],
             extra={"keep": kept},
         )
         column = "fold" if request.folds is not None else "split"
-        write_run(
+        written = write_run(
             out, result.frame, report, values, seed=request.seed, advance=advance, column=column
         )
     from splitguard.cli.run_view import print_run
 
-    print_run(report, out)
+    print_run(report, out, written)
     return _status(after, values)
 
 
@@ -164,6 +210,7 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
     if not values.get("out"):
         raise OptionError("give --out DIR: the directory to write the repaired splits into.")
     out = Path(values["out"])
+    prepare_out(out, values)
     with steps(5) as advance:
         advance("reading the splits")
         frame = load_inputs()
@@ -189,10 +236,12 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
             findings_after=[f.as_dict() for f in after],
             extra={"moves": _moves(fixed.moves, values), "moves_summary": fixed.moves_summary},
         )
-        write_run(out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance)
+        written = write_run(
+            out, fixed.frame, report, values, seed=values.get("seed") or 0, advance=advance
+        )
     from splitguard.cli.run_view import print_run
 
-    print_run(report, out)
+    print_run(report, out, written)
     return _status(after, values)
 
 

@@ -15,24 +15,42 @@ import numpy as np
 
 from splitguard.errors import InfeasibleError, OptionError
 from splitguard.frame import LabelFrame
+from splitguard.shortfalls import MinimumSpec, per_split, train_index
+
+__all__ = [
+    "SplitRequest",
+    "SplitResult",
+    "impossible_minimums",
+    "make_request",
+    "per_split",
+    "shortfall_dicts",
+    "split_frame",
+]
 
 if TYPE_CHECKING:
     from splitguard.split.stratify import Shortfall
 
-ALL_SPLITS = "*"
-
 
 @dataclass(frozen=True, slots=True)
 class SplitRequest:
-    """What the user asked for: named fractions or K folds, minimums, seed."""
+    """What the user asked for: named fractions or K folds, minimums, seed.
+
+    ``min_positives`` values are counts or percents of each class ("50%");
+    ``min_classes`` aims the minimums (all, rare, or class names); train (the split
+    named train, else the first; with folds, each fold's complement) keeps
+    ``train_floor`` of every class's positive rows whatever the minimums ask.
+    """
 
     fractions: Mapping[str, float] = field(
         default_factory=lambda: {"train": 0.8, "val": 0.1, "test": 0.1}
     )
     folds: int | None = None
-    min_positives: Mapping[str, int] = field(default_factory=dict)
+    min_positives: Mapping[str, int | str] = field(default_factory=dict)
     min_positive_groups: Mapping[str, int] = field(default_factory=dict)
     min_prevalence: Mapping[str, float] = field(default_factory=dict)
+    min_classes: tuple[str, ...] = ("all",)
+    rare_threshold: float = 0.01
+    train_floor: float = 0.4
     seed: int = 0
 
     @property
@@ -51,27 +69,31 @@ class SplitRequest:
         """A minimum per split, in split order; `*` applies to every split."""
         return per_split(self.split_names, minimums, option)
 
+    @property
+    def minimums(self) -> MinimumSpec:
+        return MinimumSpec(
+            positives=self.min_positives,
+            positive_groups=self.min_positive_groups,
+            prevalence=self.min_prevalence,
+            classes=self.min_classes,
+            rare_threshold=self.rare_threshold,
+            train_floor=self.train_floor,
+        )
+
+    @property
+    def train_split(self) -> str | None:
+        """The split that keeps the train floor; None for folds."""
+        index = None if self.folds is not None else train_index(self.split_names)
+        return None if index is None else self.split_names[index]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "fractions": None if self.folds is not None else dict(self.fractions),
             "folds": self.folds,
-            "min_positives": dict(self.min_positives),
-            "min_positive_groups": dict(self.min_positive_groups),
-            "min_prevalence": dict(self.min_prevalence),
+            **self.minimums.as_dict(),
+            "train_split": self.train_split,
             "seed": self.seed,
         }
-
-
-def per_split(names: Sequence[str], minimums: Mapping[str, Any], option: str) -> list[Any]:
-    """`minimums` ({split: value}, `*` for every split) as one value per split of `names`."""
-    for name in minimums:
-        if name != ALL_SPLITS and name not in names:
-            raise OptionError(
-                f"--{option} names split {name!r}, which is not among the splits "
-                f"({', '.join(names)}). Use one of those names, or * for all."
-            )
-    default = minimums.get(ALL_SPLITS, 0)
-    return [minimums.get(name, default) for name in names]
 
 
 def shortfall_dicts(
@@ -104,12 +126,29 @@ def make_request(values: Mapping[str, Any]) -> SplitRequest:
         min_positives=values.get("min-positives") or {},
         min_positive_groups=values.get("min-positive-groups") or {},
         min_prevalence=values.get("min-prevalence") or {},
+        min_classes=tuple(values.get("min-classes") or ("all",)),
+        rare_threshold=_or_default(values, "imbalance-threshold"),
+        train_floor=_or_default(values, "train-floor"),
         seed=values.get("seed") or 0,
     )
     request.per_split(request.min_positives, "min-positives")
     request.per_split(request.min_positive_groups, "min-positive-groups")
     request.per_split(request.min_prevalence, "min-prevalence")
     return request
+
+
+def _or_default(values: Mapping[str, Any], name: str) -> Any:
+    from splitguard.options import OPTIONS
+
+    value = values.get(name)
+    return OPTIONS[name].default if value is None else value
+
+
+def impossible_minimums(frame: LabelFrame, request: SplitRequest) -> tuple[str, ...]:
+    """What the request's minimums ask that no split of `frame` can give (said up front)."""
+    from splitguard.shortfalls import impossible
+
+    return impossible(frame, request.minimums, request.split_names, request.shares)
 
 
 @dataclass(frozen=True)
@@ -129,6 +168,7 @@ def split_frame(
 
     `fixed` (G,) holds a split index per group that must stay where it is, -1 for free.
     """
+    from splitguard.shortfalls import asked, unmet
     from splitguard.split.stratify import assign_groups
 
     names = request.split_names
@@ -137,29 +177,26 @@ def split_frame(
             f"{frame.n_groups} groups cannot fill {len(names)} splits "
             f"({', '.join(names)}); every split needs at least one group."
         )
-    asked_groups = request.per_split(request.min_positive_groups, "min-positive-groups")
+    wanted = asked(request.minimums, names, frame.classes, frame)
     try:
         assignment = assign_groups(
             frame.group_label_counts,
             frame.group_sizes,
             list(request.shares),
-            min_positives=request.per_split(request.min_positives, "min-positives"),
+            min_positives=wanted.positives,
             # A class absent from a split is an error finding (SG301): where the data
             # allows, every split gets at least one positive group of every class.
-            min_positive_groups=[max(1, n) for n in asked_groups],
-            min_prevalence=request.per_split(request.min_prevalence, "min-prevalence"),
+            min_positive_groups=np.maximum(wanted.positive_groups, 1),
+            min_prevalence=wanted.prevalence,
+            train=None if request.folds is not None else train_index(names),
+            train_floor=request.train_floor,
             fixed=fixed,
             seed=request.seed,
         )
     except ValueError as exc:
         raise OptionError(f"the split request cannot be made: {exc}") from None
-    # Shortfalls of that implicit floor are not the user's; SG301 reports a class absent.
-    asked = [
-        s
-        for s in assignment.shortfalls
-        if s.kind != "min-positive-groups" or asked_groups[s.split_index] > 0
-    ]
-    shortfalls = shortfall_dicts(asked, frame.classes, names)
     row_splits = assignment.group_split[frame.groups].astype(np.int8)
     split = dataclasses.replace(frame, splits=row_splits, split_names=names)
+    # Measured on the result as the coverage rule measures it, so report and findings agree.
+    shortfalls = tuple(u.as_dict() for u in unmet(split, request.minimums, request.shares))
     return SplitResult(split, request, shortfalls)

@@ -13,6 +13,7 @@ import numpy as np
 
 from splitguard.aggregate import Aggregates
 from splitguard.frame import LabelFrame
+from splitguard.shortfalls import MinimumSpec
 from splitguard.stats import table_stats
 
 REPORT_VERSION = 1
@@ -76,13 +77,17 @@ def split_entries(frame: LabelFrame, shares: Sequence[float] | np.ndarray) -> li
 def coverage_entries(
     frame: LabelFrame,
     shares: Sequence[float] | np.ndarray,
-    minimums: Mapping[str, Sequence[int]] | None = None,
+    minimums: MinimumSpec | Mapping[str, Sequence[int]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Positive rows and groups per class and split, against target and minimum."""
+    """Positive rows and groups per class and split, against target and minimum.
+
+    A `MinimumSpec` gives each class its own minimum (a percent of the class, a
+    prevalence at the split's size, only the classes it aims at); a mapping of
+    ``positives`` and ``positive_groups`` lists gives one per split.
+    """
     aggregates = Aggregates.of(frame)
-    minimums = minimums or {}
-    zeros = [0] * len(frame.split_names)
     positives, positive_groups = aggregates.positives_by_split, aggregates.positive_groups_by_split
+    minimum_rows, minimum_groups = minimum_tables(frame, minimums)
     return [
         {
             "class": name,
@@ -90,12 +95,50 @@ def coverage_entries(
             "positives": int(positives[s, c]),
             "positive_groups": int(positive_groups[s, c]),
             "target": float(shares[s] * frame.positives[c]),
-            "minimum": int(minimums.get("positives", zeros)[s]),
-            "minimum_groups": int(minimums.get("positive_groups", zeros)[s]),
+            "minimum": int(minimum_rows[s, c]),
+            "minimum_groups": int(minimum_groups[s, c]),
         }
         for c, name in enumerate(frame.classes)
         for s, split in enumerate(frame.split_names)
     ]
+
+
+def minimum_tables(
+    frame: LabelFrame, minimums: MinimumSpec | Mapping[str, Sequence[int]] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(S, C) positive rows and positive groups the minimums ask of each class and split."""
+    from splitguard.shortfalls import asked
+
+    shape = (len(frame.split_names), frame.n_classes)
+    if isinstance(minimums, MinimumSpec):
+        wanted = asked(minimums, frame.split_names, frame.classes, frame)
+        rows = Aggregates.of(frame).rows_by_split[:, None]
+        at_size = np.ceil(wanted.prevalence * rows - 1e-9)
+        return np.maximum(wanted.positives, at_size), wanted.positive_groups
+    minimums = minimums or {}
+    zeros = [0] * shape[0]
+    return (
+        np.broadcast_to(np.asarray(minimums.get("positives", zeros))[:, None], shape),
+        np.broadcast_to(np.asarray(minimums.get("positive_groups", zeros))[:, None], shape),
+    )
+
+
+def train_floor_entry(frame: LabelFrame, spec: MinimumSpec) -> dict[str, Any] | None:
+    """The train floor and the smallest share of a class's positive rows train holds."""
+    from splitguard.shortfalls import train_index
+
+    train = train_index(frame.split_names)
+    totals = frame.positives
+    if train is None or not (totals > 0).any():
+        return None
+    held = Aggregates.of(frame).positives_by_split[train] / np.maximum(totals, 1)
+    lowest = int(np.argmin(np.where(totals > 0, held, np.inf)))
+    return {
+        "train_split": frame.split_names[train],
+        "train_floor": spec.train_floor,
+        "lowest_class": frame.classes[lowest],
+        "lowest_share": float(held[lowest]),
+    }
 
 
 def split_report(
@@ -104,7 +147,7 @@ def split_report(
     command: str,
     request: Mapping[str, Any],
     shares: Sequence[float],
-    minimums: Mapping[str, Sequence[int]],
+    minimums: MinimumSpec | Mapping[str, Sequence[int]],
     shortfalls: Sequence[Mapping[str, Any]] = (),
     findings_before: Sequence[Mapping[str, Any]] = (),
     findings_after: Sequence[Mapping[str, Any]] = (),
@@ -122,6 +165,9 @@ def split_report(
         "coverage": coverage_entries(frame, shares, minimums),
         "quality": quality(frame, np.asarray(shares, dtype=np.float64)),
         "shortfalls": [dict(s) for s in shortfalls],
+        "train_floor": (
+            train_floor_entry(frame, minimums) if isinstance(minimums, MinimumSpec) else None
+        ),
         "findings_before": list(findings_before),
         "findings_after": list(findings_after),
     }

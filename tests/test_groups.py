@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitguard.groups import MISSING, group_rows
+from splitguard.groups import MISSING, MISSING_KEYS, group_rows, without_missing_keys
 
 
 def keys(*columns: list[str | None]) -> list[pa.ChunkedArray]:
@@ -112,3 +112,13 @@ def test_groups_match_union_find_and_do_not_depend_on_row_order(
     position = {int(row): k for k, row in enumerate(order)}
     for row in named:
         assert moved_names[moved[position[row]]] == names[groups[row]]
+
+
+def test_without_missing_keys_only_touches_missing_cells() -> None:
+    column = pa.chunked_array([pa.array(["p", " NaN ", "None", None, "nan-1", "null"])])
+    assert without_missing_keys(column).to_pylist() == ["p", None, None, None, "nan-1", None]
+    dictionary = pa.chunked_array([pa.array(["a", "NA", "a"]).dictionary_encode()])
+    assert without_missing_keys(dictionary).to_pylist() == ["a", None, "a"]
+    numbers = pa.chunked_array([pa.array([1, 2])])
+    assert without_missing_keys(numbers) is numbers
+    assert "NaN" in MISSING_KEYS and "" in MISSING_KEYS and "none" not in MISSING_KEYS

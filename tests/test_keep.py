@@ -79,3 +79,16 @@ def test_keep_accepts_split_files(tmp_path: Path) -> None:
     group_split = np.zeros(frame.n_groups, dtype=np.int64)
     group_split[frame.groups] = first
     assert np.array_equal(kept.fixed, group_split)
+
+
+def test_a_missing_key_keeps_no_row(tmp_path: Path) -> None:
+    from splitguard.load import LabelSpec
+
+    (tmp_path / "train.csv").write_text("id,patient,lab\n1,p1,a\n2,NaN,a\n")
+    (tmp_path / "test.csv").write_text("id,patient,lab\n3,,b\n4,None,b\n")
+    (tmp_path / "now.csv").write_text("id,patient,lab\n1,p1,a\n5,NaN,a\n6,,b\n7,null,b\n")
+    frame = load_frame(tmp_path / "now.csv", LabelSpec(labels="lab", group=("patient",)))
+    files = {"train": str(tmp_path / "train.csv"), "test": str(tmp_path / "test.csv")}
+    kept = kept_groups(frame, files, ("train", "test"))
+    # p1 stays in train; the three rows without a patient are new, whatever their spelling.
+    assert kept.fixed[frame.groups].tolist() == [0, -1, -1, -1]

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from splitguard.errors import LabelValueError
-from splitguard.labels import distinct, list_labels, parse_list_literal, string_labels, wide_labels
+from splitguard.errors import LabelValueError, OptionError
+from splitguard.labels import (
+    bare_list_cells,
+    distinct,
+    list_labels,
+    parse_list_literal,
+    string_labels,
+    wide_labels,
+)
 from splitguard.load import LabelSpec, load_frame
+
+MakeCsv = Callable[[str, str], Path]
 
 
 def where(row: int) -> str:
@@ -44,6 +55,22 @@ def test_delimited_none_and_white_space() -> None:
         {"Mass"},
         {"Mass", "Nodule"},
     ]
+
+
+def test_bare_cells_count_only_in_a_column_of_lists() -> None:
+    mostly_lists = strings(['["Mass"]', "[]", "Mass|Nodule", None, " ", '["Nodule"]'])
+    assert bare_list_cells(*distinct(mostly_lists)).tolist() == [2]
+    mostly_bare = strings(["Mass", "Nodule|Mass", '["Mass"]'])
+    assert bare_list_cells(*distinct(mostly_bare)).tolist() == []
+
+
+def test_a_bare_cell_among_lists_is_an_error_only_when_strict() -> None:
+    column = strings(['["Mass"]', "Nodule", '["Mass", "Nodule"]'])
+    options = {"name": "lab", "sep": "|", "none": frozenset(), "blank": "error", "where": where}
+    with pytest.raises(LabelValueError, match=r"t.csv, row 2: column 'lab' holds lists, but"):
+        string_labels(column, **options)  # type: ignore[arg-type]
+    parsed = string_labels(column, **options, strict=False)  # type: ignore[arg-type]
+    assert positives(parsed.matrix, parsed.classes) == [{"Mass"}, {"Nodule"}, {"Mass", "Nodule"}]
 
 
 def test_chunked_column_codes_agree_across_chunks() -> None:
@@ -293,3 +320,98 @@ def test_every_shape_round_trips_to_the_same_labels(rows: list[set[str]]) -> Non
     with tempfile.TemporaryDirectory() as folder:
         for shape in SHAPES:
             assert _load_shape(shape, rows, Path(folder)) == _expected(rows), shape
+
+
+# --- wide cells read from CSV text -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["1", "0", "0"], [1, 0, 0]),
+        (["1.00", "0.0", "-0"], [1, 0, 0]),
+        (["+1", "01", "00"], [1, 1, 0]),
+        (["1e0", "0", "0"], [1, 0, 0]),
+        (["true", "FALSE", "False"], [1, 0, 0]),
+        (["1", "", "0"], [1, 0, 0]),
+        (["-1.0", "1", "0"], [1, 1, 0]),
+        (["nan", "1", "0"], [0, 1, 0]),
+        (["1.0", "yes", "0"], [1, 1, 0]),
+    ],
+)
+def test_wide_csv_text_parses_as_the_inferred_numbers_did(
+    tmp_path: Path, cells: list[str], expected: list[int]
+) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("id,A\n" + "".join(f"{i},{cell}\n" for i, cell in enumerate(cells)))
+    spec = LabelSpec(label_cols=("A",), id="id", uncertain="positive", blank="negative")
+    for strict in (True, False):
+        frame = load_frame(path, spec, strict=strict)
+        assert frame.labels[:, 0].astype(int).tolist() == expected
+
+
+def test_wide_csv_text_blank_and_nan_are_empty_cells(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("id,A\n1,1\n2,nan\n")
+    with pytest.raises(LabelValueError, match="row 2: column 'A' is empty"):
+        load_frame(path, LabelSpec(label_cols=("A",), id="id"))
+
+
+def test_hexadecimal_text_is_not_a_number(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("id,A\n1,0x1\n2,0\n")
+    with pytest.raises(LabelValueError, match="'0x1', not a label value"):
+        load_frame(path, LabelSpec(label_cols=("A",), id="id"))
+
+
+# --- a column of ids given as labels ---------------------------------------------------
+
+
+def test_an_id_column_as_labels_is_refused_before_the_matrix(nih_path: Path) -> None:
+    import tracemalloc
+
+    tracemalloc.start()
+    with pytest.raises(LabelValueError) as caught:
+        load_frame(nih_path, LabelSpec(labels="Image Index", group=("Patient ID",)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    message = str(caught.value)
+    assert "column 'Image Index'" in message and "112,120 distinct labels" in message
+    assert "--id 'Image Index'" in message and "--sep" not in message
+    assert peak < 400 << 20  # the (rows x classes) matrix would be 12.5 GB
+
+
+def test_an_unseparated_tag_column_suggests_its_separator(tiny_csv: MakeCsv) -> None:
+    path = tiny_csv("t.csv", "lab\n" + "".join(f"t{i}|u{i}\n" for i in range(2_000)))
+    with pytest.raises(LabelValueError, match=r"--sep '\|'"):
+        load_frame(path, LabelSpec(labels="lab"))
+    assert load_frame(path, LabelSpec(labels="lab", sep="|")).n_classes == 4_000
+
+
+def test_list_cells_of_ids_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"lab": [[f"id{i}"] for i in range(3_000)]}), path)
+    with pytest.raises(LabelValueError, match="3,000 distinct labels in 3,000 rows"):
+        load_frame(path, LabelSpec(labels="lab"))
+
+
+def test_many_classes_with_many_labels_a_row_are_a_tagging_set(tiny_csv: MakeCsv) -> None:
+    # 3,000 tags over 1,200 rows, 10 tags a row (extreme multi-label): accepted.
+    rows = ["|".join(f"tag{(7 * r + k) % 3_000}" for k in range(10)) for r in range(1_200)]
+    frame = load_frame(
+        tiny_csv("t.csv", "lab\n" + "\n".join(rows) + "\n"), LabelSpec(labels="lab", sep="|")
+    )
+    assert frame.n_classes == 3_000
+
+
+def test_a_small_table_with_one_class_a_row_is_accepted(tiny_csv: MakeCsv) -> None:
+    path = tiny_csv("t.csv", "lab\n" + "".join(f"c{i}\n" for i in range(900)))
+    assert load_frame(path, LabelSpec(labels="lab")).n_classes == 900
+
+
+@pytest.mark.parametrize(
+    ("option", "kwargs"), [("--id", {"id": "x"}), ("--group", {"group": ("x",)})]
+)
+def test_the_label_column_cannot_also_be_a_key(option: str, kwargs: dict[str, object]) -> None:
+    with pytest.raises(OptionError, match=f"labels and as {option}"):
+        LabelSpec(labels="x", **kwargs)  # type: ignore[arg-type]

@@ -253,3 +253,49 @@ def test_long_records_without_id_are_not_merged(tiny_csv: MakeCsv) -> None:
 def test_every_error_is_a_splitguard_error() -> None:
     for error in (ColumnError, LabelValueError, OptionError):
         assert issubclass(error, SplitguardError)
+
+
+# --- missing keys ----------------------------------------------------------------------
+
+SPELLED_MISSING = [
+    "",
+    " ",
+    "NaN",
+    "nan",
+    "None",
+    "NA",
+    "N/A",
+    "n/a",
+    "null",
+    "NULL",
+    "<NA>",
+    "#N/A",
+]
+
+
+def test_missing_key_spellings_are_missing_not_one_patient(tiny_csv: MakeCsv) -> None:
+    rows = [(f"{i:03d}", spelled, "NaN") for i, spelled in enumerate(SPELLED_MISSING)]
+    rows += [("100", "P1", "x"), ("101", "P1", "y"), ("102", "none", "z")]
+    path = tiny_csv(
+        "t.csv", "id,patient,note\n" + "".join(f"{i},{p},{n}\n" for i, p, n in rows) + "NA,P2,w\n"
+    )
+    frame = load_frame(path, LabelSpec(labels="note", id="id", group=("patient",)))
+    # Twelve rows without a key: twelve groups, not one; `none` (lower case) is a key.
+    assert frame.n_groups == len(SPELLED_MISSING) + 3
+    assert frame.table.column("patient").null_count == len(SPELLED_MISSING)
+    assert frame.row_ids.tolist()[-1] is None
+    # A column no option names as a key keeps its cells as read.
+    assert frame.table.column("note").to_pylist()[0] == "NaN"
+
+
+def test_float_nan_keys_in_parquet_are_missing(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    nan = float("nan")
+    pq.write_table(
+        pa.table({"p": [1.0, nan, nan, 1.0], "lab": ["a", "b", "a", "b"], "v": [nan] * 4}), path
+    )
+    frame = load_frame(path, LabelSpec(labels="lab", group=("p",)))
+    assert frame.n_groups == 3
+    assert frame.table.column("p").null_count == 2
+    assert frame.table.schema.field("p").type == pa.float64()
+    assert frame.table.column("v").null_count == 0

@@ -25,6 +25,23 @@ def test_folds_name_their_splits() -> None:
     assert request.per_split(request.min_positives, "min-positives") == [3, 3, 3, 3]
 
 
+def test_the_train_floor_and_the_classes_aimed_at_are_part_of_the_request() -> None:
+    request = make_request(
+        {"min-positives": {"test": "50%"}, "min-classes": ("rare",), "train-floor": 0.3}
+    )
+    assert request.minimums.train_floor == 0.3
+    assert request.minimums.classes == ("rare",)
+    assert request.as_dict()["min_positives"] == {"test": "50%"}
+    assert request.as_dict()["train_split"] == "train"
+    assert make_request({}).train_floor == 0.4
+
+
+def test_train_is_the_split_named_train_else_the_first() -> None:
+    assert make_request({"fractions": {"a": 0.2, "train": 0.8}}).train_split == "train"
+    assert make_request({"fractions": {"fit": 0.8, "holdout": 0.2}}).train_split == "fit"
+    assert make_request({"folds": 3}).train_split is None
+
+
 @pytest.mark.parametrize(
     ("values", "message"),
     [

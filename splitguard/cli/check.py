@@ -7,7 +7,15 @@ from typing import Any
 
 import click
 
-from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.cli.common import (
+    INPUT_NAMES,
+    guard_outputs,
+    input_options,
+    load,
+    options,
+    settings,
+    write_json,
+)
 from splitguard.errors import OptionError
 from splitguard.options import CHECK_OPTIONS
 
@@ -33,12 +41,14 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     values, config = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
+    guard_outputs(inputs, values, config, "write-baseline", "html", "markdown")
     frame = load(inputs, values, strict=False)
     result = lint(frame, values)
     if values["write-baseline"]:
         from splitguard.baseline import baseline_payload
 
         write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
+        click.echo(f"splitguard: wrote {values['write-baseline']}", err=True)
     if values["html"] or values["markdown"]:
         _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
     _print(result, values["format"], statistics=values["statistics"])
@@ -105,4 +115,8 @@ def _write_reports(
     except ImportError:
         click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
         return
-    write_check_reports(frame, payload, html=html, markdown=markdown)
+    from splitguard.cli.run_view import report_notes
+
+    written = write_check_reports(frame, payload, html=html, markdown=markdown)
+    for note in report_notes(written):
+        click.echo(note, err=True)

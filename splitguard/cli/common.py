@@ -77,6 +77,7 @@ def label_spec(values: Mapping[str, Any]) -> Any:
         id=values.get("id"),
         group=tuple(values.get("group") or ()),
         split_col=values.get("split-col"),
+        encoding=values.get("encoding") or "utf-8",
         classes=values.get("classes"),
     )
 
@@ -108,6 +109,23 @@ def load(arguments: tuple[str, ...], values: Mapping[str, Any], *, strict: bool 
 
     spec = label_spec(values)
     return load_frame(parse_inputs(arguments, values.get("inputs")), spec, strict=strict)
+
+
+def guard_outputs(
+    arguments: tuple[str, ...], values: Mapping[str, Any], config: Config, *names: str
+) -> None:
+    """Refuse, before any work, an output file option (`names`) that would write over an
+    input: a table, the baseline (but --write-baseline may refresh it), the config file."""
+    from splitguard.io.safepath import check_output_files
+
+    tables = [Path(path) for _, path in parse_inputs(arguments, values.get("inputs"))]
+    baseline = [Path(values["baseline"])] if values.get("baseline") else []
+    config_file = [config.path] if config.path is not None else []
+    check_output_files(
+        {f"--{name}": values.get(name) for name in names},
+        [*tables, *baseline, *config_file],
+        updates={"--write-baseline": baseline[0]} if baseline else None,
+    )
 
 
 def write_json(path: str | Path, payload: Any) -> None:

@@ -15,7 +15,7 @@ DEMO_OUT = "splitguard-demo"
     type=click.Path(file_okay=False, path_type=Path),
     default=Path(DEMO_OUT),
     show_default=True,
-    help="Directory to write the demo's splits and report into (replaced if it exists).",
+    help="Directory to write the demo's splits and report into (replaced if splitguard wrote it).",
 )
 def demo_command(out: Path) -> None:
     """Split NIH ChestX-ray14 by patient, 80/10/10, at least 20 positives per class in

@@ -10,7 +10,10 @@ if TYPE_CHECKING:
     from splitguard.stats import TableStats
 
 BAR_WIDTH = 24
+STATS_BAR_WIDTH = 8
 COVERAGE_WIDTH = 10
+# A terminal shows the commonest and rarest classes of a long list; the report has all.
+TERMINAL_EACH_END = 15
 
 
 def console() -> Console:
@@ -27,19 +30,27 @@ def bar(share: float, width: int = BAR_WIDTH) -> str:
 
 
 def print_stats(stats: TableStats) -> None:
+    from rich import box
     from rich.table import Table
+
+    from splitguard.findings import percent
 
     low, median, high = stats.rows_per_group
     table = Table(
         title=(
             f"{stats.rows:,} rows, {stats.groups:,} groups "
-            f"(rows per group: min {low}, median {median:g}, max {high})"
+            f"(rows per group: min {low:,}, median {median:,g}, max {high:,})"
         ),
         title_justify="left",
+        # Light rules and no edge padding: seven columns fit an 80-column terminal.
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
     )
-    table.add_column("class")
+    longest = max((len(label.name) for label in stats.labels), default=5)
+    table.add_column("class", min_width=min(longest, 24))
     table.add_column("positives", justify="right")
-    table.add_column("freq_pos", justify="right")
+    table.add_column("share", justify="right")
     table.add_column("", no_wrap=True)
     table.add_column("w_pos", justify="right")
     table.add_column("w_neg", justify="right")
@@ -49,17 +60,18 @@ def print_stats(stats: TableStats) -> None:
         table.add_row(
             label.name,
             f"{label.positives:,}",
-            f"{label.freq_pos:.2%}",
-            f"[cyan]{bar(label.freq_pos / top)}[/]",
+            percent(label.freq_pos, 2),
+            f"[cyan]{bar(label.freq_pos / top, STATS_BAR_WIDTH)}[/]",
             f"{label.w_pos:.4f}",
             f"{label.w_neg:.4f}",
-            "-" if label.pos_weight is None else f"{label.pos_weight:.2f}",
+            "-" if label.pos_weight is None else f"{label.pos_weight:,.2f}",
         )
     out = console()
     out.print(table)
     out.print(
-        "w_pos = freq_neg and w_neg = freq_pos make each class's positives and negatives "
-        "weigh the same in the loss; pos_weight = negatives / positives (PyTorch).",
+        "w_pos (the weight of a positive) = the share of negatives and w_neg = the share of "
+        "positives make each class's positives and negatives weigh the same in the loss; "
+        "pos_weight = negatives / positives (PyTorch).",
         style="dim",
     )
 
@@ -106,7 +118,13 @@ def print_coverage(report: dict[str, Any]) -> None:
     table.add_column("class", no_wrap=True)
     for split in splits:
         table.add_column(split, no_wrap=True)
-    for name in classes:
+    shown = classes
+    if len(classes) > 2 * TERMINAL_EACH_END:
+        shown = classes[:TERMINAL_EACH_END] + classes[-TERMINAL_EACH_END:]
+    for index, name in enumerate(shown):
+        if index == TERMINAL_EACH_END and len(shown) < len(classes):
+            left_out = len(classes) - len(shown)
+            table.add_row(f"[dim]... {left_out:,} classes in between: report.html has them all[/]")
         cells = [name]
         for split in splits:
             entry = entries.get((name, split))

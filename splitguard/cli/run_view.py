@@ -1,47 +1,129 @@
-"""What `split`, `fix` and `demo` print when they are done."""
+"""What `split`, `fix` and `demo` print when they are done, in words and human units."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from splitguard.findings import SEVERITIES, counted, percent, severity_rank
+
+if TYPE_CHECKING:
+    from splitguard.report.write import Written
+
+SHOWN_FINDINGS = 8
 
 
-def print_run(report: dict[str, Any], out: Path) -> None:
+def scientific(value: float) -> str:
+    """'2.1e-5' for a small balance figure (papers report LD and LPD this way); 0 as '0'."""
+    if value == 0:
+        return "0"
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def quality_lines(quality: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The quality figures of report.json in words: '1.3%', '12 rows', not 0.0132 or 1.2e+01.
+
+    (heading, text) pairs: balance of classes, balance of sizes, leakage.
+    """
+    from splitguard.summary import DEVIATION_MIN_POSITIVES
+
+    lines: list[tuple[str, str]] = []
+    if "worst_relative_deviation" in quality:
+        lines.append(
+            (
+                "balance",
+                f"worst class deviation {percent(quality['worst_relative_deviation'])} "
+                f"(classes with {DEVIATION_MIN_POSITIVES}+ positives)",
+            )
+        )
+    if "LD" in quality and "LPD" in quality:
+        lines.append(
+            (
+                "balance",
+                f"label balance LD {scientific(quality['LD'])}, label-pair balance LPD "
+                f"{scientific(quality['LPD'])} (0 is perfect)",
+            )
+        )
+    if "ED" in quality:
+        lines.append(("sizes", f"{quality['ED']:,.0f} rows off target per split on average"))
+    if "leaked_groups" in quality:
+        leaked = int(quality["leaked_groups"])
+        text = counted(leaked, "group") if leaked else "no group"
+        lines.append(("leakage", f"{text} in more than one split"))
+    return lines
+
+
+def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
+    """'3 errors, 1 warning' (worst first), or 'none'."""
+    counts = {severity: 0 for severity in SEVERITIES}
+    for finding in findings:
+        counts[finding["severity"]] += 1
+    return ", ".join(counted(n, s) for s, n in counts.items() if n) or "none"
+
+
+def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FINDINGS) -> list[str]:
+    """Errors and warnings, one line each, the most telling first; then how many are left.
+
+    Schema findings come first: a wrong label option (SG108, SG109) explains the
+    hundreds of coverage findings it causes.
+    """
+    shown = sorted(
+        (f for f in findings if f["severity"] != "info"),
+        key=lambda f: (f["family"] != "schema", severity_rank(f["severity"]), f["code"]),
+    )
+    lines = [f"  {f['code']} {f['severity']}: {f['message']}" for f in shown[:limit]]
+    if len(shown) > limit:
+        lines.append(f"  ... and {len(shown) - limit:,} more (report.json has them all)")
+    return lines
+
+
+def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None:
+    """The coverage table, the split sizes and quality, the findings, and the files written."""
+    from rich.markup import escape
+
     from splitguard.cli.render import console, print_coverage
 
     print_coverage(report)
     terminal = console()
-    quality = report.get("quality", {})
+    total = max(report["input"]["rows"], 1)
     sizes = ", ".join(
-        f"{s['name']} {s['rows']:,} rows ({s['rows'] / max(report['input']['rows'], 1):.2%}), "
-        f"{s['groups']:,} groups"
+        f"{s['name']} {counted(s['rows'], 'row')} ({percent(s['rows'] / total)}) in "
+        f"{counted(s['groups'], 'group')}"
         for s in report["splits"]
     )
     terminal.print(f"[bold]splits[/]: {sizes}")
-    if quality:
-        terminal.print(
-            "[bold]quality[/]: "
-            + ", ".join(
-                f"{k} {v:.2g}" if isinstance(v, float) else f"{k} {v}" for k, v in quality.items()
-            )
-        )
+    for heading, text in quality_lines(report.get("quality", {})):
+        terminal.print(f"[bold]{heading}[/]: {text}")
     for shortfall in report.get("shortfalls", []):
         terminal.print(
-            f"[yellow]shortfall[/]: {shortfall['class']} in {shortfall['split']}: "
-            f"{shortfall['kind']} {shortfall['target']:g} asked, {shortfall['achieved']:g} reached "
-            "(the data has no more)"
+            f"[yellow]shortfall[/]: {escape(str(shortfall['class']))} in {shortfall['split']}: "
+            f"{shortfall['kind']} {shortfall['target']:,g} asked, "
+            f"{shortfall['achieved']:,g} reached "
+            f"({escape(str(shortfall.get('reason', 'the data has no more')))})"
         )
     moves = report.get("moves_summary")
     if moves:
         for line in moves_lines(moves):
             terminal.print(line)
     after = report.get("findings_after", [])
-    by_severity: dict[str, int] = {}
-    for finding in after:
-        by_severity[finding["severity"]] = by_severity.get(finding["severity"], 0) + 1
-    found = ", ".join(f"{n} {s}" for s, n in sorted(by_severity.items())) or "none"
-    terminal.print(f"[bold]findings on the result[/]: {found}")
-    terminal.print(f"[bold]written to[/] {out}/ (report.html, report.json, manifest.json)")
+    terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
+    for line in finding_lines(after):
+        terminal.print(escape(line), soft_wrap=True)
+    terminal.print(f"[bold]written to[/] {escape(str(out))}/: {escape(', '.join(written))}")
+
+
+def unwritten_warning(path: str, reason: str) -> str:
+    return f"splitguard: warning: {path} was not written: the report failed to render ({reason})."
+
+
+def report_notes(written: Written) -> list[str]:
+    """Lines for stderr: a warning for each report file not written, then those written."""
+    lines = [unwritten_warning(str(path), reason) for path, reason in written.failed]
+    if written.paths:
+        lines.append(f"splitguard: wrote {', '.join(str(path) for path in written.paths)}")
+    return lines
 
 
 def moves_lines(moves: dict[str, Any]) -> list[str]:
@@ -54,8 +136,9 @@ def moves_lines(moves: dict[str, Any]) -> list[str]:
     else:
         mode = f"[yellow]a split could not be brought within {points} of its share[/]"
     lines = [
-        f"[bold]moved[/]: {moves['groups']:,} groups, {moves['rows']:,} rows ({mode}; "
-        f"removing the leaks alone moves at least {moves['lower_bound_rows']:,} rows)"
+        f"[bold]moved[/]: {counted(moves['groups'], 'group')}, {counted(moves['rows'], 'row')} "
+        f"({mode}; removing the leaks alone moves at least "
+        f"{counted(moves['lower_bound_rows'], 'row')})"
     ]
     before, after = moves.get("sizes_before"), moves.get("sizes_after")
     if before and after:
@@ -64,7 +147,7 @@ def moves_lines(moves: dict[str, Any]) -> list[str]:
             "[bold]split sizes[/]: "
             + ", ".join(
                 f"{name} {before[name]:,} -> {after[name]:,} rows "
-                f"({before[name] / total:.1%} -> {after[name] / total:.1%})"
+                f"({percent(before[name] / total)} -> {percent(after[name] / total)})"
                 for name in before
             )
         )

@@ -16,6 +16,9 @@ SPLIT_NAMES = (
     "min-positives",
     "min-positive-groups",
     "min-prevalence",
+    "min-classes",
+    "imbalance-threshold",
+    "train-floor",
     "seed",
     "keep",
     "fail-on",
@@ -34,6 +37,16 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Multi-label, group-aware iterative stratification: every class keeps its share in
     every split, each split its share of rows, and --min-positives / --min-positive-groups
     / --min-prevalence give the evaluation splits enough positives of every rare class.
+
+    Minimums: --min-positives test=25 (positive rows) or test=50% (of each class's
+    positive rows), --min-positive-groups test=10, --min-prevalence test=0.02 (a share
+    of the split's rows), aimed by --min-classes all|rare|A,B (rare: under
+    --imbalance-threshold). They are met by choosing which groups go where: every split
+    stays within half a point of its fraction, and train (the split named train, else
+    the first; with --folds, each fold's complement) keeps at least --train-floor (40%)
+    of every class's positive rows. A minimum these limits do not allow is an SG306
+    error (exit 1) naming class, split, asked, reached and why; one no split of the
+    table can meet is said before splitting.
 
     Writes DIR/<split>.parquet (the input rows untouched plus a `split` column),
     DIR/report.json, DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.

@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
-from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings, write_json
+from splitguard.cli.common import (
+    INPUT_NAMES,
+    guard_outputs,
+    input_options,
+    load,
+    options,
+    settings,
+    write_json,
+)
 from splitguard.errors import OptionError
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
+# The schema rules that catch a wrong label option: counts read with the wrong --sep or
+# without --none are meaningless, so stats says so beside them.
+LABEL_OPTION_CODES = ("SG108", "SG109", "SG110")
 
 
 @click.command("stats")
@@ -39,17 +51,32 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             f"{config.path}: key 'format' {values['format']!r} is not a stats format; "
             "stats takes text or json (pass --format text or --format json)."
         )
+    from splitguard.cli.run_view import finding_lines, report_notes
+    from splitguard.engine import lint
+    from splitguard.report.write import Written
+
+    guard_outputs(inputs, values, config, "weights-out", "html", "markdown")
     frame = load(inputs, values)
     result = table_stats(frame)
+    hints = [f.as_dict() for f in lint(frame, {"select": LABEL_OPTION_CODES}).findings]
+    notes = [f"splitguard: {line.strip()}" for line in finding_lines(hints)]
+    written = Written()
     if values["weights-out"]:
         write_json(values["weights-out"], result.weights())
+        written = Written((Path(values["weights-out"]),))
     if values["html"] or values["markdown"]:
         from splitguard.report.stats import write_stats_reports
 
-        write_stats_reports(frame, result, html=values["html"], markdown=values["markdown"])
+        reports = write_stats_reports(
+            frame, result, html=values["html"], markdown=values["markdown"]
+        )
+        written = Written((*written.paths, *reports.paths), reports.failed)
+    notes += report_notes(written)
     if values["format"] == "json":
         click.echo(json.dumps(result.as_dict(), indent=2))
     else:
         from splitguard.cli.render import print_stats
 
         print_stats(result)
+    for note in notes:
+        click.echo(note, err=True)

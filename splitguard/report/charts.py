@@ -21,6 +21,8 @@ NEGATIVE = "#4a6fa5"
 SHORT = "#c0392b"
 SPLIT_COLOURS = ("#4a6fa5", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e")
 ROW_INCH = 0.3
+PLOT_INCH = 4.25
+NOTE_INCH = 0.25
 
 
 def short_count(value: int) -> str:
@@ -44,6 +46,12 @@ def _value_axis(axes: Axes, maximum: float, percent: bool, axis: Literal["x", "y
     axes.set_axisbelow(True)
 
 
+def _mark_gap(axes: Axes, gap_at: int | None) -> None:
+    """A dashed line where classes were left out (see `scale.ends`)."""
+    if gap_at is not None:
+        axes.axhline(gap_at - 0.5, color="#777777", linestyle="--", linewidth=1)
+
+
 def paired_bars(
     chart_id: str,
     title: str,
@@ -52,13 +60,23 @@ def paired_bars(
     values: tuple[Sequence[float], Sequence[float]],
     legend: tuple[str, str],
     xlabel: str,
+    gap_at: int | None = None,
+    note: str = "",
 ) -> str:
-    """Two horizontal bars per class, side by side (positive above negative), as shares."""
+    """Two horizontal bars per class, side by side (positive above negative), as shares.
+
+    `gap_at` marks a dashed line below that row, and `note` says under the chart what
+    was left out there.
+    """
     from matplotlib.figure import Figure
 
     with chart_context(chart_id):
-        figure = Figure(figsize=(7.5, 1.2 + ROW_INCH * len(names)))
-        set_margins(figure, text_width(names) + 0.25, 0.25, 0.45, 0.5)
+        left = text_width(names) + 0.25
+        bottom = 0.5 + (NOTE_INCH if note else 0.0)
+        height = 0.7 + bottom + ROW_INCH * len(names)
+        # Wide enough for the longest name and a readable plot, however long the names.
+        figure = Figure(figsize=(max(7.5, left + 0.25 + PLOT_INCH), height))
+        set_margins(figure, left, 0.25, 0.45, bottom)
         axes = figure.add_subplot()
         rows = range(len(names))
         first, second = values
@@ -68,6 +86,9 @@ def paired_bars(
         axes.set_ylim(-0.6, len(names) - 0.4)
         _value_axis(axes, max([*first, *second, 1e-9]), percent=True)
         axes.set_xlabel(xlabel)
+        _mark_gap(axes, gap_at)
+        if note:
+            figure.text(0.01, 0.08 / height, note, fontsize=8.5, color="#333")
         figure.legend(loc="upper left", ncols=2, frameon=False, bbox_to_anchor=(0.0, 1.0))
         return figure_svg(figure, chart_id, title, description)
 
@@ -79,20 +100,27 @@ def coverage_chart(
     classes: Sequence[str],
     splits: Sequence[str],
     cells: Mapping[tuple[str, str], tuple[int, float, int, str]],
+    labels: Sequence[str] | None = None,
+    gap_at: int | None = None,
+    note: str = "",
 ) -> str:
     """One panel per split: positives per class, target (◆) and minimum (red |).
 
     `cells[(class, split)]` is (positives, target, minimum, interval text); a class
     below its minimum is drawn red. The count axis is logarithmic: 20 positives of a
-    rare class must stay as readable as 15,000 of a common one.
+    rare class must stay as readable as 15,000 of a common one. `labels` are the axis
+    labels of `classes` (shortened names); `gap_at` and `note` as in `paired_bars`.
     """
     from matplotlib.figure import Figure
     from matplotlib.ticker import NullLocator
 
+    labels = list(classes) if labels is None else list(labels)
     with chart_context(chart_id):
-        left = text_width(classes) + 0.25
-        figure = Figure(figsize=(left + 2.75 * len(splits), 1.6 + ROW_INCH * len(classes)))
-        set_margins(figure, left, 0.15, 0.35, 0.9)
+        left = text_width(labels) + 0.25
+        bottom = 0.9 + (NOTE_INCH if note else 0.0)
+        height = 0.7 + bottom + ROW_INCH * len(classes)
+        figure = Figure(figsize=(left + 2.75 * len(splits), height))
+        set_margins(figure, left, 0.15, 0.35, bottom)
         # Not sharey: shared axes still build hidden tick labels for every panel.
         panels = figure.subplots(1, len(splits), squeeze=False)[0]
         rows = list(range(len(classes)))
@@ -124,20 +152,46 @@ def coverage_chart(
             # A plain text, not set_title: titles re-measure the whole axes to place it.
             axes.text(0, 1.01, split, transform=axes.transAxes, fontweight="bold", va="bottom")
             first = axes is panels[0]
-            axes.set_yticks(rows if first else [], list(classes) if first else [])
+            axes.set_yticks(rows if first else [], labels if first else [])
             axes.set_ylim(-0.6, len(classes) - 0.4)
-        figure.text(
-            0.01, 0.07,
+            _mark_gap(axes, gap_at)
+        # Legend lines placed in inches from the bottom: the figure's height varies.
+        lines = [
             "bars: positive rows (log scale; red when below the minimum)    ◆ target    "
             "red |: minimum asked",
-            fontsize=8.5, color="#333",
-        )  # fmt: skip
-        figure.text(
-            0.01, 0.02,
             "text: the 95% Wilson interval of a measured sensitivity of 0.75 "
             "with that many positives",
-            fontsize=8.5, color="#333",
-        )  # fmt: skip
+            *([note] if note else []),
+        ]
+        for index, line in enumerate(lines):
+            inches = 0.08 + NOTE_INCH * (len(lines) - 1 - index)
+            figure.text(0.01, inches / height, line, fontsize=8.5, color="#333")
+        return figure_svg(figure, chart_id, title, description)
+
+
+def count_bins_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    bins: Sequence[str],
+    counts: Sequence[int],
+    xlabel: str,
+) -> str:
+    """Vertical bars: how many classes fall in each bin (the shape of a long class list)."""
+    from matplotlib.figure import Figure
+
+    with chart_context(chart_id):
+        figure = Figure(figsize=(7.5, 2.8))
+        set_margins(figure, 0.75, 0.2, 0.25, 0.55)
+        axes = figure.add_subplot()
+        positions = list(range(len(bins)))
+        axes.bar(positions, counts, width=0.7, color=NEGATIVE)
+        for position, value in zip(positions, counts, strict=True):
+            axes.text(position, value, f"{value:,}", ha="center", va="bottom", fontsize=8)
+        axes.set_xticks(positions, list(bins))
+        axes.set_xlabel(xlabel)
+        _value_axis(axes, max([*counts, 1]) * 1.15, percent=False, axis="y")
+        axes.set_ylabel("classes")
         return figure_svg(figure, chart_id, title, description)
 
 

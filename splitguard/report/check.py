@@ -10,7 +10,7 @@ from splitguard.report.document import Document, Section
 from splitguard.report.findings import check_findings_section
 from splitguard.report.splits import coverage_section, groups_section, leakage_section
 from splitguard.report.stats import input_names, overview_section
-from splitguard.report.write import write_reports
+from splitguard.report.write import Written, write_reports
 
 if TYPE_CHECKING:
     from splitguard.frame import LabelFrame
@@ -46,8 +46,8 @@ def build_check_document(frame: LabelFrame, result: dict[str, Any]) -> Document:
 
 def write_check_reports(
     frame: LabelFrame, result: dict[str, Any], *, html: str | None, markdown: str | None
-) -> None:
-    write_reports(
+) -> Written:
+    return write_reports(
         build_check_document(frame, result),
         html_path=None if html is None else Path(html),
         markdown_path=None if markdown is None else Path(markdown),

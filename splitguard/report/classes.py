@@ -9,6 +9,11 @@ from typing import Any
 from splitguard.report import charts
 from splitguard.report.document import Chart, Code, Section, Table, Text
 from splitguard.report.fmt import count, share
+from splitguard.report.scale import Drawn, ends
+
+# Bins of positive rows per class, for the shape of a list too long to draw whole.
+POSITIVE_BINS = ((0, 9, "0-9"), (10, 99, "10-99"), (100, 999, "100-999"),
+                 (1_000, 9_999, "1k-10k"), (10_000, None, "10k+"))  # fmt: skip
 
 
 def by_prevalence(stats: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,26 +33,81 @@ def compact_json(mapping: dict[str, list[Any]]) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def frequency_section(stats: dict[str, Any]) -> Section:
-    labels = by_prevalence(stats)
-    # barh draws the first row at the bottom: reverse so the most frequent is on top.
-    drawn = labels[::-1]
-    chart = Chart(
-        title="Positive and negative share of each class",
-        description=(
-            "For each class, the share of rows where it is present (positive) and absent "
-            "(negative). Classes are sorted by prevalence, most frequent on top."
-        ),
+def class_bars(
+    chart_id: str,
+    title: str,
+    description: str,
+    labels: list[dict[str, Any]],
+    values: tuple[list[float], list[float]],
+    legend: tuple[str, str],
+    xlabel: str,
+) -> Chart:
+    """Paired bars for classes sorted most frequent first: all of them, or the two ends."""
+    drawn: Drawn = ends(len(labels))
+    if drawn.gap_at is not None:
+        description += f" {drawn.note()}"
+    return Chart(
+        title=title,
+        description=description,
         draw=partial(
             charts.paired_bars,
-            "chart-frequency",
-            "Positive and negative share of each class",
-            "Horizontal bars per class: positive share and negative share of all rows.",
-            [label["name"] for label in drawn],
-            ([label["freq_pos"] for label in drawn], [label["freq_neg"] for label in drawn]),
-            ("positive (freq_pos)", "negative (freq_neg)"),
-            "share of rows",
+            chart_id,
+            title,
+            description,
+            drawn.names([label["name"] for label in labels]),
+            (drawn.pick(values[0]), drawn.pick(values[1])),
+            legend,
+            xlabel,
+            drawn.gap_at,
+            drawn.note(),
         ),
+    )
+
+
+def distribution_blocks(labels: list[dict[str, Any]]) -> tuple[Chart, Table] | tuple[()]:
+    """How many classes have 1-9, 10-99, ... positives: the shape of a long class list."""
+    if ends(len(labels)).gap_at is None:
+        return ()
+    counts = [
+        sum(low <= label["positives"] and (high is None or label["positives"] <= high)
+            for label in labels)
+        for low, high, _ in POSITIVE_BINS
+    ]  # fmt: skip
+    bins = [name for _, _, name in POSITIVE_BINS]
+    title = "Classes by their number of positive rows"
+    chart = Chart(
+        title=title,
+        description=f"All {len(labels):,} classes, counted by how many rows are positive.",
+        draw=partial(
+            charts.count_bins_chart,
+            "chart-class-sizes",
+            title,
+            "Vertical bars: classes per bin of positive rows.",
+            bins,
+            counts,
+            "positive rows of the class",
+        ),
+    )
+    table = Table(
+        columns=("positive rows", "classes"),
+        numeric=(False, True),
+        rows=tuple((name, count(n)) for name, n in zip(bins, counts, strict=True)),
+        caption=title,
+    )
+    return chart, table
+
+
+def frequency_section(stats: dict[str, Any]) -> Section:
+    labels = by_prevalence(stats)
+    chart = class_bars(
+        "chart-frequency",
+        "Positive and negative share of each class",
+        "For each class, the share of rows where it is present (positive) and absent "
+        "(negative). Classes are sorted by prevalence, most frequent on top.",
+        labels,
+        ([label["freq_pos"] for label in labels], [label["freq_neg"] for label in labels]),
+        ("positive (freq_pos)", "negative (freq_neg)"),
+        "share of rows",
     )
     table = Table(
         columns=(
@@ -80,30 +140,23 @@ def frequency_section(stats: dict[str, Any]) -> Section:
         if rarest
         else "No classes."
     )
-    return Section("frequencies", "Class frequencies", (Text(summary), chart, table))
+    blocks = (Text(summary), chart, *distribution_blocks(labels), table)
+    return Section("frequencies", "Class frequencies", blocks)
 
 
 def weights_section(stats: dict[str, Any]) -> Section:
     labels = by_prevalence(stats)
-    drawn = labels[::-1]
-    positive = [label["w_pos"] * label["freq_pos"] for label in drawn]
-    negative = [label["w_neg"] * label["freq_neg"] for label in drawn]
-    chart = Chart(
-        title="Contribution of positives and negatives after weighting",
-        description=(
-            "With w_pos = freq_neg and w_neg = freq_pos, each class's positives and "
-            "negatives contribute w_pos * freq_pos = w_neg * freq_neg: the bars are equal."
-        ),
-        draw=partial(
-            charts.paired_bars,
-            "chart-weighted",
-            "Contribution of positives and negatives after weighting",
-            "Horizontal bars per class: w_pos*freq_pos and w_neg*freq_neg, equal by design.",
-            [label["name"] for label in drawn],
-            (positive, negative),
-            ("positives: w_pos * freq_pos", "negatives: w_neg * freq_neg"),
-            "weighted contribution",
-        ),
+    positive = [label["w_pos"] * label["freq_pos"] for label in labels]
+    negative = [label["w_neg"] * label["freq_neg"] for label in labels]
+    chart = class_bars(
+        "chart-weighted",
+        "Contribution of positives and negatives after weighting",
+        "With w_pos = freq_neg and w_neg = freq_pos, each class's positives and "
+        "negatives contribute w_pos * freq_pos = w_neg * freq_neg: the bars are equal.",
+        labels,
+        (positive, negative),
+        ("positives: w_pos * freq_pos", "negatives: w_neg * freq_neg"),
+        "weighted contribution",
     )
     table = Table(
         columns=("class", "w_pos", "w_neg", "pos_weight (PyTorch)", "contribution each"),

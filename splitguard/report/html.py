@@ -10,6 +10,9 @@ from html import escape as escape_attribute
 
 from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
 
+# A table longer than this folds into <details>: 835 classes x 3 splits is 2,505 rows.
+FOLD_AFTER = 100
+
 
 def escape(text: str) -> str:
     """Text content: &, < and > escaped; quotes kept (readable JSON when copied)."""
@@ -37,6 +40,7 @@ th, td { border-bottom: 1px solid var(--line); padding: 3px 10px; text-align: le
          vertical-align: top; }
 th { background: #f3f5f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+details > summary { cursor: pointer; color: #2456a6; margin: 12px 0; }
 figure { margin: 16px 0; }
 figure svg { max-width: 100%; height: auto; display: block; }
 figcaption { font-weight: 600; }
@@ -130,10 +134,14 @@ def _table(table: Table) -> str:
         if table.omitted
         else ""
     )
-    return (
+    page = (
         f'<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>\n"
         + "</tr>\n".join(rows)
         + ("</tr>" if rows else "")
         + f"\n</tbody></table></div>{more}"
     )
+    if len(table.rows) <= FOLD_AFTER:
+        return page
+    summary = f"{table.caption or 'The table'}: {len(table.rows):,} rows (click to show)"
+    return f"<details><summary>{escape(summary)}</summary>\n{page}\n</details>"

@@ -14,7 +14,7 @@ from splitguard.report.document import Document, Section
 from splitguard.report.findings import before_after_section, moves_section
 from splitguard.report.splits import coverage_section, groups_section, leakage_section
 from splitguard.report.summary import headline_section, manifest_section, request_section
-from splitguard.report.write import write_reports
+from splitguard.report.write import Written, write_reports
 
 
 def leaked_group_count(report: dict[str, Any]) -> int:
@@ -40,7 +40,13 @@ def build_split_document(report: dict[str, Any], manifest: dict[str, Any]) -> Do
         headline_section(report, leaked),
         frequency_section(stats),
         weights_section(stats),
-        coverage_section(report["coverage"], report["splits"], classes),
+        coverage_section(
+            report["coverage"],
+            report["splits"],
+            classes,
+            shortfalls=report.get("shortfalls"),
+            floor=report.get("train_floor"),
+        ),
         groups_section(report["splits"], stats),
         leakage_section(leaked, after),
         before_after_section(list(report.get("findings_before") or []), after),
@@ -57,10 +63,10 @@ def build_split_document(report: dict[str, Any], manifest: dict[str, Any]) -> Do
     )
 
 
-def write_split_reports(out_dir: Path, report: dict[str, Any], manifest: dict[str, Any]) -> None:
+def write_split_reports(out_dir: Path, report: dict[str, Any], manifest: dict[str, Any]) -> Written:
     """Write `out_dir/report.md`, then `out_dir/report.html`, each atomically."""
     out_dir = Path(out_dir)
-    write_reports(
+    return write_reports(
         build_split_document(report, manifest),
         html_path=out_dir / "report.html",
         markdown_path=out_dir / "report.md",

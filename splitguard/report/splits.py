@@ -8,7 +8,8 @@ from typing import Any
 from splitguard.intervals import sensitivity_interval
 from splitguard.report import charts
 from splitguard.report.document import Chart, Facts, Section, Table, Text
-from splitguard.report.fmt import count, number, plural, share
+from splitguard.report.fmt import count, number, share
+from splitguard.report.scale import ends
 from splitguard.summary import SIZE_BINS
 
 SENSITIVITY = 0.75
@@ -31,9 +32,17 @@ def coverage_status(entry: dict[str, Any]) -> str:
 
 
 def coverage_section(
-    coverage: list[dict[str, Any]], splits: list[dict[str, Any]], classes: list[str]
+    coverage: list[dict[str, Any]],
+    splits: list[dict[str, Any]],
+    classes: list[str],
+    *,
+    shortfalls: list[dict[str, Any]] | None = None,
+    floor: dict[str, Any] | None = None,
 ) -> Section:
-    """`classes` in the order to show them (rarest last)."""
+    """`classes` in the order to show them (rarest last); `shortfalls` as report.json has
+    them (None: measured against the entries' minimums)."""
+    from splitguard.report.summary import coverage_sentence
+
     split_names = [split["name"] for split in splits]
     cells = {
         (entry["class"], entry["split"]): (
@@ -44,23 +53,27 @@ def coverage_section(
         )
         for entry in coverage
     }
-    drawn = classes[::-1]
+    drawn = ends(len(classes))
+    description = (
+        "Bars: positive rows of each class per split (red when below the minimum). "
+        "Diamond: the target (the split's share of the class). Red tick: the minimum "
+        "asked for. Text: the 95% Wilson interval a measured sensitivity of 0.75 "
+        "would have with that many positives."
+    )
     chart = Chart(
         title="Positives per class in each split, against target and minimum",
-        description=(
-            "Bars: positive rows of each class per split (red when below the minimum). "
-            "Diamond: the target (the split's share of the class). Red tick: the minimum "
-            "asked for. Text: the 95% Wilson interval a measured sensitivity of 0.75 "
-            "would have with that many positives."
-        ),
+        description=f"{description} {drawn.note()}".strip(),
         draw=partial(
             charts.coverage_chart,
             "chart-coverage",
             "Positives per class in each split, against target and minimum",
             "One panel per split; bars per class with target and minimum marks.",
-            drawn,
+            [classes[position] for position in drawn.positions],
             split_names,
             cells,
+            drawn.names(classes),
+            drawn.gap_at,
+            drawn.note(),
         ),
     )
     order = {name: index for index, name in enumerate(classes)}
@@ -96,12 +109,7 @@ def coverage_section(
         ),
         status=tuple("" if coverage_status(entry) == "ok" else "bad" for entry in entries),
     )
-    short = [entry for entry in entries if coverage_status(entry) != "ok"]
-    text = Text(
-        "Every class has positives in every split, and at least its minimum."
-        if not short
-        else f"{plural(len(short), 'class-split pair')} short: see the rows marked below."
-    )
+    text = Text(coverage_sentence(coverage, shortfalls, floor))
     note = Text(
         "A test split measures a class only as well as its positives allow: with 20 "
         "positives a sensitivity of 0.75 could be anywhere in the interval shown, with 4 it "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from splitguard.report.classes import frequency_section, weights_section
 from splitguard.report.document import Document, Facts, Section
 from splitguard.report.fmt import count, number
-from splitguard.report.write import write_reports
+from splitguard.report.write import Written, write_reports
 
 if TYPE_CHECKING:
     from splitguard.frame import LabelFrame
@@ -54,8 +54,8 @@ def build_stats_document(frame: LabelFrame, stats: TableStats) -> Document:
 
 def write_stats_reports(
     frame: LabelFrame, stats: TableStats, *, html: str | None, markdown: str | None
-) -> None:
-    write_reports(
+) -> Written:
+    return write_reports(
         build_stats_document(frame, stats),
         html_path=None if html is None else Path(html),
         markdown_path=None if markdown is None else Path(markdown),

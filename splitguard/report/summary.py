@@ -21,7 +21,10 @@ def _mapping(value: Any) -> str:
     if not value:
         return "-"
     if isinstance(value, dict):
-        return ", ".join(f"{key}={number(item, 4)}" for key, item in value.items())
+        return ", ".join(
+            f"{key}={item if isinstance(item, str) else number(item, 4)}"
+            for key, item in value.items()
+        )
     return str(value)
 
 
@@ -40,6 +43,17 @@ def request_section(report: dict[str, Any]) -> Section:
         ("Minimum positives", _mapping(request.get("min_positives"))),
         ("Minimum positive groups", _mapping(request.get("min_positive_groups"))),
         ("Minimum prevalence", _mapping(request.get("min_prevalence"))),
+        ("Minimums apply to", ", ".join(request.get("min_classes") or ["all"])),
+    ]
+    if request.get("train_floor") is not None:
+        items.append(
+            (
+                "Train floor",
+                f"{request.get('train_split') or 'each fold complement'} keeps at least "
+                f"{request['train_floor']:.0%} of every class's positive rows",
+            )
+        )
+    items += [
         ("Seed", str(request.get("seed", "-"))),
         ("Kept split", str(request.get("keep") or "-")),
     ]
@@ -48,6 +62,59 @@ def request_section(report: dict[str, Any]) -> Section:
         items.append(("Groups kept in place", count(keep.get("kept_groups"))))
         items.append(("New groups placed", _mapping(keep.get("new_groups"))))
     return Section("request", "The request", (Facts(tuple(items)),))
+
+
+def coverage_sentence(
+    coverage: list[dict[str, Any]],
+    shortfalls: list[dict[str, Any]] | None = None,
+    floor: dict[str, Any] | None = None,
+) -> str:
+    """What the coverage numbers say, in a few sentences computed from them."""
+    classes = list(dict.fromkeys(e["class"] for e in coverage))
+    splits = list(dict.fromkeys(e["split"] for e in coverage))
+    absent = [e for e in coverage if e["positives"] == 0]
+    if not absent:
+        who = f"All {len(classes):,} classes have" if len(classes) > 1 else "The class has"
+        parts = [f"{who} positives in all {len(splits)} splits."]
+    else:
+        listed = _listed(f"{e['class']} in {e['split']}" for e in absent)
+        verb = "has" if len(absent) == 1 else "have"
+        parts = [f"{plural(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
+                 f"positive row: {listed}."]  # fmt: skip
+    asked = [e for e in coverage if (e.get("minimum") or 0) > 0 or (e.get("minimum_groups") or 0)]
+    if shortfalls is None:
+        shortfalls = [e for e in coverage if e["positives"] < (e.get("minimum") or 0)]
+        shortfalls = [{**e, "kind": "min-positives", "target": e["minimum"],
+                       "achieved": e["positives"]} for e in shortfalls]  # fmt: skip
+    if shortfalls:
+        listed = _listed(
+            f"{s['class']} in {s['split']} ({s['kind']} {number(s['achieved'], 3)} reached of "
+            f"{number(s['target'], 3)})"
+            for s in shortfalls
+        )
+        parts.append(f"{plural(len(shortfalls), 'minimum')} asked not met: {listed}.")
+    elif asked:
+        closest = min(asked, key=lambda e: e["positives"] - (e.get("minimum") or 0))
+        parts.append(
+            f"Every minimum asked is met ({plural(len(asked), 'class-split pair')}; the "
+            f"closest: {closest['class']} in {closest['split']}, {closest['positives']:,} "
+            f"positive rows for {closest.get('minimum') or 0:,} asked)."
+        )
+    else:
+        parts.append("No minimum was asked.")
+    if floor:
+        parts.append(
+            f"The train floor keeps at least {floor['train_floor']:.0%} of every class's "
+            f"positive rows in {floor['train_split']}; the lowest it holds is "
+            f"{floor['lowest_share']:.1%}, of {floor['lowest_class']}."
+        )
+    return " ".join(parts)
+
+
+def _listed(items: Any, most: int = 5) -> str:
+    items = list(items)
+    more = f" and {len(items) - most:,} more" if len(items) > most else ""
+    return ", ".join(items[:most]) + more
 
 
 def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from contextlib import AbstractContextManager
 from html import escape
 from typing import TYPE_CHECKING, Any, cast
@@ -47,7 +48,12 @@ def chart_context(chart_id: str) -> AbstractContextManager[None]:
 
 def figure_svg(figure: Figure, chart_id: str, title: str, description: str) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata=METADATA)
+    with warnings.catch_warnings():
+        # Text stays text (svg.fonttype none): the browser picks a font for a character
+        # DejaVu lacks. matplotlib's warning about it would reach the user's terminal,
+        # with a class name's control character raw in it.
+        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
+        figure.savefig(buffer, format="svg", metadata=METADATA)
     return scoped_svg(buffer.getvalue(), chart_id, title, description)
 
 

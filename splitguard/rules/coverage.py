@@ -14,7 +14,7 @@ import numpy as np
 from splitguard.findings import Finding, Severity
 from splitguard.intervals import sensitivity_interval
 from splitguard.rules.base import Context, Rule
-from splitguard.rules.coverage_drift import ClassShareDrift, LowPrevalence, SplitSizeDrift
+from splitguard.rules.coverage_drift import ClassShareDrift, SplitSizeDrift, split_fractions
 
 DEFAULT_MINIMUM = 10
 
@@ -78,7 +78,10 @@ class ClassAbsentFromSplit(Rule):
 
 
 class _BelowMinimum(Rule):
-    """A per-split minimum on a (split, class) count; zero counts are SG301's."""
+    """The advisory minimum on a (split, class) count, where none is asked for the split.
+
+    A minimum asked for a split (by name or `*`) is SG306's; zero counts are SG301's.
+    """
 
     option: ClassVar[str]
     unit: ClassVar[str]
@@ -88,10 +91,12 @@ class _BelowMinimum(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
-        minimums: dict[str, int] = context.option(self.option)
+        minimums: dict[str, Any] = context.option(self.option)
         counts = self.counts(context)
         for split, split_name in enumerate(aggregates.split_names):
-            minimum = minimums.get(split_name, DEFAULT_MINIMUM)
+            if split_name in minimums or "*" in minimums:
+                continue
+            minimum = DEFAULT_MINIMUM
             for label in np.flatnonzero((counts[split] > 0) & (counts[split] < minimum)):
                 count = int(counts[split, label])
                 name = context.frame.classes[label]
@@ -105,11 +110,11 @@ class _BelowMinimum(Rule):
 
 
 class TooFewPositives(_BelowMinimum):
-    """A class has fewer positive rows in a split than the minimum.
+    """A class has fewer positive rows in a split than the advisory minimum of 10.
 
     ## What it does
-    Reports every (split, class) pair with at least one but fewer than `min-positives`
-    positive rows (10 by default for every split not named).
+    Reports every (split, class) pair with at least one but fewer than 10 positive rows,
+    in splits that `min-positives` does not name (a minimum asked for is SG306's).
 
     ## Why it matters
     A sensitivity measured on a handful of positives is noise: on 4 positives, a
@@ -121,7 +126,7 @@ class TooFewPositives(_BelowMinimum):
     has a 95% Wilson interval of 0.30-0.95.`
 
     ## Options
-    `min-positives` (per split: `test=25,val=25`).
+    `min-positives` (per split: `test=25,val=25`): a split it names is checked by SG306.
 
     ## Fix
     `splitguard fix ... --min-positives test=25`, or `splitguard split` with it.
@@ -141,11 +146,12 @@ class TooFewPositives(_BelowMinimum):
 
 
 class TooFewPositiveGroups(_BelowMinimum):
-    """A class's positives in a split come from fewer groups (patients) than the minimum.
+    """A class's positives in a split come from fewer groups (patients) than 10.
 
     ## What it does
     Reports every (split, class) pair whose positive rows come from at least one but
-    fewer than `min-positive-groups` groups (10 by default). Needs `--group`.
+    fewer than 10 groups, in splits that `min-positive-groups` does not name (a minimum
+    asked for is SG306's). Needs `--group`.
 
     ## Why it matters
     Images of one patient are not independent: 30 positive images of 2 patients
@@ -156,7 +162,7 @@ class TooFewPositiveGroups(_BelowMinimum):
     0.75 has a 95% Wilson interval of 0.21-0.94.`
 
     ## Options
-    `min-positive-groups` (per split: `test=10`).
+    `min-positive-groups` (per split: `test=10`): a split it names is checked by SG306.
 
     ## Fix
     Build the split with `splitguard split --min-positives`, which places whole groups.
@@ -179,11 +185,70 @@ class TooFewPositiveGroups(_BelowMinimum):
         return context.aggregates.positive_groups_by_split
 
 
+class MinimumNotMet(Rule):
+    """A minimum asked for a split is not met.
+
+    ## What it does
+    For every minimum asked (`min-positives` as a count or a percent of the class,
+    `min-positive-groups`, `min-prevalence`), on the classes `min-classes` picks, reports
+    each (split, class) below it: what was asked, what was reached, and why: the data
+    has only so many positive rows or groups; the train floor (train keeps
+    `train-floor`, 40%, of every class's positive rows: the split named `train`, else the
+    first); or the split's size, which minimums never change.
+
+    ## Why it matters
+    A minimum is the number the evaluation was planned around. A test split with fewer
+    positives than asked measures the class less precisely than promised, so the run
+    fails rather than passing quietly.
+
+    ## Example
+    `--min-prevalence test=0.02` on NIH: `SG306 Hernia in test: min-prevalence 2.0% (225
+    of 11,212 rows) asked, 1.20% (135) reached: the data has 227 positive rows in 134
+    groups; train keeps at least 91 of them (train floor 40%), so test can hold at
+    most 136.`
+
+    ## Options
+    `min-positives`, `min-positive-groups`, `min-prevalence`, `min-classes`,
+    `train-floor`, `imbalance-threshold` (what `rare` means), `fractions`.
+
+    ## Fix
+    Ask for what the data allows (a lower minimum, `--min-classes rare`, a lower
+    `--train-floor`), or build the split with `splitguard split`, which meets every
+    minimum the data, the floor and the split sizes allow.
+    """
+
+    code = "SG306"
+    name = "minimum-not-met"
+    family = "coverage"
+    severity: ClassVar[Severity] = "error"
+    options = (
+        "min-positives",
+        "min-positive-groups",
+        "min-prevalence",
+        "min-classes",
+        "train-floor",
+        "imbalance-threshold",
+        "fractions",
+    )
+    needs_splits = True
+
+    def check(self, context: Context) -> Iterator[Finding]:
+        from splitguard.shortfalls import MinimumSpec, unmet
+
+        spec = MinimumSpec.from_values(context.values)
+        for shortfall in unmet(context.frame, spec, split_fractions(context)):
+            split = context.aggregates.split_names.index(shortfall.split)
+            label = context.frame.classes.index(shortfall.label)
+            where = positive_rows(context, split, label)
+            where.update(split=shortfall.split, label=shortfall.label)
+            yield self.finding(shortfall.message, **where)
+
+
 RULES: list[type[Rule]] = [
     ClassAbsentFromSplit,
     TooFewPositives,
     TooFewPositiveGroups,
     ClassShareDrift,
     SplitSizeDrift,
-    LowPrevalence,
+    MinimumNotMet,
 ]

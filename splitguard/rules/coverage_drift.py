@@ -1,4 +1,4 @@
-"""Coverage rules on shares (SG304-SG306): does each split get its share of each class?"""
+"""Coverage rules on shares (SG304, SG305): does each split get its share of each class?"""
 
 from __future__ import annotations
 
@@ -149,51 +149,4 @@ class SplitSizeDrift(Rule):
                     f"fraction of {fraction:.1%} (tolerance {tolerance:.1%}).",
                     split=split_name,
                     n_rows=rows,
-                )
-
-
-class LowPrevalence(Rule):
-    """A class makes up less of a split than the minimum prevalence asks.
-
-    ## What it does
-    When `min-prevalence` names a split, reports every class whose positive rows are a
-    smaller share of that split's rows than the minimum.
-
-    ## Why it matters
-    Some evaluation protocols sample the test split so that every class makes up a set
-    share of it; this rule checks a split built that way still is.
-
-    ## Example
-    `--min-prevalence test=0.05`: `SG306 Hernia is 0.2% of test (minimum 5.0%).`
-
-    ## Options
-    `min-prevalence` (per split).
-
-    ## Fix
-    `splitguard split --min-prevalence test=0.05`.
-    """
-
-    code = "SG306"
-    name = "low-prevalence"
-    family = "coverage"
-    severity: ClassVar[Severity] = "warning"
-    options = ("min-prevalence",)
-    needs_splits = True
-
-    def check(self, context: Context) -> Iterator[Finding]:
-        minimums: dict[str, float] = context.option("min-prevalence")
-        aggregates = context.aggregates
-        for split, split_name in enumerate(aggregates.split_names):
-            if split_name not in minimums:
-                continue
-            rows = max(1, int(aggregates.rows_by_split[split]))
-            prevalence = aggregates.positives_by_split[split] / rows
-            for label in np.flatnonzero(prevalence < minimums[split_name]):
-                name = context.frame.classes[label]
-                yield self.finding(
-                    f"{name} is {prevalence[label]:.1%} of {split_name} "
-                    f"(minimum {minimums[split_name]:.1%}).",
-                    split=split_name,
-                    label=name,
-                    n_rows=int(aggregates.positives_by_split[split, label]),
                 )

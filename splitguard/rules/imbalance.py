@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity
+from splitguard.findings import Finding, Severity, percent
 from splitguard.rules.base import Context, Rule
 
 
@@ -52,10 +52,10 @@ class RareClass(Rule):
             count = int(positives[label])
             pos_weight = (n_rows - count) / count
             yield self.finding(
-                f"{frame.classes[label]} is {freq_pos[label]:.2%} of rows ({count:,} of "
+                f"{frame.classes[label]} is {percent(freq_pos[label], 2)} of rows ({count:,} of "
                 f"{n_rows:,}), under the threshold of {threshold:.2%}: w_pos = "
                 f"{1 - freq_pos[label]:.4f}, w_neg = {freq_pos[label]:.4f}, pos_weight = "
-                f"{pos_weight:.1f}.",
+                f"{pos_weight:,.1f}.",
                 label=frame.classes[label],
                 n_rows=count,
             )

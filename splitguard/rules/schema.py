@@ -7,7 +7,9 @@ from typing import ClassVar
 
 from splitguard.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
+from splitguard.rules.schema_cells import BareCellInListColumn, MixedLabelEncoding
 from splitguard.rules.schema_classes import ClassWithoutPositives, UnknownClass
+from splitguard.rules.schema_options import LikelierSeparator, NoneAsClass
 from splitguard.rules.schema_values import (
     DuplicateRowId,
     InvalidLabelValue,
@@ -79,4 +81,8 @@ RULES: list[type[Rule]] = [
     InvalidLabelValue,
     UnknownClass,
     ClassWithoutPositives,
+    LikelierSeparator,
+    NoneAsClass,
+    MixedLabelEncoding,
+    BareCellInListColumn,
 ]

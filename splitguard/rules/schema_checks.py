@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.labels import NEGATIVE, POSITIVE, UNCERTAIN
+from splitguard.labels import NEGATIVE, POSITIVE, UNCERTAIN, wide_cells
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -67,6 +67,7 @@ def normalised(column: pa.ChunkedArray) -> pa.ChunkedArray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    column = wide_cells(column)
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     text = pc.utf8_lower(pc.utf8_trim_whitespace(column))

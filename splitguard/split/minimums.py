@@ -12,7 +12,7 @@ from splitguard.split.state import FloatArray, Groups, GroupState, IntArray
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    """A minimum that could not be met: too few positives or groups exist in total."""
+    """A minimum not met: the data, the train floor or the split's size did not allow it."""
 
     class_index: int
     split_index: int
@@ -23,44 +23,106 @@ class Shortfall:
 
 @dataclass(frozen=True, slots=True)
 class Requirements:
-    """Per split and class minimums, as positive rows and positive groups, (S, C)."""
+    """Per split and class (S, C): the minimums to reach, and what no minimum may take.
+
+    ``rows`` and ``groups`` are the positive rows and positive groups each split should
+    reach; ``keep`` the positive rows a split keeps whatever the others ask (the train
+    floor, on the training split only).
+    """
 
     rows: FloatArray
     groups: IntArray
+    keep: FloatArray
+
+    @property
+    def floor_rows(self) -> FloatArray:
+        """Positive rows below which a split may not be taken by a move."""
+        return np.maximum(self.rows, self.keep)
 
 
-# Where the minimums of a class ask for more than the class has, the splits that ask share
-# at most this part of it: the rest stays with the other splits (training among them),
-# rather than every positive being drained into the evaluation splits.
-INFEASIBLE_CLAIM = 0.5
+@dataclass(frozen=True, slots=True)
+class SizeBand:
+    """Row targets per split and how far (in rows) a split may stray from its target."""
+
+    targets: FloatArray  # (S,)
+    width: float
+
+    @property
+    def high(self) -> FloatArray:
+        return self.targets + self.width
+
+
+# Every split stays within this share of all rows of its fraction, whatever is asked:
+# half of the point the contract promises, so that group granularity never breaks it.
+SIZE_BAND = 0.005
+
+
+def size_band(row_targets: FloatArray, sizes: IntArray, share: float) -> SizeBand:
+    """A band of ``share`` of all rows, or one group's rows where that is wider."""
+    total = float(sizes.sum())
+    return SizeBand(row_targets, max(share * total, float(sizes.max(initial=1))))
+
+
+def per_class(minimums: npt.ArrayLike, n_classes: int) -> FloatArray:
+    """Minimums as (S, C): a per-split vector (S,) applies to every class."""
+    array: FloatArray = np.array(minimums, dtype=np.float64)
+    if array.ndim == 1:
+        array = np.repeat(array[:, None], n_classes, axis=1)
+    return array
 
 
 def requirements(
-    positives_min: FloatArray, groups_min: FloatArray, counts: npt.NDArray[np.integer]
+    positives_min: FloatArray,
+    groups_min: FloatArray,
+    counts: npt.NDArray[np.integer],
+    *,
+    train: int | None,
+    train_floor: float,
 ) -> Requirements:
-    """Per-split minimums as (S, C) matrices, capped where a class cannot meet them.
+    """Per-split minimums (S, C), capped so that training keeps its floor of every class.
 
-    A class whose minimums ask for more positive rows (or positive groups) than it has
-    cannot meet them whatever the assignment; the splits that ask then share
-    `INFEASIBLE_CLAIM` of what exists, in proportion to what they ask. Shortfalls are
-    still measured against the minimums as asked.
+    With a training split, the other splits together claim at most what the floor
+    leaves: ``P_c - ceil(train_floor * P_c)`` positive rows, and all positive groups but
+    one; where they ask for more, each one's claim shrinks in proportion. Without one
+    (folds), each fold's training set is its complement: a fold claims at most what the
+    floor leaves, and all folds together at most what exists. Shortfalls are still
+    measured against the minimums as asked.
     """
-    n_classes = counts.shape[1]
-    rows = np.repeat(positives_min[:, None], n_classes, axis=1).astype(np.float64)
-    groups = np.repeat(groups_min.astype(np.int64)[:, None], n_classes, axis=1)
     total_rows = counts.sum(axis=0, dtype=np.int64).astype(np.float64)
-    total_groups = (counts > 0).sum(axis=0).astype(np.int64)
-    return Requirements(
-        rows=_capped(rows, total_rows),
-        groups=np.floor(_capped(groups.astype(np.float64), total_groups)).astype(np.int64),
-    )
+    total_groups = (counts > 0).sum(axis=0).astype(np.float64)
+    # The small epsilon keeps 0.4 * 5 at 2, not at 3 through rounding error.
+    kept = np.ceil(train_floor * total_rows - 1e-9)
+    keeps_one = (kept > 0).astype(np.float64)
+    rows = per_class(positives_min, counts.shape[1])
+    groups = per_class(groups_min, counts.shape[1])
+    keep = np.zeros_like(rows)
+    if train is None:
+        rows = _within(np.minimum(rows, total_rows - kept), total_rows, groups)
+        groups = _within(np.minimum(groups, total_groups - keeps_one), total_groups)
+    else:
+        keep[train] = kept
+        others = np.arange(rows.shape[0]) != train
+        rows[others] = _within(rows[others], total_rows - kept, groups[others])
+        groups[others] = _within(groups[others], total_groups - keeps_one)
+        rows[train] = np.minimum(rows[train], total_rows - rows[others].sum(axis=0))
+        groups[train] = np.minimum(groups[train], total_groups - groups[others].sum(axis=0))
+    return Requirements(rows=np.floor(rows), groups=np.floor(groups).astype(np.int64), keep=keep)
 
 
-def _capped(minimums: FloatArray, totals: npt.NDArray[np.number]) -> FloatArray:
-    demand = minimums.sum(axis=0)
-    infeasible = demand > totals
-    scale = np.divide(INFEASIBLE_CLAIM * totals, demand, out=np.ones_like(demand), where=infeasible)
-    return np.floor(minimums * np.where(infeasible, scale, 1.0))
+def _within(
+    minimums: FloatArray, budget: FloatArray, groups: FloatArray | None = None
+) -> FloatArray:
+    """The minimums of each class scaled down, where they ask for more than ``budget``.
+
+    A positive group is at least one positive row, so a split's group minimum counts
+    against the row budget too.
+    """
+    claim = minimums if groups is None else np.maximum(minimums, groups)
+    demand = claim.sum(axis=0)
+    budget = np.maximum(budget, 0.0)
+    scale = np.divide(budget, demand, out=np.ones_like(demand), where=demand > budget)
+    scaled: FloatArray = np.floor(minimums * scale)
+    return scaled
 
 
 def adjusted_targets(
@@ -95,15 +157,19 @@ def top_up(
     rng: np.random.Generator,
     *,
     fewest_groups: bool,
+    band: SizeBand | None = None,
 ) -> None:
     """Bring every split up to its minimums, rarest class first.
 
     ``fewest_groups`` takes the carriers with the most positives first (repair: fewest
-    moves); otherwise the densest (new split: the receiving split grows least).
+    moves); otherwise the densest (new split: the receiving split grows least). With a
+    ``band``, the receiving split gives back, to the donor, groups that carry no positive
+    it needs (the sparsest first), so that it keeps its size: a minimum is met by which
+    groups go where, not by a bigger split. What does not fit stays a shortfall.
     """
     constrained = (required.rows > 0) | (required.groups > 0)
     for c, s in zip(*np.nonzero(constrained.T), strict=True):
-        _top_up_cell(state, required, movable, (int(c), int(s)), fewest_groups, rng)
+        _top_up_cell(state, required, movable, (int(c), int(s)), fewest_groups, rng, band)
 
 
 def _top_up_cell(
@@ -113,6 +179,7 @@ def _top_up_cell(
     cell: tuple[int, int],
     fewest_groups: bool,
     rng: np.random.Generator,
+    band: SizeBand | None,
 ) -> None:
     c, s = cell
     exhausted: set[int] = set()
@@ -121,12 +188,7 @@ def _top_up_cell(
         group_deficit = required.groups[s, c] - state.positive_groups[s, c]
         if row_deficit <= 0 and group_deficit <= 0:
             return
-        slack_rows = np.where(
-            required.rows > 0, np.maximum(state.positives - required.rows, 0), np.inf
-        )
-        slack_groups = np.where(
-            required.groups > 0, np.maximum(state.positive_groups - required.groups, 0), np.inf
-        )
+        slack_rows, slack_groups = slack(state, required)
         carriers = state.carriers_of(c)
         carriers = carriers[movable[carriers] & (state.split[carriers] != s)]
         donor = _best_donor(state.split[carriers], slack_rows[:, c], slack_groups[:, c], exhausted)
@@ -137,9 +199,116 @@ def _top_up_cell(
         )
         needed = _needed(state.counts[pool, c], row_deficit, group_deficit)
         take = _allowed(state.counts[pool[:needed]], slack_rows[donor], slack_groups[donor])
-        state.place(pool[:take], s)
+        incoming = pool[:take]
+        if band is not None:
+            incoming, outgoing = _make_room(state, movable, (c, s), incoming, band, required, rng)
+            state.place(incoming, s)
+            state.place(outgoing, donor)
+            if incoming.size < take or incoming.size == 0:
+                return  # the split is full: what it still lacks is a shortfall
+        else:
+            state.place(incoming, s)
         if take < needed:
             exhausted.add(donor)
+
+
+def slack(state: GroupState, required: Requirements) -> tuple[FloatArray, FloatArray]:
+    """(S, C): positive rows and positive groups each split may lose; inf where free.
+
+    A met minimum may not be broken, an unmet one not worsened (its slack is 0).
+    """
+    floor_rows = required.floor_rows
+    rows = np.where(floor_rows > 0, np.maximum(state.positives - floor_rows, 0), np.inf)
+    groups = np.where(
+        required.groups > 0, np.maximum(state.positive_groups - required.groups, 0), np.inf
+    )
+    return rows, groups
+
+
+def _make_room(
+    state: GroupState,
+    movable: npt.NDArray[np.bool_],
+    cell: tuple[int, int],
+    incoming: IntArray,
+    band: SizeBand,
+    required: Requirements,
+    rng: np.random.Generator,
+) -> tuple[IntArray, IntArray]:
+    """The incoming carriers that fit split ``s``, and the groups it gives back for them.
+
+    ``s`` may grow to the top of its band while groups it can spare make up the rest;
+    it gives back enough of them to return to its row target.
+    """
+    c, s = cell
+    slack_rows, slack_groups = slack(state, required)
+    spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
+    spare_rows = np.cumsum(state.sizes[spare])
+    arriving = np.cumsum(state.sizes[incoming])
+    room = band.high[s] - state.rows[s] + (spare_rows[-1] if spare_rows.size else 0)
+    incoming = incoming[: int(np.searchsorted(arriving, room, side="right"))]
+    if incoming.size == 0:
+        return incoming, incoming
+    excess = state.rows[s] + arriving[incoming.size - 1] - band.targets[s]
+    if excess <= 0:
+        return incoming, spare[:0]
+    return incoming, spare[: int(np.searchsorted(spare_rows, excess, side="left")) + 1]
+
+
+def sheddable(
+    state: GroupState,
+    movable: npt.NDArray[np.bool_],
+    s: int,
+    slack_rows: FloatArray,
+    slack_groups: FloatArray,
+    rng: np.random.Generator,
+    *,
+    keep_class: int | None = None,
+) -> IntArray:
+    """Groups split ``s`` can give away together without breaking a minimum, sparsest first.
+
+    Sparsest (fewest positives per row) first, so that giving rows back moves as few
+    positives as possible; carriers of ``keep_class`` stay.
+    """
+    members = np.flatnonzero((state.split == s) & movable)
+    if keep_class is not None:
+        members = members[state.counts[members, keep_class] == 0]
+    block = state.counts[members]
+    alone = ~((block > slack_rows).any(axis=1) | ((block > 0) & (slack_groups < 1)).any(axis=1))
+    members, block = members[alone], block[alone]
+    density = block.sum(axis=1) / state.sizes[members]
+    order = np.lexsort((rng.random(members.size), density))
+    members = members[order]
+    return members[: _allowed(state.counts[members], slack_rows, slack_groups)]
+
+
+def rebalance(
+    state: GroupState,
+    required: Requirements,
+    movable: npt.NDArray[np.bool_],
+    band: SizeBand,
+    rng: np.random.Generator,
+) -> None:
+    """Bring every split within ``band`` of its row target by moving groups it can spare.
+
+    Rows go from the split furthest above its target to the one furthest below, the
+    sparsest groups first, never breaking a minimum. A split already within the band is
+    left alone, so an unconstrained split is not changed.
+    """
+    for _ in range(4 * state.n_splits**2):
+        excess = state.rows - band.targets
+        over, under = int(np.argmax(excess)), int(np.argmin(excess))
+        if max(excess[over], -excess[under]) <= band.width:
+            return
+        amount = min(excess[over], -excess[under])
+        slack_rows, slack_groups = slack(state, required)
+        spare = sheddable(state, movable, over, slack_rows[over], slack_groups[over], rng)
+        spare_rows = np.cumsum(state.sizes[spare])
+        count = int(np.searchsorted(spare_rows, amount, side="right"))
+        if count == 0:
+            if spare.size == 0 or spare_rows[0] >= 2 * amount:
+                return  # nothing the split can spare brings it closer
+            count = 1
+        state.place(spare[:count], under)
 
 
 def _needed(positives: npt.NDArray[np.int32], row_deficit: float, group_deficit: float) -> int:
@@ -202,16 +371,21 @@ def shortfalls_of(
     prevalence_min: FloatArray,
     order: IntArray,
 ) -> tuple[Shortfall, ...]:
-    """Every minimum the state misses, with classes named by their original column."""
+    """Every minimum the state misses, with classes named by their original column.
+
+    Minimums are (S,) for every class or (S, C) per class, in the state's class order.
+    """
     share = state.positives / np.maximum(state.rows, 1.0)[:, None]
     checks = (
         ("min-positives", state.positives, positives_min),
         ("min-positive-groups", state.positive_groups, groups_min),
         ("min-prevalence", share, prevalence_min),
     )
+    n_classes = state.counts.shape[1]
     found = [
-        Shortfall(int(order[c]), int(s), kind, float(minimum[s]), float(achieved[s, c]))
-        for kind, achieved, minimum in checks
-        for s, c in zip(*np.nonzero(achieved < minimum[:, None]), strict=True)
+        Shortfall(int(order[c]), int(s), kind, float(minimum[s, c]), float(achieved[s, c]))
+        for kind, achieved, asked in checks
+        for minimum in [per_class(asked, n_classes)]
+        for s, c in zip(*np.nonzero(achieved < minimum), strict=True)
     ]
     return tuple(sorted(found, key=lambda f: (f.class_index, f.split_index, f.kind)))

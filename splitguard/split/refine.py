@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.split.minimums import Requirements
+from splitguard.split.minimums import Requirements, SizeBand
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
 # Refinement batch: enough candidates for good swaps, small enough that a round stays
@@ -50,6 +50,7 @@ class Objective:
     row_weights: FloatArray  # (S,)
     floor_positives: FloatArray  # (S, C), -inf where unconstrained
     floor_groups: FloatArray  # (S, C), -inf where unconstrained
+    row_band: float = np.inf  # how far a split's rows may stray from its row target
 
     def gain(self, state: GroupState, change: FloatArray, row_change: FloatArray) -> float:
         """Change of the objective if the split totals changed by the given amounts."""
@@ -66,21 +67,26 @@ class Objective:
 
 
 def objective(
-    state: GroupState, targets: FloatArray, row_targets: FloatArray, required: Requirements
+    state: GroupState,
+    targets: FloatArray,
+    row_targets: FloatArray,
+    required: Requirements,
+    *,
+    row_band: SizeBand | None = None,
 ) -> Objective:
     """The refinement objective; floors keep what the minimums have reached so far."""
     n_classes = targets.shape[1]
+    floor_rows = required.floor_rows
     return Objective(
         targets=targets,
         row_targets=row_targets,
         weights=1.0 / np.maximum(targets, 1.0),
         row_weights=n_classes / np.maximum(row_targets, 1.0),
-        floor_positives=np.where(
-            required.rows > 0, np.minimum(required.rows, state.positives), -np.inf
-        ),
+        floor_positives=np.where(floor_rows > 0, np.minimum(floor_rows, state.positives), -np.inf),
         floor_groups=np.where(
             required.groups > 0, np.minimum(required.groups, state.positive_groups), -np.inf
         ),
+        row_band=np.inf if row_band is None else row_band.width,
     )
 
 
@@ -261,6 +267,12 @@ def _apply_if_gain(
         row_change[destination] += state.sizes[group]
     if (state.positives + change < goal.floor_positives).any() or (
         state.positive_groups + group_change < goal.floor_groups
+    ).any():
+        return False
+    # No split leaves its size band, nor strays further from it than it already is.
+    outside = np.abs(state.rows - goal.row_targets) - goal.row_band
+    if (
+        np.abs(state.rows + row_change - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
     ).any():
         return False
     if goal.gain(state, change, row_change) >= -GAIN_EPSILON:

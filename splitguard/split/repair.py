@@ -132,7 +132,9 @@ def repair(
 
     order = canonical_class_order(counts)
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
-    required = requirements(positives_min, groups_min, state.counts)
+    # Repair has no training split of its own: no split's minimums take more than half
+    # of a class, and all of them together no more than it has.
+    required = requirements(positives_min, groups_min, state.counts, train=None, train_floor=0.5)
     totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
     goal = objective(
         state, adjusted_targets(totals, shares, required.rows), shares * sizes.sum(), required

@@ -247,7 +247,8 @@ def _warn_shortfalls(assignment: Assignment) -> None:
     for miss in assignment.shortfalls:
         warnings.warn(
             f"label {miss.class_index}, split {miss.split_index}: {miss.kind} asked for "
-            f"{miss.target:g}, achieved {miss.achieved:g} (the data do not hold enough)",
+            f"{miss.target:g}, achieved {miss.achieved:g} (the data, the train floor or the "
+            "split sizes allow no more)",
             CoverageWarning,
             stacklevel=3,
         )

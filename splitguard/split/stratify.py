@@ -22,17 +22,22 @@ Algorithm
    split receives what it still needs up to one group's granularity, and a group is placed
    once, by its rarest class. Groups without positives then fill the splits' remaining
    row needs the same way, weighted by group size.
-5. **Minimums.** For every class (rarest first) and split below its minimum positive rows
-   or positive groups, carriers are pulled from the donor split with the most slack,
-   densest first (most positives per row, so the receiving split grows least), never
-   taking a donor below its own minimum.
+5. **Minimums.** The minimums are first capped so that training keeps its floor of every
+   class (``train_floor``, 40% by default). For every class (rarest first) and split below
+   its minimum positive rows or positive groups, carriers are pulled from the donor split
+   with the most slack, densest first, never taking a donor below its own minimum or
+   training below its floor; the receiving split gives the donor back groups it can
+   spare (the sparsest first), so that it keeps its size. A final rebalancing brings
+   every split within half a percentage point of its row target where the minimums
+   allow.
 6. **Refinement.** A local search lowers the chi-square-like objective
    ``J = sum_sc (pos_sc - T_sc)^2 / T_sc + C * sum_s (rows_s - R_s)^2 / R_s``. Each round
    draws a seeded batch of groups (plus carriers of the worst class), scores every move of
    a batch group to another split and every swap of two batch groups between two splits
    with a few matrix products, then applies the best candidates one by one after an exact
    re-check against the current totals and the minimums (a satisfied minimum is never
-   broken, an unmet one never worsened). It stops after a run of rounds without gain.
+   broken, an unmet one never worsened, and no split leaves its 1-point size band). It
+   stops after a run of rounds without gain.
 
 Complexity: steps 1-5 read each group's counts a constant number of times: O(G*C) time
 and one int32 copy of the counts in memory. A refinement round costs
@@ -51,10 +56,14 @@ import numpy as np
 import numpy.typing as npt
 
 from splitguard.split.minimums import (
+    SIZE_BAND,
     Shortfall,
     adjusted_targets,
+    per_class,
+    rebalance,
     requirements,
     shortfalls_of,
+    size_band,
     top_up,
 )
 from splitguard.split.refine import objective, refine
@@ -70,6 +79,7 @@ from splitguard.split.validate import (
     validate_counts,
     validate_fixed,
     validate_fractions,
+    validate_train,
 )
 
 __all__ = ["Assignment", "Shortfall", "assign_folds", "assign_groups"]
@@ -92,9 +102,11 @@ def assign_groups(
     group_sizes: npt.ArrayLike,
     fractions: Sequence[float],
     *,
-    min_positives: Sequence[int] | None = None,
-    min_positive_groups: Sequence[int] | None = None,
-    min_prevalence: Sequence[float] | None = None,
+    min_positives: npt.ArrayLike | None = None,
+    min_positive_groups: npt.ArrayLike | None = None,
+    min_prevalence: npt.ArrayLike | None = None,
+    train: int | None = 0,
+    train_floor: float = 0.4,
     fixed: npt.ArrayLike | None = None,
     seed: int = 0,
 ) -> Assignment:
@@ -108,10 +120,15 @@ def assign_groups(
         Rows in group ``g``.
     fractions : sequence of S floats
         Requested share of rows per split; non-negative, summing to 1.
-    min_positives, min_positive_groups : sequence of S ints, optional
-        Per split, the minimum positive rows (groups with a positive) of every class.
-    min_prevalence : sequence of S floats in [0, 1], optional
-        Per split, the minimum share of the split's rows that every class must make up.
+    min_positives, min_positive_groups : array of shape (S,) or (S, C), integer, optional
+        Per split (and class), the minimum positive rows (groups with a positive).
+    min_prevalence : array of shape (S,) or (S, C), floats in [0, 1], optional
+        Per split (and class), the minimum share of the split's rows the class makes up.
+    train : int or None, default 0
+        The training split, which keeps ``train_floor`` of every class whatever the
+        minimums ask; None for folds, where each fold's complement keeps it.
+    train_floor : float in [0, 1], default 0.4
+        Share of every class's positive rows no minimum may take from training.
     fixed : array of shape (G,), optional
         ``-1`` for a free group, else the split the group must keep.
     seed : int
@@ -130,33 +147,57 @@ def assign_groups(
     Notes
     -----
     The same inputs and seed give the same array; permuting the class columns does not
-    change it. A minimum is met whenever the positives and groups that exist allow it
-    (within the greedy top-up); otherwise the result gets as close as it can and names
-    the class, split, target and achieved value in a `Shortfall`.
+    change it. Minimums are met by choosing which groups go where, never by resizing a
+    split: every split stays within `SIZE_BAND` of the rows (or one group, if larger) of
+    its fraction, fixed groups permitting. No minimum takes training below
+    ``ceil(train_floor * P_c)`` positive rows of class ``c``. A minimum that these
+    limits, the groups that exist or the greedy top-up do not allow is not met; the
+    result names the class, split, target and achieved value in a `Shortfall`.
     """
     counts, sizes = validate_counts(group_label_counts, group_sizes)
     shares = validate_fractions(fractions)
-    n_splits = shares.size
-    positives_min = per_split("min_positives", min_positives, n_splits, integer=True)
-    groups_min = per_split("min_positive_groups", min_positive_groups, n_splits, integer=True)
-    prevalence_min = per_split("min_prevalence", min_prevalence, n_splits, integer=False)
-    if (prevalence_min > 1).any():
-        raise ValueError(f"min_prevalence must be at most 1, got {prevalence_min.tolist()}")
+    n_splits, n_classes = shares.size, counts.shape[1]
+    asked = {
+        name: per_split(name, values, n_splits, integer=integer, n_classes=n_classes)
+        for name, values, integer in (
+            ("min_positives", min_positives, True),
+            ("min_positive_groups", min_positive_groups, True),
+            ("min_prevalence", min_prevalence, False),
+        )
+    }
+    if (asked["min_prevalence"] > 1).any():
+        raise ValueError(
+            f"min_prevalence must be at most 1, got {asked['min_prevalence'].tolist()}"
+        )
+    validate_train(train, n_splits, train_floor)
     fixed_split = validate_fixed(fixed, counts.shape[0], n_splits)
 
     order = canonical_class_order(counts)
+    positives_min, groups_min, prevalence_min = (
+        per_class(asked[name], n_classes)[:, order]
+        for name in ("min_positives", "min_positive_groups", "min_prevalence")
+    )
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
     row_targets = shares * float(sizes.sum())
-    prevalence_rows = np.ceil(prevalence_min * row_targets * PREVALENCE_MARGIN)
-    required = requirements(np.maximum(positives_min, prevalence_rows), groups_min, state.counts)
+    prevalence_rows = np.ceil(prevalence_min * row_targets[:, None] * PREVALENCE_MARGIN)
+    required = requirements(
+        np.maximum(positives_min, prevalence_rows),
+        groups_min,
+        state.counts,
+        train=train,
+        train_floor=train_floor,
+    )
     totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
-    targets = adjusted_targets(totals, shares, required.rows)
+    targets = adjusted_targets(totals, shares, required.floor_rows)
     rng = np.random.default_rng(seed)
     movable = fixed_split < 0
     state.place(np.flatnonzero(~movable), fixed_split[~movable])
-    _stratify_free(state, targets, row_targets, rng)
-    top_up(state, required, movable, rng, fewest_groups=False)
-    refine(state, objective(state, targets, row_targets, required), movable, rng)
+    _stratify_free(state, shares[:, None] * totals, row_targets, rng)
+    band = size_band(row_targets, sizes, SIZE_BAND)
+    top_up(state, required, movable, rng, fewest_groups=False, band=band)
+    rebalance(state, required, movable, band, rng)
+    goal = objective(state, targets, row_targets, required, row_band=band)
+    refine(state, goal, movable, rng)
     shortfalls = shortfalls_of(state, positives_min, groups_min, prevalence_min, order)
     return Assignment(group_split=state.split.copy(), shortfalls=shortfalls)
 
@@ -169,12 +210,15 @@ def assign_folds(
     min_positives: int = 0,
     min_positive_groups: int = 0,
     min_prevalence: float = 0.0,
+    train_floor: float = 0.4,
     fixed: npt.ArrayLike | None = None,
     seed: int = 0,
 ) -> Assignment:
     """Assign every group to one of ``n_folds`` equal folds; minimums apply to every fold.
 
-    A thin front to `assign_groups` with ``fractions = [1 / n_folds] * n_folds``.
+    A thin front to `assign_groups` with ``fractions = [1 / n_folds] * n_folds`` and no
+    training split: each fold's complement trains, and keeps ``train_floor`` of every
+    class (a fold's minimums claim at most the rest).
     """
     if isinstance(n_folds, bool) or not isinstance(n_folds, int | np.integer) or n_folds < 2:
         raise ValueError(f"n_folds must be an integer >= 2, got {n_folds!r}")
@@ -186,6 +230,8 @@ def assign_folds(
         min_positives=[min_positives] * k,
         min_positive_groups=[min_positive_groups] * k,
         min_prevalence=[min_prevalence] * k,
+        train=None,
+        train_floor=train_floor,
         fixed=fixed,
         seed=seed,
     )

@@ -65,19 +65,45 @@ def validate_fractions(fractions: Sequence[float]) -> FloatArray:
 
 
 def per_split(
-    name: str, values: Sequence[float] | None, n_splits: int, *, integer: bool
+    name: str,
+    values: npt.ArrayLike | None,
+    n_splits: int,
+    *,
+    integer: bool,
+    n_classes: int | None = None,
 ) -> FloatArray:
-    """Check one per-split option (one non-negative value per split); zeros if absent."""
+    """Check one per-split minimum; zeros if absent.
+
+    One non-negative value per split (S,), or, where ``n_classes`` is given, one per
+    split and class (S, C).
+    """
     if values is None:
         return np.zeros(n_splits)
     array = np.asarray(values, dtype=np.float64)
-    if array.shape != (n_splits,):
-        raise ValueError(f"{name} must have one value per split ({n_splits}), got {list(values)}")
+    shapes = [(n_splits,)] if n_classes is None else [(n_splits,), (n_splits, n_classes)]
+    if array.shape not in shapes:
+        raise ValueError(
+            f"{name} must have one value per split ({n_splits})"
+            + ("" if n_classes is None else f" or per split and class ({n_splits}, {n_classes})")
+            + f", got {np.asarray(values).tolist()}"
+        )
     if not np.isfinite(array).all() or (array < 0).any():
-        raise ValueError(f"{name} must be non-negative, got {list(values)}")
+        raise ValueError(f"{name} must be non-negative, got {np.asarray(values).tolist()}")
     if integer and (array != np.floor(array)).any():
-        raise ValueError(f"{name} must be whole numbers, got {list(values)}")
+        raise ValueError(f"{name} must be whole numbers, got {np.asarray(values).tolist()}")
     return array
+
+
+def validate_train(train: int | None, n_splits: int, train_floor: float) -> None:
+    """Check the training split's index and its floor (a share of every class)."""
+    if train is not None and (
+        isinstance(train, bool)
+        or not isinstance(train, int | np.integer)
+        or not 0 <= train < n_splits
+    ):
+        raise ValueError(f"train must be None or a split index below {n_splits}, got {train!r}")
+    if not 0 <= train_floor <= 1:
+        raise ValueError(f"train_floor must be from 0 to 1, got {train_floor!r}")
 
 
 def validate_fixed(fixed: npt.ArrayLike | None, n_groups: int, n_splits: int) -> Groups:

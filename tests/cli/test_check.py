@@ -155,6 +155,7 @@ def test_a_baseline_accepts_known_findings(run: Run, nih_splits: Splits, tmp_pat
     baseline = tmp_path / "baseline.json"
     first = run("check", *nih_splits.leaky, *NIH_OPTIONS, "--write-baseline", baseline)
     assert first.code == 1
+    assert f"splitguard: wrote {baseline}" in first.err
     again = run(
         "check", *nih_splits.leaky, *NIH_OPTIONS, "--baseline", baseline, "--format", "json"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -87,6 +88,30 @@ CASES: list[tuple[str, Callable[[Path], list[Any]], list[str]]] = [
         "no label option",
         lambda t: [make(t, "t.csv", "id,A\n1,1\n")],
         ["exactly one of --labels"],
+    ),
+    (
+        "latin-1 bytes",
+        lambda t: [make(t, "l.csv", b"id,lab\n1,a\n2,caf\xe9\n"), *LABELS],
+        ["l.csv, line 3, column 'lab'", "\\xe9", "--encoding latin-1"],
+    ),
+    (
+        "ragged row",
+        lambda t: [make(t, "r.csv", "id,lab\n1,a\n2,a,b\n"), *LABELS],
+        ["r.csv, row 2", "3 fields", "2 columns"],
+    ),
+    (
+        "unknown encoding",
+        lambda t: [make(t, "t.csv", "id,lab\n1,a\n"), *LABELS, "--encoding", "klingon"],
+        ["--encoding 'klingon'", "latin-1"],
+    ),
+    (
+        "an id column as labels",
+        lambda t: [
+            make(t, "t.csv", "id\n" + "".join(f"{i}\n" for i in range(3000))),
+            "--labels",
+            "id",
+        ],
+        ["column 'id' holds 3,000 distinct labels in 3,000 rows", "--id 'id'"],
     ),
     ("no input", lambda t: ["--labels", "lab"], ["give an input table"]),
     (
@@ -173,3 +198,34 @@ def test_subprocess_usage_error_exits_2(tmp_path: Path) -> None:
     done = _cli("stats", "t.csv", "--format", "yaml", cwd=tmp_path)
     assert done.returncode == EXIT_ERROR
     assert "'yaml' is not one of" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_encoding_from_the_command_line_or_the_config(
+    run: Callable[..., Any], in_folder: Path
+) -> None:
+    make(in_folder, "t.csv", "id,lab\n1,Zürich\n2,São Paulo\n".encode("latin-1"))
+    result = run("stats", "t.csv", *LABELS, "--encoding", "latin-1", "--format", "json")
+    assert result.code == 0, result.err
+    assert [c["name"] for c in json.loads(result.out)["labels"]] == ["São Paulo", "Zürich"]
+    make(in_folder, "splitguard.toml", 'encoding = "latin-1"\n')
+    result = run("stats", "t.csv", *LABELS, "--format", "json")
+    assert result.code == 0, result.err
+    assert [c["name"] for c in json.loads(result.out)["labels"]] == ["São Paulo", "Zürich"]
+
+
+def test_a_ten_megabyte_cell(run: Callable[..., Any], in_folder: Path) -> None:
+    make(in_folder, "t.csv", f"id,lab,note\n1,a,x\n2,b,{'y' * (10 << 20)}\n")
+    result = run("stats", "t.csv", *LABELS)
+    assert result.code == 0, result.err
+
+
+@pytest.mark.parametrize("name", ["\x1b[2J", "a\rb", "\x9b31m"])
+def test_control_characters_in_an_error_are_escaped(
+    run: Callable[..., Any], tiny_csv: Callable[[str, str], Path], name: str
+) -> None:
+    table = tiny_csv("t.csv", "id,lab\n1,a\n2,a\n")
+    # The split name reaches the message of the bad value as it was given.
+    result = run("check", table, *LABELS, "--min-positive-groups", f"{name}=x")
+    assert result.code == EXIT_ERROR
+    assert name not in result.err
+    assert repr(name)[1:-1] in result.err

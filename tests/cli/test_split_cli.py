@@ -55,9 +55,10 @@ def test_every_row_once_and_no_patient_in_two_splits(nih_split: Path, nih_path: 
 def test_rows_are_untouched(nih_split: Path, nih_path: Path) -> None:
     import pyarrow.csv as pacsv
 
-    original = pacsv.read_csv(
-        nih_path, convert_options=pacsv.ConvertOptions(column_types={"Patient ID": pa.string()})
-    )
+    # Every cell as the text it is in the CSV file: the split files hold it so.
+    names = pacsv.read_csv(nih_path).column_names
+    text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+    original = pacsv.read_csv(nih_path, convert_options=text)
     test = _read_splits(nih_split)["test"]
     row = test.slice(0, 1).to_pylist()[0]
     match = original.filter(pa.compute.equal(original.column("Image Index"), row["Image Index"]))
@@ -136,6 +137,9 @@ def test_existing_out_needs_force_and_input_is_never_written(
         (("--fractions", "train=0.8,train=0.2"), "twice"),
         (("--min-positives", "test=-3"), "0 or more"),
         (("--min-positives", "holdout=3"), "'holdout'"),
+        (("--min-positives", "test=150%"), "a percent above 0 and at most 100"),
+        (("--min-positives", "test=lots%"), "not 'lots%'"),
+        (("--train-floor", "1.5"), "from 0 to 1"),
         (("--folds", "1"), "2 or more"),
     ],
 )
@@ -158,11 +162,110 @@ def test_unreachable_minimum_is_reported(
     nih_path: Path, tmp_path: Path, run: Callable[..., Any]
 ) -> None:
     result = run("split", nih_path, *NIH_ARGS, "--min-positives", "test=300",
-                 "--out", tmp_path / "out", "--fail-on", "warning")  # fmt: skip
+                 "--out", tmp_path / "out")  # fmt: skip
     assert result.code == 1
     report = json.loads((tmp_path / "out" / "report.json").read_text())
     hernia = [s for s in report["shortfalls"] if s["class"] == "Hernia"]
     assert hernia and hernia[0]["split"] == "test" and hernia[0]["target"] == 300
+
+
+def _sizes_and_train_share(report: dict[str, Any]) -> tuple[list[float], float]:
+    """Each split's share of the rows, and train's smallest share of a class's positives."""
+    rows = report["input"]["rows"]
+    totals: dict[str, int] = {}
+    in_train: dict[str, int] = {}
+    for entry in report["coverage"]:
+        totals[entry["class"]] = totals.get(entry["class"], 0) + entry["positives"]
+        if entry["split"] == "train":
+            in_train[entry["class"]] = entry["positives"]
+    sizes = [split["rows"] / rows for split in report["splits"]]
+    return sizes, min(in_train[name] / totals[name] for name in totals)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("--min-prevalence", "test=0.02"),
+        ("--min-prevalence", "test=0.5"),
+        ("--min-positives", "test=20000"),
+    ],
+    ids=["prevalence-2%", "prevalence-50%", "positives-20000"],
+)
+def test_an_unmet_minimum_fails_the_run_and_keeps_sizes_and_train(
+    extra: tuple[str, ...], nih_path: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    # Before: exit 0, with train keeping 1 of 227 Hernia positives (2%), test grown to
+    # 32% of the rows (50%), or train shrunk to 62% (20,000).
+    result = run("split", nih_path, *NIH_ARGS, *extra, "--out", tmp_path / "out")
+    assert result.code == 1
+    assert "warning: cannot be met: Hernia" in result.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    sizes, train_share = _sizes_and_train_share(report)
+    assert max(abs(size - f) for size, f in zip(sizes, (0.8, 0.1, 0.1), strict=True)) <= 0.01
+    assert train_share >= 0.4
+    unmet = [f for f in report["findings_after"] if f["code"] == "SG306"]
+    assert unmet and all(f["severity"] == "error" for f in unmet)
+    assert len(unmet) == len(report["shortfalls"])
+    hernia = next(f["message"] for f in unmet if f["location"]["label"] == "Hernia")
+    assert "the data has 227 positive rows in 134 groups" in hernia
+
+
+def test_the_report_says_what_the_numbers_say(
+    nih_path: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    # Before: "Every class has positives in every split, and at least its minimum."
+    run("split", nih_path, *NIH_ARGS, "--min-prevalence", "test=0.02", "--out", tmp_path / "o")
+    html = (tmp_path / "o" / "report.html").read_text()
+    assert "Every class has positives in every split, and at least its minimum." not in html
+    assert "1 minimum asked not met: Hernia in test (min-prevalence 0.012 reached of 0.02)" in html
+    assert "the lowest it holds is 40.1%, of Hernia" in html
+
+
+def test_half_of_each_rare_class_in_test(
+    nih_path: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    result = run("split", nih_path, *NIH_ARGS, "--min-positives", "test=50%",
+                 "--min-classes", "rare", "--out", tmp_path / "out")  # fmt: skip
+    assert result.code == 0, result.err
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    sizes, train_share = _sizes_and_train_share(report)
+    assert max(abs(size - f) for size, f in zip(sizes, (0.8, 0.1, 0.1), strict=True)) <= 0.01
+    hernia = {e["split"]: e for e in report["coverage"] if e["class"] == "Hernia"}
+    assert hernia["test"]["minimum"] == 114
+    assert hernia["test"]["positives"] >= 114
+    others = [e for e in report["coverage"] if e["class"] != "Hernia" and e["split"] == "test"]
+    assert all(e["minimum"] == 0 for e in others)
+    assert report["request"]["min_positives"] == {"test": "50%"}
+    assert report["request"]["min_classes"] == ["rare"]
+    assert report["shortfalls"] == []
+    assert train_share >= 0.4
+
+
+def test_the_train_floor_and_classes_come_from_the_config(
+    nih_path: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    config = tmp_path / "splitguard.toml"
+    config.write_text(
+        'min-positives = { test = "50%" }\nmin-classes = ["Hernia"]\ntrain-floor = 0.6\n'
+    )
+    result = run("split", nih_path, *NIH_ARGS, "--config", config, "--out", tmp_path / "out")
+    assert result.code == 1
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["request"]["train_floor"] == 0.6
+    assert report["train_floor"]["lowest_share"] >= 0.6
+    [shortfall] = report["shortfalls"]
+    assert shortfall["class"] == "Hernia" and shortfall["target"] == 114
+
+
+def test_an_unknown_min_class_exits_2(
+    nih_path: Path, tmp_path: Path, run: Callable[..., Any]
+) -> None:
+    result = run("split", nih_path, *NIH_ARGS, "--min-positives", "test=5",
+                 "--min-classes", "Hernai", "--out", tmp_path / "out")  # fmt: skip
+    assert result.code == 2
+    assert "--min-classes names 'Hernai', which is not a class (did you mean 'Hernia'?)" in (
+        result.err
+    )
 
 
 def test_keep_freezes_an_earlier_split(

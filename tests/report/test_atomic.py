@@ -20,13 +20,15 @@ def test_a_failed_chart_leaves_markdown_and_no_partial_page(
         raise RuntimeError("no plot today")
 
     monkeypatch.setattr(charts, "coverage_chart", broken)
-    with pytest.raises(RuntimeError, match="no plot today"):
-        write_split_reports(tmp_path, split_report, {})
+    written = write_split_reports(tmp_path, split_report, {})
+    assert written.paths == (tmp_path / "report.md",)
+    assert written.failed == ((tmp_path / "report.html", "RuntimeError: no plot today"),)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json", "report.md"]
 
 
 def test_an_old_report_is_replaced_whole(split_report: dict[str, Any], tmp_path: Path) -> None:
     (tmp_path / "report.html").write_text("old", encoding="utf-8")
-    write_split_reports(tmp_path, split_report, {})
+    written = write_split_reports(tmp_path, split_report, {})
+    assert written.paths == (tmp_path / "report.md", tmp_path / "report.html")
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "report.md"]

@@ -136,7 +136,7 @@ def test_bad_input_raises_value_error(
 
 
 def test_unmet_minimum_warns_naming_label_and_split() -> None:
-    X, y, groups = random_rows(4, 60)
+    X, y, groups = random_rows(4, 300)
     y[:, 3] = 0
     y[0, 3] = 1
     with warnings.catch_warnings(record=True) as caught:
@@ -145,4 +145,4 @@ def test_unmet_minimum_warns_naming_label_and_split() -> None:
     messages = [str(w.message) for w in caught if issubclass(w.category, CoverageWarning)]
     assert len(messages) == 1
     assert messages[0].startswith("label 3, split 2: min-positives asked for 3, achieved ")
-    assert messages[0].endswith("(the data do not hold enough)")
+    assert messages[0].endswith("(the data, the train floor or the split sizes allow no more)")

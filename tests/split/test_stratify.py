@@ -118,23 +118,50 @@ def test_minimums_are_met_when_feasible(
         assert ((counts[members] > 0).sum(axis=0) >= min_groups).all()
 
 
-def test_infeasible_minimum_claims_half_of_what_exists_and_says_so() -> None:
+def test_an_infeasible_minimum_leaves_train_its_floor_and_says_so() -> None:
     counts, sizes = random_table(0, 300, 2)
     counts[:, 1] = 0
     counts[:6, 1] = 1  # six positive rows of class 1 in total
     result = assign_groups(counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 0, 20], seed=0)
+    in_train = counts[result.group_split == 0, 1].sum()
     in_test = counts[result.group_split == 2, 1].sum()
-    assert in_test == 3
+    assert in_train >= 3, "train keeps ceil(40% of 6) = 3"
     [shortfall] = result.shortfalls
     assert (shortfall.class_index, shortfall.split_index) == (1, 2)
-    assert (shortfall.kind, shortfall.target, shortfall.achieved) == ("min-positives", 20, 3)
+    assert (shortfall.kind, shortfall.target, shortfall.achieved) == ("min-positives", 20, in_test)
+    assert in_test >= 2
 
 
-def test_infeasible_minimums_share_half_of_what_exists_between_splits() -> None:
-    counts, sizes = np.ones((10, 1), dtype=np.int64), np.ones(10, dtype=np.int64)
+def ten_carriers_in_200_rows() -> Table:
+    counts = np.zeros((200, 1), dtype=np.int64)
+    counts[:10] = 1
+    return counts, np.ones(200, dtype=np.int64)
+
+
+def held_by_split(counts: np.ndarray, group_split: np.ndarray) -> list[int]:
+    return [int(counts[group_split == s].sum()) for s in range(3)]
+
+
+def test_infeasible_minimums_share_what_the_train_floor_leaves() -> None:
+    counts, sizes = ten_carriers_in_200_rows()
     result = assign_groups(counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 8, 8], seed=0)
-    assert np.bincount(result.group_split, minlength=3).tolist() == [6, 2, 2]
-    assert {(f.split_index, f.achieved) for f in result.shortfalls} == {(1, 2.0), (2, 2.0)}
+    assert held_by_split(counts, result.group_split) == [4, 3, 3]
+    assert {(f.split_index, f.achieved) for f in result.shortfalls} == {(1, 3.0), (2, 3.0)}
+
+
+def test_a_lower_train_floor_lets_the_minimums_take_more() -> None:
+    counts, sizes = ten_carriers_in_200_rows()
+    result = assign_groups(
+        counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 8, 8], train_floor=0.2, seed=0
+    )
+    assert held_by_split(counts, result.group_split) == [2, 4, 4]
+
+
+def test_a_split_never_grows_to_meet_a_minimum() -> None:
+    # Ten rows, all positive: test (one row) cannot hold eight without growing.
+    counts, sizes = np.ones((10, 1), dtype=np.int64), np.ones(10, dtype=np.int64)
+    result = assign_groups(counts, sizes, (0.8, 0.1, 0.1), min_positives=[0, 0, 8], seed=0)
+    assert np.bincount(result.group_split, minlength=3).tolist()[2] <= 2
 
 
 def test_min_prevalence_is_honoured_where_feasible() -> None:
@@ -239,7 +266,7 @@ def test_nih_80_10_10_meets_the_quality_targets(nih: Any, seed: int) -> None:
     assert np.abs(rows - np.asarray(fractions) * row_split.size).max() <= 0.001 * rows.min()
 
 
-def test_an_unmeetable_minimum_leaves_the_other_splits_their_positives() -> None:
+def test_an_unmeetable_minimum_leaves_train_its_floor() -> None:
     # 12 single-row groups carry the class; test asks for 50 of them.
     counts = np.zeros((400, 2), dtype=np.int64)
     counts[:12, 0] = 1
@@ -247,11 +274,18 @@ def test_an_unmeetable_minimum_leaves_the_other_splits_their_positives() -> None
     sizes = np.ones(400, dtype=np.int64)
     result = assign_groups(counts, sizes, [0.8, 0.1, 0.1], min_positives=[0, 0, 50], seed=0)
     positives = np.array([counts[result.group_split == s, 0].sum() for s in range(3)])
-    assert positives[2] <= 6, "the asking split takes at most half of what exists"
-    assert positives[0] >= 5, "training keeps positives of the class"
+    assert positives[0] >= 5, "training keeps ceil(40% of 12) = 5 positives of the class"
+    assert positives[2] == 7, "the asking split takes all the floor leaves"
     (shortfall,) = [f for f in result.shortfalls if f.class_index == 0]
     assert (shortfall.split_index, shortfall.target) == (2, 50)
     assert shortfall.achieved == positives[2]
+
+
+def split_shares(frame: LabelFrame, group_split: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each split's share of the rows (S,), and of each class's positive rows (S, C)."""
+    rows = np.bincount(group_split, weights=frame.group_sizes, minlength=3) / frame.n_rows
+    positives = np.stack([frame.group_label_counts[group_split == s].sum(axis=0) for s in range(3)])
+    return rows, positives / frame.group_label_counts.sum(axis=0)
 
 
 def test_unmeetable_prevalence_on_nih_keeps_train_positives(nih: LabelFrame) -> None:
@@ -259,7 +293,70 @@ def test_unmeetable_prevalence_on_nih_keeps_train_positives(nih: LabelFrame) -> 
         nih.group_label_counts, nih.group_sizes, [0.8, 0.1, 0.1], min_prevalence=[0, 0, 0.05]
     )
     hernia = nih.classes.index("Hernia")
-    positives = [nih.group_label_counts[result.group_split == s, hernia].sum() for s in range(3)]
-    assert positives[2] <= 227 // 2 + 1
-    assert min(positives) > 0
+    rows, held = split_shares(nih, result.group_split)
+    assert held[0].min() >= 0.4
+    assert np.abs(rows - [0.8, 0.1, 0.1]).max() <= 0.01
     assert [f.class_index for f in result.shortfalls] == [hernia]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"min_prevalence": [0, 0, 0.02]},
+        {"min_prevalence": [0, 0, 0.5]},
+        {"min_positives": [0, 0, 20000]},
+        {"min_positives": [0, 20000, 20000]},
+    ],
+    ids=["prevalence-2%", "prevalence-50%", "positives-20000", "val-and-test-20000"],
+)
+def test_nih_minimums_never_resize_splits_nor_starve_train(
+    nih: LabelFrame, request_: dict[str, Any]
+) -> None:
+    # Before: prevalence 2% left train 1 of 227 Hernia positives; 50% grew test to 32% of
+    # the rows and left train 2.5% of Mass; 20,000 positives shrank train to 62%.
+    result = assign_groups(
+        nih.group_label_counts,
+        nih.group_sizes,
+        [0.8, 0.1, 0.1],
+        min_positive_groups=[1, 1, 1],
+        **request_,
+    )
+    rows, held = split_shares(nih, result.group_split)
+    assert np.abs(rows - [0.8, 0.1, 0.1]).max() <= 0.01
+    assert held[0].min() >= 0.4
+    assert result.shortfalls
+
+
+def test_half_of_a_rare_class_in_test_on_nih(nih: LabelFrame) -> None:
+    hernia = nih.classes.index("Hernia")
+    total = int(nih.group_label_counts[:, hernia].sum())
+    minimum = np.zeros((3, nih.n_classes))
+    minimum[2, hernia] = np.ceil(total / 2)
+    result = assign_groups(
+        nih.group_label_counts, nih.group_sizes, [0.8, 0.1, 0.1], min_positives=minimum
+    )
+    rows, held = split_shares(nih, result.group_split)
+    assert result.shortfalls == ()
+    assert held[2, hernia] >= 0.5
+    assert np.abs(rows - [0.8, 0.1, 0.1]).max() <= 0.01
+
+
+def test_folds_keep_each_complement_its_floor() -> None:
+    counts, sizes = ten_carriers_in_200_rows()
+    result = assign_groups(
+        counts, sizes, [0.5, 0.5], min_positives=[9, 0], train=None, train_floor=0.4
+    )
+    assert held_by_split(counts, result.group_split)[:2] == [6, 4]
+
+
+def test_per_class_minimums_apply_to_their_class_only() -> None:
+    counts = np.zeros((400, 2), dtype=np.int64)
+    counts[:40, 0] = 1
+    counts[40:80, 1] = 1
+    sizes = np.ones(400, dtype=np.int64)
+    minimum = np.array([[0, 0], [0, 0], [20, 0]])
+    result = assign_groups(counts, sizes, [0.8, 0.1, 0.1], min_positives=minimum, seed=0)
+    test = result.group_split == 2
+    assert counts[test, 0].sum() >= 20
+    assert counts[test, 1].sum() <= 8
+    assert result.shortfalls == ()

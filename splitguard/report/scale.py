@@ -1,0 +1,66 @@
+"""Which classes a chart draws: all of a short list, the two ends of a long one.
+
+A chart of 835 classes is 250 inches tall and takes seconds to draw; nobody reads it.
+The commonest and the rarest classes are the ones a reader looks for, so a long list
+is drawn as its two ends with a marked gap; the tables beside the charts keep them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+DRAWN_EACH_END = 30
+NAME_CHARS = 40
+
+
+def short_name(name: str, limit: int = NAME_CHARS) -> str:
+    """A class name cut to `limit` characters for an axis label (the tables hold it whole)."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """The classes a chart draws, in drawing order (bottom row first), out of `total`.
+
+    `positions` index the list the classes were chosen from; `gap_at` is the number of
+    drawn rows below the gap (None when every class is drawn).
+    """
+
+    positions: tuple[int, ...]
+    total: int
+    gap_at: int | None
+
+    @property
+    def omitted(self) -> int:
+        return self.total - len(self.positions)
+
+    def names(self, names: Sequence[str]) -> list[str]:
+        """The drawn classes' axis labels, from the full list of names."""
+        return [short_name(names[position]) for position in self.positions]
+
+    def pick(self, values: Sequence[float]) -> list[float]:
+        return [values[position] for position in self.positions]
+
+    def note(self, noun: str = "classes") -> str:
+        """What the chart leaves out, in words ('' when it draws everything)."""
+        if self.gap_at is None:
+            return ""
+        each = len(self.positions) // 2
+        return (
+            f"Drawn: the {each} most and the {each} least frequent of {self.total:,} {noun} "
+            f"(dashed line: {self.omitted:,} {noun} in between, in the table below)."
+        )
+
+
+def ends(total: int, each: int = DRAWN_EACH_END) -> Drawn:
+    """Classes sorted most frequent first: draw all when they fit, else the two ends.
+
+    Drawing order is bottom-up (matplotlib's first bar is the lowest), so the most
+    frequent class ends on top.
+    """
+    if total <= 2 * each:
+        return Drawn(tuple(range(total - 1, -1, -1)), total, None)
+    rarest = range(total - 1, total - 1 - each, -1)
+    commonest = range(each - 1, -1, -1)
+    return Drawn((*rarest, *commonest), total, each)
