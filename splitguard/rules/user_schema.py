@@ -127,12 +127,33 @@ def failures(frame: LabelFrame, schema: Any) -> list[Failure]:
 
     data = frame.table.to_pandas()
     try:
-        schema.validate(data, lazy=True)
+        _text_read_as_typed(schema, data).validate(data, lazy=True)
     except pa.errors.SchemaErrors as errors:
         return _grouped(errors.failure_cases, frame)
     except pa.errors.SchemaError as error:  # raised by dataframe-wide checks even when lazy
         return [Failure(None, str(error).splitlines()[0], np.array([], np.int64), (), None)]
     return []
+
+
+def _text_read_as_typed(schema: Any, data: Any) -> Any:
+    """`schema`, coercing the text columns it types otherwise (ints, floats, dates).
+
+    A CSV table is read as text (`00012` stays itself), so `Patient Age` arrives as "57";
+    a schema that says int64 means the text read as a number. A cell that does not read
+    so is a failure case of pandera's coercion, with its row. Parquet columns keep their
+    types and are validated as they are.
+    """
+    import pandas as pd
+
+    coerce = {
+        name: {"coerce": True}
+        for name, column in schema.columns.items()
+        if name in data.columns
+        and column.dtype is not None
+        and not str(column.dtype).startswith(("str", "object"))
+        and pd.api.types.is_string_dtype(data[name].dtype)
+    }
+    return schema.update_columns(coerce) if coerce else schema
 
 
 def _grouped(cases: Any, frame: LabelFrame) -> list[Failure]:
@@ -182,7 +203,9 @@ class UserSchema(Rule):
     schema: a YAML file written by `DataFrameSchema.to_yaml`, or `module:attr` naming a
     `DataFrameSchema` or a `DataFrameModel`. Validation is lazy, so one run reports every
     failing check: one finding per column, check and input file, with a sample of the
-    failing values (and how often each occurs) and of the failing rows' ids.
+    failing values (and how often each occurs) and of the failing rows' ids. A CSV table
+    is read as text: a column the schema gives another type (int64, float64, a date) is
+    read as that type, and a cell that does not read so is a failure.
 
     ## Why it matters
     The label table carries more than labels: age, sex, view position, site. A model
