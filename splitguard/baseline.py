@@ -27,10 +27,34 @@ def read_baseline(path: str | Path) -> frozenset[str]:
             f"{path}: no such baseline file. Write one with --write-baseline."
         ) from None
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: not a readable baseline file ({exc}).") from None
+        raise InputError(
+            f"{path}: not a readable baseline file ({exc}). "
+            "Give the JSON file that --write-baseline wrote."
+        ) from None
     if not isinstance(payload, dict) or payload.get("version") != VERSION:
         raise InputError(f"{path}: not a splitguard baseline (version {VERSION}); write it again.")
-    return frozenset(str(entry["fingerprint"]) for entry in payload.get("findings", []))
+    entries = payload.get("findings", [])
+    if not isinstance(entries, list):
+        raise InputError(
+            f"{path}: 'findings' must be a list of findings, not {type(entries).__name__}. "
+            "Write the baseline again with --write-baseline."
+        )
+    fingerprints = []
+    for number, entry in enumerate(entries, 1):
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if not isinstance(fingerprint, str) or not fingerprint:
+            raise InputError(
+                f"{path}: finding #{number} has no 'fingerprint' string ({_short(entry)}). "
+                "Write the baseline again with --write-baseline."
+            )
+        fingerprints.append(fingerprint)
+    return frozenset(fingerprints)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """`value` as JSON, cut to `limit` characters: enough to find it in the file."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def baseline_payload(findings: Iterable[Finding]) -> dict[str, object]:

@@ -37,11 +37,7 @@ def find_config(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if (
-            pyproject.is_file()
-            and "tool" in (table := _read_toml(pyproject))
-            and "splitguard" in table["tool"]
-        ):
+        if pyproject.is_file() and "splitguard" in _tool(_read_toml(pyproject), pyproject):
             return pyproject
     return None
 
@@ -56,7 +52,7 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         raise ConfigError(f"{path}: no such config file. Check the path given to --config.")
     table = _read_toml(path)
     if path.name == "pyproject.toml" or "tool" in table:
-        table = table.get("tool", {}).get("splitguard", {})
+        table = _tool(table, path).get("splitguard", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.splitguard] must be a table of options.")
     values: dict[str, Any] = {}
@@ -86,12 +82,29 @@ def _relative_to(folder: Path, value: Any) -> Any:
     return value
 
 
+def _tool(table: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The `[tool]` table of a config file; {} when there is none."""
+    tool = table.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(
+            f"{path}: 'tool' must be a table ([tool.splitguard]), not {type(tool).__name__}. "
+            "Fix the file, or remove its 'tool' key."
+        )
+    return tool
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file's syntax.") from None
+    except UnicodeDecodeError as exc:
+        # tomllib decodes the whole file first; binary content fails before any TOML rule.
+        raise ConfigError(
+            f"{path}: not a TOML text file (byte 0x{exc.object[exc.start]:02x} at offset "
+            f"{exc.start} is not UTF-8). Save it as UTF-8 TOML, or remove it."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
 

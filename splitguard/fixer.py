@@ -17,7 +17,7 @@ import numpy as np
 
 from splitguard.aggregate import Aggregates
 from splitguard.errors import OptionError
-from splitguard.frame import LabelFrame
+from splitguard.frame import SPLIT_INDEX, LabelFrame
 from splitguard.splitter import per_split, shortfall_dicts
 
 
@@ -72,7 +72,9 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         for move in result.moves
     ]
     shortfalls = shortfall_dicts(result.shortfalls, frame.classes, names)
-    repaired = dataclasses.replace(frame, splits=result.group_split[frame.groups].astype(np.int8))
+    repaired = dataclasses.replace(
+        frame, splits=result.group_split[frame.groups].astype(SPLIT_INDEX)
+    )
     before = rows_by_split.sum(axis=0)
     after = np.bincount(result.group_split, weights=rows_by_split.sum(axis=1), minlength=len(names))
     low, high = size_windows(np.array(list(fractions.values())), int(before.sum()))

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# The dtype of split indices (row and group splits): room for any number of splits a
+# table can have. int8 overflowed past 127 splits into false leakage findings.
+SPLIT_INDEX = np.int32
+
 if TYPE_CHECKING:
     import pyarrow as pa
 

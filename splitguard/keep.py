@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from splitguard.errors import InputError, OptionError
-from splitguard.frame import LabelFrame
+from splitguard.frame import SPLIT_INDEX, LabelFrame
 from splitguard.io.arrow import object_values
 from splitguard.io.read import PARQUET_SUFFIXES
 
@@ -138,6 +138,6 @@ def _by_group(frame: LabelFrame, row_split: np.ndarray, n_splits: int) -> Kept:
     votes = np.zeros((frame.n_groups, n_splits), dtype=np.int64)
     np.add.at(votes, (frame.groups[kept], row_split[kept]), 1)
     has_vote = votes.sum(axis=1) > 0
-    fixed = np.where(has_vote, votes.argmax(axis=1), -1).astype(np.int8)
+    fixed = np.where(has_vote, votes.argmax(axis=1), -1).astype(SPLIT_INDEX)
     conflicts = int(((votes > 0).sum(axis=1) > 1).sum())
     return Kept(fixed, conflicts)

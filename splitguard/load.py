@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from splitguard.errors import ColumnError, LabelValueError, OptionError, missing_column
-from splitguard.frame import LabelFrame, Source, locate
+from splitguard.frame import SPLIT_INDEX, LabelFrame, Source, locate
 from splitguard.io.arrow import object_values
 from splitguard.labels import Parsed, list_labels, string_labels, wide_labels
 from splitguard.split_names import (
@@ -327,7 +327,7 @@ def _record_splits(
     if sources[0].split is not None:
         names = tuple(s.split for s in sources if s.split is not None)
         codes = np.repeat(
-            np.arange(len(sources), dtype=np.int8), [s.stop - s.start for s in sources]
+            np.arange(len(sources), dtype=SPLIT_INDEX), [s.stop - s.start for s in sources]
         )
         return codes, names
     if not spec.split_col:
@@ -344,7 +344,8 @@ def _record_splits(
         )
     ordered = sorted_splits([str(v).strip() for v in values])
     _check_split_values(codes, values, ordered, spec.split_col, where)
-    remap = np.array([ordered.index(str(v).strip()) for v in values], dtype=np.int8)
+    position = {name: index for index, name in enumerate(ordered)}
+    remap = np.array([position[str(v).strip()] for v in values], dtype=SPLIT_INDEX)
     return remap[codes], tuple(ordered)
 
 

@@ -69,10 +69,13 @@ def strings(value: Any, where: str) -> tuple[str, ...]:
     raise OptionError(f"{where} takes a string or a list of strings, not {value!r}.")
 
 
+LARGEST_COUNT = 2**63 - 1
+
+
 def whole(value: Any, where: str) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: a TOML inf
         raise OptionError(f"{where} takes a whole number, not {value!r}.") from None
     if (
         isinstance(value, float | bool) or (isinstance(value, str) and not value.strip().isdigit())
@@ -97,7 +100,16 @@ def count_or_percent(value: Any, where: str) -> int | str:
                 f"not {value!r}."
             )
         return f"{number:g}%"
-    return whole(value, where)
+    return count(value, where)
+
+
+def count(value: Any, where: str) -> int:
+    """A whole number that numpy counts with (a seed may be larger: `whole`)."""
+    number = whole(value, where)
+    if number > LARGEST_COUNT:
+        # numpy holds larger integers only as Python objects, which its maths refuses.
+        raise OptionError(f"{where} takes a number up to {LARGEST_COUNT:,}, not {value!r}.")
+    return number
 
 
 def share(value: Any, where: str) -> float:
@@ -301,7 +313,7 @@ CHECK_OPTIONS = (
     Option(
         "min-positive-groups",
         "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
-        per_split(whole),
+        per_split(count),
         {},
         "SPLIT=N",
     ),
@@ -391,7 +403,7 @@ CHECK_OPTIONS = (
 SPLIT_OPTIONS = (
     Option("out", "Directory to write the splits and the report into.", text, None, "DIR"),
     Option("force", "Replace an existing output directory.", boolean, False, flag=True),
-    Option("folds", "Build K folds instead of fractions.", whole, None, "K"),
+    Option("folds", "Build K folds instead of fractions.", count, None, "K"),
     Option(
         "seed", "Random seed: the same input, options and seed give the same bytes.", whole, 0, "N"
     ),

@@ -146,6 +146,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
     with steps(5) as advance:
         advance("reading the table")
         frame = load_inputs()
+        request.check_fits(frame.n_groups)
         fixed, kept = None, None
         if values.get("keep"):
             from splitguard.keep import kept_groups

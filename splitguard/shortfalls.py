@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from splitguard.frame import LabelFrame
 
 ALL_SPLITS = "*"
+# Split names an error message lists before it says "and N more".
+LISTED = 6
 KINDS = ("min-positives", "min-positive-groups", "min-prevalence")
 
 
@@ -77,12 +79,27 @@ def per_split(names: Sequence[str], minimums: Mapping[str, Any], option: str) ->
     """`minimums` ({split: value}, `*` for every split) as one value per split of `names`."""
     for name in minimums:
         if name != ALL_SPLITS and name not in names:
-            raise OptionError(
-                f"--{option} names split {name!r}, which is not among the splits "
-                f"({', '.join(names)}). Use one of those names, or * for all."
-            )
+            unknown_split(name, listing(names), option)
     default = minimums.get(ALL_SPLITS, 0)
     return [minimums.get(name, default) for name in names]
+
+
+def unknown_split(name: str, listed: str, option: str) -> None:
+    raise OptionError(
+        f"--{option} names split {name!r}, which is not among the splits "
+        f"({listed}). Use one of those names, or * for all."
+    )
+
+
+def listing(names: Sequence[str]) -> str:
+    """The first and last names, and how many are left out: short for any count."""
+    if len(names) <= LISTED:
+        return ", ".join(names)
+    return cut_listing(names[: LISTED - 1], len(names) - LISTED, names[-1])
+
+
+def cut_listing(first: Sequence[str], more: int, last: str) -> str:
+    return f"{', '.join(first)}, ... ({more:,} more), {last}"
 
 
 def train_index(names: Sequence[str]) -> int | None:

@@ -14,8 +14,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from splitguard.errors import InfeasibleError, OptionError
-from splitguard.frame import LabelFrame
-from splitguard.shortfalls import MinimumSpec, per_split, train_index
+from splitguard.findings import counted
+from splitguard.frame import SPLIT_INDEX, LabelFrame
+from splitguard.shortfalls import (
+    ALL_SPLITS,
+    LISTED,
+    MinimumSpec,
+    cut_listing,
+    listing,
+    per_split,
+    train_index,
+    unknown_split,
+)
 
 __all__ = [
     "SplitRequest",
@@ -54,10 +64,42 @@ class SplitRequest:
     seed: int = 0
 
     @property
+    def n_splits(self) -> int:
+        """How many splits; counted without naming them (a fold count may be huge)."""
+        return self.folds if self.folds is not None else len(self.fractions)
+
+    @property
     def split_names(self) -> tuple[str, ...]:
         if self.folds is not None:
             return tuple(f"fold-{k + 1}" for k in range(self.folds))
         return tuple(self.fractions)
+
+    def has_split(self, name: str) -> bool:
+        if self.folds is None:
+            return name in self.fractions
+        number = name.removeprefix("fold-")
+        return number.isdigit() and str(int(number)) == number and 1 <= int(number) <= self.folds
+
+    def listing(self) -> str:
+        """The split names for a message, short for any number of folds."""
+        if self.folds is None or self.folds <= LISTED:
+            return listing(self.split_names)
+        first = [f"fold-{k}" for k in range(1, LISTED)]
+        return cut_listing(first, self.folds - LISTED, f"fold-{self.folds}")
+
+    def check_fits(self, n_groups: int) -> None:
+        """Every split needs a group: more splits than groups is an `InfeasibleError`."""
+        if n_groups >= self.n_splits:
+            return
+        if self.folds is not None:
+            asked, fewer = f"--folds {self.folds}", f"--folds {n_groups} or fewer"
+        else:
+            asked = f"--fractions names {self.n_splits} splits ({self.listing()})"
+            fewer = f"--fractions with {counted(n_groups, 'split')} or fewer"
+        raise InfeasibleError(
+            f"{asked}, but the data has {counted(n_groups, 'group')} and every split needs at "
+            f"least one: it allows at most {counted(n_groups, 'split')}. Use {fewer}."
+        )
 
     @property
     def shares(self) -> tuple[float, ...]:
@@ -131,9 +173,11 @@ def make_request(values: Mapping[str, Any]) -> SplitRequest:
         train_floor=_or_default(values, "train-floor"),
         seed=values.get("seed") or 0,
     )
-    request.per_split(request.min_positives, "min-positives")
-    request.per_split(request.min_positive_groups, "min-positive-groups")
-    request.per_split(request.min_prevalence, "min-prevalence")
+    for option in ("min-positives", "min-positive-groups", "min-prevalence"):
+        # Checked by name, not against the list of names: a fold count may be huge.
+        for name in values.get(option) or {}:
+            if name != ALL_SPLITS and not request.has_split(name):
+                unknown_split(name, request.listing(), option)
     return request
 
 
@@ -171,12 +215,8 @@ def split_frame(
     from splitguard.shortfalls import asked, unmet
     from splitguard.split.stratify import assign_groups
 
+    request.check_fits(frame.n_groups)
     names = request.split_names
-    if frame.n_groups < len(names):
-        raise InfeasibleError(
-            f"{frame.n_groups} groups cannot fill {len(names)} splits "
-            f"({', '.join(names)}); every split needs at least one group."
-        )
     wanted = asked(request.minimums, names, frame.classes, frame)
     try:
         assignment = assign_groups(
@@ -195,7 +235,7 @@ def split_frame(
         )
     except ValueError as exc:
         raise OptionError(f"the split request cannot be made: {exc}") from None
-    row_splits = assignment.group_split[frame.groups].astype(np.int8)
+    row_splits = assignment.group_split[frame.groups].astype(SPLIT_INDEX)
     split = dataclasses.replace(frame, splits=row_splits, split_names=names)
     # Measured on the result as the coverage rule measures it, so report and findings agree.
     shortfalls = tuple(u.as_dict() for u in unmet(split, request.minimums, request.shares))

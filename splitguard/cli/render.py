@@ -16,6 +16,15 @@ COVERAGE_WIDTH = 10
 TERMINAL_EACH_END = 15
 
 
+def safe(name: object) -> str:
+    """A name from the data as rich text: control characters escaped, no markup."""
+    from rich.markup import escape
+
+    from splitguard.printable import printable
+
+    return escape(printable(str(name)))
+
+
 def console() -> Console:
     from rich.console import Console
 
@@ -58,7 +67,7 @@ def print_stats(stats: TableStats) -> None:
     top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
     for label in sorted(stats.labels, key=lambda label: label.freq_pos):
         table.add_row(
-            label.name,
+            safe(label.name),
             f"{label.positives:,}",
             percent(label.freq_pos, 2),
             f"[cyan]{bar(label.freq_pos / top, STATS_BAR_WIDTH)}[/]",
@@ -117,7 +126,7 @@ def print_coverage(report: dict[str, Any]) -> None:
     )
     table.add_column("class", no_wrap=True)
     for split in splits:
-        table.add_column(split, no_wrap=True)
+        table.add_column(safe(split), no_wrap=True)
     shown = classes
     if len(classes) > 2 * TERMINAL_EACH_END:
         shown = classes[:TERMINAL_EACH_END] + classes[-TERMINAL_EACH_END:]
@@ -125,7 +134,7 @@ def print_coverage(report: dict[str, Any]) -> None:
         if index == TERMINAL_EACH_END and len(shown) < len(classes):
             left_out = len(classes) - len(shown)
             table.add_row(f"[dim]... {left_out:,} classes in between: report.html has them all[/]")
-        cells = [name]
+        cells = [safe(name)]
         for split in splits:
             entry = entries.get((name, split))
             if entry is None:

@@ -81,15 +81,14 @@ def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FIND
 
 def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None:
     """The coverage table, the split sizes and quality, the findings, and the files written."""
-    from rich.markup import escape
 
-    from splitguard.cli.render import console, print_coverage
+    from splitguard.cli.render import console, print_coverage, safe
 
     print_coverage(report)
     terminal = console()
     total = max(report["input"]["rows"], 1)
     sizes = ", ".join(
-        f"{s['name']} {counted(s['rows'], 'row')} ({percent(s['rows'] / total)}) in "
+        f"{safe(s['name'])} {counted(s['rows'], 'row')} ({percent(s['rows'] / total)}) in "
         f"{counted(s['groups'], 'group')}"
         for s in report["splits"]
     )
@@ -98,10 +97,10 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
         terminal.print(f"[bold]{heading}[/]: {text}")
     for shortfall in report.get("shortfalls", []):
         terminal.print(
-            f"[yellow]shortfall[/]: {escape(str(shortfall['class']))} in {shortfall['split']}: "
+            f"[yellow]shortfall[/]: {safe(shortfall['class'])} in {safe(shortfall['split'])}: "
             f"{shortfall['kind']} {shortfall['target']:,g} asked, "
             f"{shortfall['achieved']:,g} reached "
-            f"({escape(str(shortfall.get('reason', 'the data has no more')))})"
+            f"({safe(shortfall.get('reason', 'the data has no more'))})"
         )
     moves = report.get("moves_summary")
     if moves:
@@ -110,8 +109,8 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
     after = report.get("findings_after", [])
     terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
     for line in finding_lines(after):
-        terminal.print(escape(line), soft_wrap=True)
-    terminal.print(f"[bold]written to[/] {escape(str(out))}/: {escape(', '.join(written))}")
+        terminal.print(safe(line), soft_wrap=True)
+    terminal.print(f"[bold]written to[/] {safe(out)}/: {safe(', '.join(written))}")
 
 
 def unwritten_warning(path: str, reason: str) -> str:

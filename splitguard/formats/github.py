@@ -1,12 +1,16 @@
 """`--format github`: one workflow command per finding, shown as a PR annotation.
 
-GitHub reads `::error file=F,title=T::message`; property values escape `%`, CR, LF,
-`:` and `,`, and messages escape `%`, CR and LF.
+GitHub reads `::error file=F,title=T::message`; as actions/toolkit's `escapeData` and
+`escapeProperty` do, messages escape `%`, CR and LF, and property values also `:` and
+`,`. Control characters in names are made `printable` first (`x\n::error` prints as
+the text `x\n::error` on one line), so a name never starts a workflow command.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from splitguard.printable import printable
 
 if TYPE_CHECKING:
     from splitguard.engine import LintResult
@@ -16,7 +20,7 @@ COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

@@ -1,9 +1,15 @@
-"""`--format junit`: one testcase per rule run; each finding is a failure of its rule."""
+"""`--format junit`: one testcase per rule run; each finding is a failure of its rule.
+
+XML 1.0 has no way to write most control characters, not even as `&#1;`: names
+from the data are made `printable` so the report stays well-formed.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
+
+from splitguard.printable import printable
 
 if TYPE_CHECKING:
     from splitguard.engine import LintResult
@@ -23,7 +29,7 @@ def render(result: LintResult) -> str:
             if value
         )
         by_code.setdefault(finding.code, []).append(
-            f"[{finding.severity}] {finding.message}" + (f" ({place})" if place else "")
+            printable(f"[{finding.severity}] {finding.message}" + (f" ({place})" if place else ""))
         )
     suite = ET.Element(
         "testsuite",

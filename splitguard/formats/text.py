@@ -6,6 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from splitguard.findings import counted
+from splitguard.printable import printable
 from splitguard.rules.base import FAMILIES
 
 if TYPE_CHECKING:
@@ -55,12 +56,12 @@ def print_result(result: LintResult, console: Console, *, statistics: bool = Fal
             style = STYLES[finding.severity]
             console.print(
                 f"  [{style}]{finding.code}[/] [dim]{finding.name}[/] "
-                f"[{style}]{finding.severity}[/]: {escape(finding.message)}",
+                f"[{style}]{finding.severity}[/]: {escape(printable(finding.message))}",
                 soft_wrap=True,
             )
             where = _where(finding)
             if where:
-                console.print(f"      [dim]{escape(where)}[/]", soft_wrap=True)
+                console.print(f"      [dim]{escape(printable(where))}[/]", soft_wrap=True)
     if statistics:
         print_statistics(result, console)
     console.print(summary_line(result))

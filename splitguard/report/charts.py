@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
+from splitguard.printable import printable
 from splitguard.report.layout import nice_ticks, set_margins, text_width, tick_label
 from splitguard.report.svg import chart_context, figure_svg
 
@@ -82,7 +83,7 @@ def paired_bars(
         first, second = values
         axes.barh([r + 0.2 for r in rows], first, height=0.4, color=POSITIVE, label=legend[0])
         axes.barh([r - 0.2 for r in rows], second, height=0.4, color=NEGATIVE, label=legend[1])
-        axes.set_yticks(list(rows), list(names))
+        axes.set_yticks(list(rows), [printable(name) for name in names])
         axes.set_ylim(-0.6, len(names) - 0.4)
         _value_axis(axes, max([*first, *second, 1e-9]), percent=True)
         axes.set_xlabel(xlabel)
@@ -114,7 +115,7 @@ def coverage_chart(
     from matplotlib.figure import Figure
     from matplotlib.ticker import NullLocator
 
-    labels = list(classes) if labels is None else list(labels)
+    labels = [printable(name) for name in (classes if labels is None else labels)]
     with chart_context(chart_id):
         left = text_width(labels) + 0.25
         bottom = 0.9 + (NOTE_INCH if note else 0.0)
@@ -150,7 +151,9 @@ def coverage_chart(
             axes.grid(axis="x", color="#dddddd", linewidth=0.6)
             axes.set_axisbelow(True)
             # A plain text, not set_title: titles re-measure the whole axes to place it.
-            axes.text(0, 1.01, split, transform=axes.transAxes, fontweight="bold", va="bottom")
+            axes.text(
+                0, 1.01, printable(split), transform=axes.transAxes, fontweight="bold", va="bottom"
+            )
             first = axes is panels[0]
             axes.set_yticks(rows if first else [], labels if first else [])
             axes.set_ylim(-0.6, len(classes) - 0.4)
@@ -214,7 +217,7 @@ def group_size_chart(
             offset = (index - (len(shares) - 1) / 2) * width
             colour = SPLIT_COLOURS[index % len(SPLIT_COLOURS)]
             positions = [b + offset for b in range(len(bins))]
-            axes.bar(positions, values, width=width, color=colour, label=split)
+            axes.bar(positions, values, width=width, color=colour, label=printable(split))
         axes.set_xticks(list(range(len(bins))), list(bins))
         axes.set_xlabel("rows per group")
         top = max([value for values in shares.values() for value in values] or [1.0])

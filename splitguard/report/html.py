@@ -1,13 +1,14 @@
 """A `Document` as one self-contained HTML page: inline CSS and SVG, no script, no URL.
 
 Every piece of text is escaped here; chart SVG comes from `svg.scoped_svg`, whose text
-matplotlib has escaped.
+matplotlib has escaped (the chart functions make names `printable` before drawing).
 """
 
 from __future__ import annotations
 
 from html import escape as escape_attribute
 
+from splitguard.printable import printable, printable_lines
 from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
 
 # A table longer than this folds into <details>: 835 classes x 3 splits is 2,505 rows.
@@ -15,8 +16,9 @@ FOLD_AFTER = 100
 
 
 def escape(text: str) -> str:
-    """Text content: &, < and > escaped; quotes kept (readable JSON when copied)."""
-    return escape_attribute(text, quote=False)
+    """Text content: &, < and > escaped, controls made `printable`; quotes kept (readable
+    JSON when copied)."""
+    return escape_attribute(printable(text), quote=False)
 
 
 CSS = """
@@ -103,7 +105,12 @@ def _block(block: Block) -> str:
         )
     caption = f'<p class="note">{escape(block.caption)}</p>\n' if block.caption else ""
     language = escape_attribute(block.language)
-    return f'{caption}<pre><code class="language-{language}">{escape(block.text)}</code></pre>'
+    return f'{caption}<pre><code class="language-{language}">{_code(block.text)}</code></pre>'
+
+
+def _code(text: str) -> str:
+    """A code block keeps its line breaks; every other control is made `printable`."""
+    return escape_attribute(printable_lines(text), quote=False)
 
 
 def _facts(facts: Facts) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 
+from splitguard.printable import printable, printable_lines
 from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
 
 FOLD_AFTER = 20
@@ -18,8 +19,9 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 def escape(text: str) -> str:
     """Plain text safe in a paragraph or a table cell (no markup, no raw HTML, one line)."""
+    text = " ".join(printable(text).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def render(document: Document) -> str:
@@ -44,9 +46,10 @@ def _block(block: Block) -> str:
         return ""
     caption = f"{escape(block.caption)}\n\n" if block.caption else ""
     # A fence longer than any backtick run inside, so the block cannot be closed early.
-    longest = max((len(run) for run in re.findall(r"`+", block.text)), default=0)
+    text = printable_lines(block.text)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{caption}{fence}{block.language}\n{block.text}\n{fence}"
+    return f"{caption}{fence}{block.language}\n{text}\n{fence}"
 
 
 def _table(table: Table) -> str:
@@ -65,7 +68,8 @@ def _table(table: Table) -> str:
     text = "\n".join(lines)
     if len(table.rows) > FOLD_AFTER:
         # Inside an HTML block Markdown is not parsed: HTML escaping only.
-        summary = html.escape(table.caption or f"{len(table.rows):,} rows")
+        caption = table.caption or f"{len(table.rows):,} rows"
+        summary = html.escape(" ".join(printable(caption).split()))
         return f"<details><summary>{summary}</summary>\n\n{text}\n\n</details>"
     if table.caption:
         return f"**{escape(table.caption)}**\n\n{text}"

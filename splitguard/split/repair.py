@@ -63,7 +63,7 @@ class Move:
 class RepairResult:
     """The repaired split of every group, the moves that made it, and unmet minimums."""
 
-    group_split: npt.NDArray[np.int8]
+    group_split: npt.NDArray[np.int32]
     moves: tuple[Move, ...]
     shortfalls: tuple[Shortfall, ...]
 
@@ -204,7 +204,7 @@ def _resolve_leaks(state: GroupState, goal: Objective, rows_by_split: IntArray) 
     state.place(undecided, np.argmin(added, axis=1))
 
 
-def _moves(rows_by_split: IntArray, group_split: npt.NDArray[np.int8]) -> tuple[Move, ...]:
+def _moves(rows_by_split: IntArray, group_split: npt.NDArray[np.int32]) -> tuple[Move, ...]:
     destination = group_split.astype(np.intp)
     kept = rows_by_split[np.arange(destination.size), destination]
     moved_rows = rows_by_split.sum(axis=1) - kept

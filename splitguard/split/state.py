@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.frame import SPLIT_INDEX
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Groups = npt.NDArray[np.integer[Any]]
@@ -22,7 +24,7 @@ class GroupState:
         n_classes = counts.shape[1]
         self.counts = counts
         self.sizes = sizes
-        self.split = np.full(counts.shape[0], -1, dtype=np.int8)
+        self.split = np.full(counts.shape[0], -1, dtype=SPLIT_INDEX)
         self.positives = np.zeros((n_splits, n_classes))
         self.positive_groups = np.zeros((n_splits, n_classes))
         self.rows = np.zeros(n_splits)
@@ -45,7 +47,7 @@ class GroupState:
             return
         block = self.counts[groups]
         sizes = self.sizes[groups]
-        destination = np.broadcast_to(np.asarray(to_split, dtype=np.int8), groups.shape)
+        destination = np.broadcast_to(np.asarray(to_split, dtype=SPLIT_INDEX), groups.shape)
         self._account(block, sizes, self.split[groups], -1)
         self._account(block, sizes, destination, 1)
         self.split[groups] = destination

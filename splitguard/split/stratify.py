@@ -93,7 +93,7 @@ PREVALENCE_MARGIN = 1.002
 class Assignment:
     """The split of every group, and the minimums that could not be met."""
 
-    group_split: npt.NDArray[np.int8]
+    group_split: npt.NDArray[np.int32]
     shortfalls: tuple[Shortfall, ...]
 
 
@@ -137,7 +137,7 @@ def assign_groups(
     Returns
     -------
     Assignment
-        ``group_split`` (G,) int8, and a `Shortfall` for every minimum not met.
+        ``group_split`` (G,) int32, and a `Shortfall` for every minimum not met.
 
     Raises
     ------

@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.frame import SPLIT_INDEX
 from splitguard.split.state import FloatArray, Groups, IntArray
 
 FRACTION_TOLERANCE = 1e-6
-MAX_SPLITS = 127  # splits are stored as int8
+MAX_SPLITS = int(np.iinfo(SPLIT_INDEX).max)
 
 
 def validate_counts(
@@ -108,7 +109,7 @@ def validate_train(train: int | None, n_splits: int, train_floor: float) -> None
 
 def validate_fixed(fixed: npt.ArrayLike | None, n_groups: int, n_splits: int) -> Groups:
     if fixed is None:
-        return np.full(n_groups, -1, dtype=np.int8)
+        return np.full(n_groups, -1, dtype=SPLIT_INDEX)
     array = np.asarray(fixed)
     if array.shape != (n_groups,) or not np.issubdtype(array.dtype, np.integer):
         raise ValueError(
@@ -121,4 +122,4 @@ def validate_fixed(fixed: npt.ArrayLike | None, n_groups: int, n_splits: int) ->
             f"fixed must be -1 or a split index below {n_splits}, "
             f"got {array[outside[0]]} for group {outside[0]}"
         )
-    return array.astype(np.int8)
+    return array.astype(SPLIT_INDEX)

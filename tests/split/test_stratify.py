@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitguard.frame import LabelFrame
+from splitguard.frame import SPLIT_INDEX, LabelFrame
 from splitguard.split.metrics import (
     label_distribution,
     worst_relative_deviation,
@@ -47,7 +47,7 @@ def test_every_group_gets_exactly_one_split(
     counts, sizes = table
     result = assign_groups(counts, sizes, fractions, seed=seed)
     assert result.group_split.shape == sizes.shape
-    assert result.group_split.dtype == np.int8
+    assert result.group_split.dtype == SPLIT_INDEX
     assert ((result.group_split >= 0) & (result.group_split < len(fractions))).all()
     assert result.shortfalls == ()
 
