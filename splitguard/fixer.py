@@ -18,14 +18,14 @@ import numpy as np
 from splitguard.aggregate import Aggregates
 from splitguard.errors import OptionError
 from splitguard.frame import SPLIT_INDEX, LabelFrame
-from splitguard.splitter import per_split, shortfall_dicts
+from splitguard.shortfalls import MinimumSpec, asked, train_index, unmet
 
 
 @dataclass(frozen=True)
 class FixResult:
     frame: LabelFrame
     fractions: dict[str, float]
-    minimums: dict[str, list[int]]
+    minimums: MinimumSpec
     moves: list[dict[str, Any]]
     moves_summary: dict[str, Any]
     shortfalls: tuple[dict[str, Any], ...]
@@ -44,19 +44,17 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
     names = frame.split_names
     rows_by_split = Aggregates.of(frame).group_rows_by_split
     fractions = _fractions(values.get("fractions"), names, rows_by_split)
-    minimums = {
-        "positives": per_split(names, values.get("min-positives") or {}, "min-positives"),
-        "positive_groups": per_split(
-            names, values.get("min-positive-groups") or {}, "min-positive-groups"
-        ),
-    }
+    minimums = MinimumSpec.from_values(values)
+    wanted = asked(minimums, names, frame.classes, frame)
     try:
         result = repair(
             rows_by_split,
             frame.group_label_counts,
             list(fractions.values()),
-            min_positives=minimums["positives"],
-            min_positive_groups=minimums["positive_groups"],
+            min_positives=wanted.positives,
+            min_positive_groups=wanted.positive_groups,
+            train=train_index(names),
+            train_floor=minimums.train_floor,
             seed=values.get("seed") or 0,
             fewest_moves=bool(values.get("fewest-moves")),
         )
@@ -71,10 +69,12 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         }
         for move in result.moves
     ]
-    shortfalls = shortfall_dicts(result.shortfalls, frame.classes, names)
     repaired = dataclasses.replace(
         frame, splits=result.group_split[frame.groups].astype(SPLIT_INDEX)
     )
+    # Measured on the result as the coverage rule measures it, so report and findings agree.
+    shares = list(fractions.values())
+    shortfalls = tuple(u.as_dict() for u in unmet(repaired, minimums, shares))
     before = rows_by_split.sum(axis=0)
     after = np.bincount(result.group_split, weights=rows_by_split.sum(axis=1), minlength=len(names))
     low, high = size_windows(np.array(list(fractions.values())), int(before.sum()))

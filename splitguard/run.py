@@ -226,8 +226,8 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
             command="fix",
             request={
                 "fractions": fixed.fractions,
-                "min_positives": dict(values.get("min-positives") or {}),
-                "min_positive_groups": dict(values.get("min-positive-groups") or {}),
+                **fixed.minimums.as_dict(),
+                "fewest_moves": bool(values.get("fewest-moves")),
                 "seed": values.get("seed") or 0,
             },
             shares=list(fixed.fractions.values()),

@@ -14,6 +14,9 @@ FIX_NAMES = (
     "fractions",
     "min-positives",
     "min-positive-groups",
+    "min-classes",
+    "imbalance-threshold",
+    "train-floor",
     "seed",
     "fail-on",
     "hide-ids",
@@ -29,8 +32,10 @@ FIX_NAMES = (
 def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     """Repair existing splits: leaked groups go whole to one split, every split stays
     within 1 point of its share (its input share, or --fractions) with the fewest rows
-    moved and class shares kept, then classes below --min-positives /
-    --min-positive-groups are topped up. --fewest-moves moves only the leaked groups
+    moved and class shares kept, then classes below --min-positives (a count, or a percent
+    of the class: test=50%) / --min-positive-groups are topped up, aimed by --min-classes
+    all|rare|A,B; train keeps at least --train-floor (40%) of every class's positives.
+    A minimum not met is an SG306 error. --fewest-moves moves only the leaked groups
     (each to the split holding most of its rows) and lets sizes drift.
 
     Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),

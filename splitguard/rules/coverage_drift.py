@@ -60,8 +60,13 @@ class ClassShareDrift(Rule):
     `SG304 Pneumonia: test holds 5.1% of its positives, against a fraction of 10.0%
     (drift 49%, tolerance 25%).`
 
+    A class whose minimum asks a split for more than that split's fraction of it
+    (`--min-positives test=50%`, a `--min-prevalence` above its share) drifts by
+    request: SG306 and the train floor judge it instead.
+
     ## Options
-    `fractions`, `drift-tolerance`.
+    `fractions`, `drift-tolerance`, and the minimums (`min-positives`,
+    `min-prevalence`, `min-classes`).
 
     ## Fix
     Build the splits with `splitguard split`, which stratifies on every class.
@@ -86,6 +91,7 @@ class ClassShareDrift(Rule):
             & (totals > 0)
             & (aggregates.positives_by_split > 0)
             & beyond_chance(context, expected)
+            & ~oversampled_on_request(context, expected, tolerance)[None, :]
         )
         for split, label in zip(*np.nonzero(flagged), strict=True):
             name = context.frame.classes[label]
@@ -99,6 +105,22 @@ class ClassShareDrift(Rule):
                 n_rows=int(aggregates.positives_by_split[split, label]),
                 n_groups=int(aggregates.positive_groups_by_split[split, label]),
             )
+
+
+def oversampled_on_request(context: Context, expected: np.ndarray, tolerance: float) -> np.ndarray:
+    """(C,) classes whose minimum asks some split for more than its drift tolerance allows."""
+    from splitguard.shortfalls import MinimumSpec, asked
+
+    frame, aggregates = context.frame, context.aggregates
+    wanted = asked(
+        MinimumSpec.from_values(context.values), aggregates.split_names, frame.classes, frame
+    )
+    if not wanted.any:
+        return np.zeros(len(frame.classes), dtype=bool)
+    totals = np.maximum(aggregates.positives, 1).astype(np.float64)
+    prevalence_rows = wanted.prevalence * aggregates.rows_by_split[:, None]
+    share_asked = np.maximum(wanted.positives, prevalence_rows) / totals
+    return np.asarray((share_asked > expected[:, None] * (1 + tolerance)).any(axis=0))
 
 
 class SplitSizeDrift(Rule):

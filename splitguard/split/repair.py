@@ -33,6 +33,7 @@ from splitguard.split.minimums import (
     Requirements,
     Shortfall,
     adjusted_targets,
+    per_class,
     requirements,
     shortfalls_of,
     top_up,
@@ -46,7 +47,12 @@ from splitguard.split.state import (
     canonical_class_order,
     canonical_counts,
 )
-from splitguard.split.validate import per_split, validate_counts, validate_fractions
+from splitguard.split.validate import (
+    per_split,
+    validate_counts,
+    validate_fractions,
+    validate_train,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +89,10 @@ def repair(
     group_label_counts: npt.ArrayLike,
     fractions: Sequence[float],
     *,
-    min_positives: Sequence[int] | None = None,
-    min_positive_groups: Sequence[int] | None = None,
+    min_positives: npt.ArrayLike | None = None,
+    min_positive_groups: npt.ArrayLike | None = None,
+    train: int | None = None,
+    train_floor: float = 0.5,
     seed: int = 0,
     fewest_moves: bool = False,
 ) -> RepairResult:
@@ -99,8 +107,14 @@ def repair(
     fractions : sequence of S floats
         The requested share of rows per split: every split ends within one point of it
         (unless ``fewest_moves``); also breaks ties between equal shares.
-    min_positives, min_positive_groups : sequence of S ints, optional
-        Per split, the minimum positive rows (groups with a positive) of every class.
+    min_positives, min_positive_groups : array of shape (S,) or (S, C), optional
+        Per split (and class), the minimum positive rows (groups with a positive).
+    train : int, optional
+        The training split, which keeps ``ceil(train_floor * P_c)`` positive rows of
+        every class whatever the minimums ask; without one, no split's minimums take more
+        than ``1 - train_floor`` of a class.
+    train_floor : float
+        The share of each class's positive rows the minimums leave to training.
     seed : int
         Seed of the tie-breaks among equally good groups to top up with, and of the
         groups the class-share step looks at.
@@ -127,14 +141,23 @@ def repair(
             f"group_row_counts_by_split has {rows_by_split.shape[1]} splits "
             f"but fractions has {n_splits}: {shares.tolist()}"
         )
-    positives_min = per_split("min_positives", min_positives, n_splits, integer=True)
-    groups_min = per_split("min_positive_groups", min_positive_groups, n_splits, integer=True)
-
+    n_classes = counts.shape[1]
+    validate_train(train, n_splits, train_floor)
     order = canonical_class_order(counts)
+    positives_min, groups_min = (
+        per_class(asked, n_classes)[:, order]
+        for name, values in (
+            ("min_positives", min_positives),
+            ("min_positive_groups", min_positive_groups),
+        )
+        for asked in [per_split(name, values, n_splits, integer=True, n_classes=n_classes)]
+    )
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
-    # Repair has no training split of its own: no split's minimums take more than half
-    # of a class, and all of them together no more than it has.
-    required = requirements(positives_min, groups_min, state.counts, train=None, train_floor=0.5)
+    # Without a training split (train=None), no split's minimums take more than
+    # `1 - train_floor` of a class, and all of them together no more than it has.
+    required = requirements(
+        positives_min, groups_min, state.counts, train=train, train_floor=train_floor
+    )
     totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
     goal = objective(
         state, adjusted_targets(totals, shares, required.rows), shares * sizes.sum(), required

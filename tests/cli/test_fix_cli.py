@@ -180,3 +180,25 @@ def test_fewest_moves_is_a_config_key(run: Callable[..., Any], in_folder: Path) 
     summary = _report(in_folder / "fewest")["moves_summary"]
     assert summary["mode"] == "fewest-moves"
     assert summary["rows"] == summary["lower_bound_rows"] == 1
+
+
+def test_fix_takes_the_seeds_rule_as_a_percent_aimed_at_rare_classes(
+    leaky: Path, tmp_path: Path
+) -> None:
+    # At least half of every rare class (under 1% of rows: Hernia) in test, train keeps
+    # its 40% floor, sizes stay within a point, and the drift that was asked for is not
+    # reported as drift (SG304): the run is clean.
+    out = _fix(leaky, tmp_path / "fixed", "--min-positives", "test=50%", "--min-classes", "rare")
+    report = _report(out)
+    hernia = {
+        entry["split"]: entry["positives"]
+        for entry in report["coverage"]
+        if entry["class"] == "Hernia"
+    }
+    total = sum(hernia.values())
+    assert hernia["test"] >= total / 2
+    assert hernia["train"] >= 0.4 * total
+    assert report["moves_summary"]["sizes_within_tolerance"]
+    assert report["request"]["min_classes"] == ["rare"]
+    assert not report["shortfalls"]
+    assert not [f for f in report["findings_after"] if f["code"] in ("SG304", "SG306")]

@@ -1,7 +1,7 @@
 """Names with control characters print safely in every format.
 
-Class and split names are data: a newline, an ANSI escape, a bidi override or rich
-markup in one must not forge a GitHub workflow command, recolour a terminal, make
+Class names and group keys are data: a newline, an ANSI escape, a bidi override or
+rich markup in one must not forge a GitHub workflow command, recolour a terminal, make
 JUnit XML ill-formed or break a Markdown table.
 """
 
@@ -35,7 +35,10 @@ LABELS = ("--labels", "lab", "--sep", "|", "--id", "id", "--group", "pat")
 
 @pytest.fixture
 def table(tmp_path: Path) -> Path:
-    """400 rows; each hostile name a rare class; one split name holds a newline."""
+    """400 rows; each hostile name a rare class; one patient, in every split, a forged key.
+
+    (Split names are identifiers: a hostile one is refused, see test_output_safety.)
+    """
     path = tmp_path / "t.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -44,8 +47,8 @@ def table(tmp_path: Path) -> Path:
             labels = ["ab"[i % 2]]
             if i < 2 * len(NAMES):
                 labels.append(NAMES[i // 2])
-            split = "te\nst" if i % 50 == 0 else ("train", "val", "test")[i % 3]
-            writer.writerow([i, "|".join(labels), f"p{i % 150}", split])
+            patient = FORGE if i % 50 == 0 else f"p{i % 150}"
+            writer.writerow([i, "|".join(labels), patient, ("train", "val", "test")[i % 3]])
     return path
 
 
@@ -72,7 +75,7 @@ def test_printable_escapes_controls_and_keeps_the_rest() -> None:
 def test_json_and_sarif_keep_the_names_exactly(run: Callable[..., Any], table: Path) -> None:
     findings = _findings(run, table)
     assert {f["location"]["label"] for f in findings} >= set(NAMES)
-    assert "te\nst" in {f["location"]["split"] for f in findings}
+    assert FORGE in {g for f in findings for g in f["location"]["groups"]}
     sarif = json.loads(_check(run, table, "sarif"))
     results = sarif["runs"][0]["results"]
     assert len(results) == len(findings)
