@@ -9,6 +9,10 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The distribution was named splitguard before splitguard-ml: drop its install and
+	# metadata, or every rule would be registered twice.
+	$(BIN)/python -m pip uninstall --quiet --yes splitguard
+	rm -rf splitguard.egg-info
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(STAMP)
 

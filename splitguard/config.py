@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from splitguard.errors import ConfigError, OptionError, closest
-from splitguard.options import OPTIONS
+from splitguard.options import OPTIONS, is_module_reference
 
 # Options whose value is a path: relative paths in a file are relative to the file.
 PATH_OPTIONS = frozenset(
@@ -67,9 +67,10 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
             value = option.parse(raw, f"key {option.name!r}")
         except OptionError as exc:
             raise ConfigError(f"{path}: {exc}") from None
-        values[option.name] = (
-            _relative_to(path.parent, value) if option.name in PATH_OPTIONS else value
+        is_path = option.name in PATH_OPTIONS or (
+            option.name == "schema" and not is_module_reference(value)
         )
+        values[option.name] = _relative_to(path.parent, value) if is_path else value
     return Config(path, values)
 
 

@@ -8,6 +8,7 @@ strings from the command line and as TOML values from a file; each parser takes 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +171,14 @@ def path_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
     ):
         return split_paths(value, where)
     return text(value, where)
+
+
+MODULE_REFERENCE = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def is_module_reference(value: str) -> bool:
+    """'package.module:attr' (a schema in Python), as opposed to a file path."""
+    return bool(MODULE_REFERENCE.match(value)) and not value.lower().endswith((".yaml", ".yml"))
 
 
 def encoding(value: Any, where: str) -> str:
@@ -358,6 +367,14 @@ CHECK_OPTIONS = (
         share,
         0.01,
         "X",
+    ),
+    Option(
+        "schema",
+        "A pandera schema the input table must pass (SG120): a YAML file written by "
+        "DataFrameSchema.to_yaml, or MODULE:ATTR naming a DataFrameSchema or DataFrameModel.",
+        text,
+        None,
+        "FILE|MODULE:ATTR",
     ),
     Option("severity", "Severity per rule code: {SG301 = 'error'}.", mapping, {}, cli=False),
     Option(

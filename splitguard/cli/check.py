@@ -16,6 +16,7 @@ from splitguard.cli.common import (
     settings,
     write_json,
 )
+from splitguard.errors import OptionError
 from splitguard.options import CHECK_OPTIONS
 
 CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
@@ -38,6 +39,8 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.engine import exit_status, lint
 
     values, config = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
+    if not inputs and values["inputs"] is None:
+        raise OptionError(_no_inputs(config.path))
     guard_outputs(inputs, values, config, "write-baseline", "html", "markdown")
     frame = load(inputs, values, strict=False)
     result = lint(frame, values)
@@ -51,6 +54,38 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     _print(result, values["format"], statistics=values["statistics"])
     status = exit_status(result.findings, values["fail-on"], values["exit-zero"])
     sys.exit(status)
+
+
+def minimal_config(table: str) -> str:
+    """The fewest keys check needs, under `table` ("" for splitguard.toml)."""
+    head = f"    [{table}]\n" if table else ""
+    return (
+        f"{head}"
+        '    labels = "Finding Labels"   # the label column (or label-cols, or long)\n'
+        '    sep = "|"\n'
+        '    group = "Patient ID"        # rows sharing it must not cross splits\n'
+        f"    [{table + '.' if table else ''}inputs]\n"
+        '    train = "splits/train.csv"\n'
+        '    test = "splits/test.csv"\n'
+    )
+
+
+def _no_inputs(config_path: Any) -> str:
+    """What to do when check has nothing to read: the pre-commit hook's first run."""
+    if config_path is None:
+        keys = minimal_config("")
+        where = (
+            "no input given and no config file found (splitguard.toml, or [tool.splitguard] "
+            "in pyproject.toml, here or above). Create splitguard.toml beside your data with"
+        )
+    else:
+        keys = minimal_config("tool.splitguard" if config_path.name == "pyproject.toml" else "")
+        where = f"{config_path} sets no `inputs` and none were given. Add to it"
+    return (
+        f"{where} at least:\n{keys}"
+        "or give the tables on the command line: splitguard check train=a.csv test=b.csv "
+        "--labels COL."
+    )
 
 
 def _print(result: Any, format_name: str, *, statistics: bool) -> None:

@@ -20,6 +20,7 @@ FIX_NAMES = (
     "seed",
     "fail-on",
     "hide-ids",
+    "schema",
     "fewest-moves",
 )
 
@@ -43,4 +44,8 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.run import run_fix
 
     values, _ = settings(kwargs, *INPUT_NAMES, *FIX_NAMES, "classes", "inputs")
+    if values["schema"]:  # a bad schema fails now, not after the splitting
+        from splitguard.rules.user_schema import load_schema
+
+        load_schema(values["schema"])
     raise SystemExit(run_fix(lambda: load(inputs, values), values))

@@ -23,6 +23,7 @@ SPLIT_NAMES = (
     "keep",
     "fail-on",
     "hide-ids",
+    "schema",
 )
 
 
@@ -53,5 +54,9 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.run import run_split
 
     values, _ = settings(kwargs, *INPUT_NAMES, *SPLIT_NAMES, "classes", "inputs")
+    if values["schema"]:  # a bad schema fails now, not after the splitting
+        from splitguard.rules.user_schema import load_schema
+
+        load_schema(values["schema"])
     status = run_split(load_inputs=lambda: load(inputs, values), values=values)
     raise SystemExit(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,3 +186,30 @@ def test_inputs_and_options_from_the_config_file(
     result = run("check", "--format", "json")
     assert result.code == 1
     assert not [f for f in _json(result)["findings"] if f["location"]["split"] == "val"]
+
+
+def test_without_inputs_or_config_check_says_which_config_to_create(
+    run: Run, in_folder: Path
+) -> None:
+    result = run("check")
+    assert result.code == 2
+    assert "--labels COL (delimited" not in result.err
+    assert "Create splitguard.toml beside your data" in result.err
+    # The keys the message shows are a working config: paste them, add the files, run.
+    keys = textwrap.dedent(result.err.split("at least:\n", 1)[1].rsplit("\nor give", 1)[0])
+    (in_folder / "splitguard.toml").write_text(keys + "\n")
+    (in_folder / "splits").mkdir()
+    header = "Finding Labels,Patient ID\n"
+    (in_folder / "splits" / "train.csv").write_text(header + "Mass,1\nNodule|Mass,2\n")
+    (in_folder / "splits" / "test.csv").write_text(header + "Mass,1\nNodule,3\n")
+    leaky = run("check", "--select", "SG201")
+    assert leaky.code == 1, leaky.err
+    assert "SG201" in leaky.out
+
+
+def test_a_config_without_inputs_names_the_file_and_its_table(run: Run, in_folder: Path) -> None:
+    (in_folder / "pyproject.toml").write_text('[tool.splitguard]\nlabels = "Finding Labels"\n')
+    result = run("check")
+    assert result.code == 2
+    assert f"{in_folder / 'pyproject.toml'} sets no `inputs`" in result.err
+    assert "[tool.splitguard.inputs]" in result.err

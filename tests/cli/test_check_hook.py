@@ -126,3 +126,14 @@ def test_python_hook_installs_and_fails_on_a_leak(data_repo: Path, hook_repo: Pa
     leaky = _try_repo(data_repo, hook_repo, "splitguard")
     assert leaky.returncode == 1, leaky.stdout + leaky.stderr
     assert "SG201" in leaky.stdout
+
+
+def test_system_hook_without_a_config_says_which_file_to_create(
+    data_repo: Path, hook_repo: Path
+) -> None:
+    _git(data_repo, "rm", "-q", "--cached", "splitguard.toml")
+    (data_repo / "splitguard.toml").unlink()
+    result = _try_repo(data_repo, hook_repo, "splitguard-system")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Create splitguard.toml beside your data" in result.stdout
+    assert "--labels COL (delimited" not in result.stdout

@@ -1,7 +1,8 @@
 """Every rule's pass and fail cases, kept as data in tests/fixtures/rules/CODE.yaml.
 
 A case is a tiny table (one `table`, or one file per split), the options that differ
-from the defaults below, and how many findings the rule alone must report.
+from the defaults below, a pandera YAML `schema` (for --schema), and how many findings
+the rule alone must report.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def _values(case: dict[str, Any]) -> dict[str, Any]:
 
 def run_case(code: str, case: dict[str, Any], folder: Path) -> list[Any]:
     values = _values(case)
+    if "schema" in case:
+        values["schema"] = str(folder / "schema.yaml")
+        (folder / "schema.yaml").write_text(case["schema"], encoding="utf-8")
     inputs: list[tuple[str | None, Path]] = []
     for split, text in case["files"].items():
         path = folder / f"{split}.csv"
