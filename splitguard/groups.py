@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from splitguard.io.arrow import string_array
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -61,7 +63,7 @@ def without_missing_keys(column: pa.ChunkedArray) -> pa.ChunkedArray:
         missing = pc.is_nan(values)
     elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         trimmed = pc.utf8_trim_whitespace(values)
-        missing = pc.is_in(trimmed, value_set=pa.array(sorted(MISSING_KEYS), values.type))
+        missing = pc.is_in(trimmed, value_set=string_array(sorted(MISSING_KEYS)).cast(values.type))
     else:
         return column
     if not pc.any(missing).as_py():

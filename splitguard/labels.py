@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from splitguard.errors import LabelValueError
-from splitguard.io.arrow import int_values, valid_mask
+from splitguard.io.arrow import int_values, string_array, valid_mask
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -124,7 +124,6 @@ def _screen_identifier(
     Refusing takes well under a second on 112,120 ids; a label column (few distinct
     cells) costs one `count_distinct`. List literals are checked once parsed.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     rows = len(column)
@@ -134,7 +133,7 @@ def _screen_identifier(
         return
     tokens = pc.list_flatten(pc.split_pattern(column, sep)) if sep else column
     tokens = pc.utf8_trim_whitespace(tokens.drop_null())
-    tokens = tokens.filter(pc.invert(pc.is_in(tokens, pa.array(["", *sorted(none)], pa.string()))))
+    tokens = tokens.filter(pc.invert(pc.is_in(tokens, string_array(["", *sorted(none)]))))
     n_classes = pc.count_distinct(tokens).as_py()
     if _is_identifier(rows, n_classes, len(tokens)):
         raise _identifier_error(name, n_classes, rows, tokens.slice(0, 1000).to_pylist())

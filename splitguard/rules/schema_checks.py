@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from splitguard.io.arrow import string_array
 from splitguard.labels import NEGATIVE, POSITIVE, UNCERTAIN, wide_cells
 
 if TYPE_CHECKING:
@@ -71,13 +72,12 @@ def normalised(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
         column = pc.cast(column, pa.string())
     text = pc.utf8_lower(pc.utf8_trim_whitespace(column))
-    blank = pc.is_in(text, value_set=pa.array(sorted(BLANKS)))
+    blank = pc.is_in(text, value_set=string_array(sorted(BLANKS)))
     return pc.if_else(blank, pa.scalar(None, pa.string()), text)
 
 
 def may_fail(aggregates: Aggregates, check: ColumnCheck) -> bool:
     """False when Arrow proves the check passes; True when pandera must look."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     frame = aggregates.frame
@@ -92,7 +92,7 @@ def may_fail(aggregates: Aggregates, check: ColumnCheck) -> bool:
     values = normalised(column)
     if frame.spec.blank == "error" and values.null_count > 0:
         return True
-    allowed = pa.array(sorted(allowed_values(frame)))
+    allowed = string_array(sorted(allowed_values(frame)))
     return bool(pc.sum(pc.invert(pc.is_in(values, value_set=allowed))).as_py() or 0)
 
 
