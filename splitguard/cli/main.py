@@ -69,8 +69,11 @@ def escape_controls(message: str) -> str:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; a `SplitguardError` becomes its message and exit status 2."""
+    from splitguard.io.signals import redeliver_lost_interrupts
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("SPLITGUARD_DEBUG"))
+    redeliver_lost_interrupts()
     try:
         return cli.main(args=args, prog_name="splitguard", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -11,13 +11,40 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import Any
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
+
+
+def redeliver_lost_interrupts() -> None:
+    """An interrupt that lands in a finalizer (a weakref callback, `__del__`) cannot
+    propagate: Python prints "Exception ignored in ..." with a traceback and runs on as if
+    nothing happened. Raise it again a millisecond later, once the finalizer is done,
+    where the writers' cleanup can handle it (and again, should it land in one once more).
+    """
+    default = sys.unraisablehook
+    if not hasattr(signal, "setitimer") or getattr(default, "redelivers", False):
+        return
+
+    def again(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt("an interrupt that arrived in a finalizer")
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            default(unraisable)
+            return
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGALRM, again)
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+
+    hook.redelivers = True  # type: ignore[attr-defined]
+    sys.unraisablehook = hook
 
 
 @contextlib.contextmanager

@@ -401,16 +401,16 @@ def check_cases(draw: st.DrawFn) -> Case:
         args += ["--split-col", draw(mostly(st.just(table.split), names))]
     fmt = draw(st.sampled_from(("text", "json", "sarif", "github", "junit")))
     args += ["--format", fmt]
-    reports = []
-    for option, usual in (
-        ("--html", "r.html"),
-        ("--markdown", "r.md"),
-        ("--write-baseline", "baseline.json"),
-    ):
-        if draw(st.integers(0, 3)) == 0:
-            target = draw(report_targets(encoded.name, usual))
-            args += [option, target]
-            reports.append(target)
+    reports = draw_reports(
+        draw,
+        encoded.name,
+        args,
+        (
+            ("--html", "r.html"),
+            ("--markdown", "r.md"),
+            ("--write-baseline", "baseline.json"),
+        ),
+    )
     args += draw(minimums())
     return Case(
         "check",
@@ -423,6 +423,19 @@ def check_cases(draw: st.DrawFn) -> Case:
     )
 
 
+def draw_reports(
+    draw: st.DrawFn, data_name: str, args: list[str], options: tuple[tuple[str, str], ...]
+) -> list[str]:
+    """Each report option, one time in four, at a drawn target; appended to `args`."""
+    reports = []
+    for option, usual in options:
+        if draw(st.integers(0, 3)) == 0:
+            target = draw(report_targets(data_name, usual))
+            args += [option, target]
+            reports.append(target)
+    return reports
+
+
 @st.composite
 def stats_cases(draw: st.DrawFn) -> Case:
     table = draw(tables())
@@ -430,16 +443,16 @@ def stats_cases(draw: st.DrawFn) -> Case:
     args = ["stats", encoded.name, *draw(label_args(table))]
     fmt = draw(st.sampled_from(("text", "json")))
     args += ["--format", fmt]
-    reports = []
-    for option, usual in (
-        ("--weights-out", "weights.json"),
-        ("--html", "r.html"),
-        ("--markdown", "r.md"),
-    ):
-        if draw(st.integers(0, 3)) == 0:
-            target = draw(report_targets(encoded.name, usual))
-            args += [option, target]
-            reports.append(target)
+    reports = draw_reports(
+        draw,
+        encoded.name,
+        args,
+        (
+            ("--weights-out", "weights.json"),
+            ("--html", "r.html"),
+            ("--markdown", "r.md"),
+        ),
+    )
     return Case(
         "stats",
         {encoded.name: encoded.data, **EXISTING},

@@ -148,6 +148,7 @@ def complete_out(case: Case, out: Path, work: Path) -> list[str]:
         found.append(f"split files {split_files} differ from the manifest's {sorted(listed)}")
     rows: Counter[tuple[Any, ...]] = Counter()
     header: list[str] | None = None
+    kind = _kind(case)
     for name in split_files:
         table = pq.ParquetFile(out / name).read()
         names = table.column_names
@@ -160,7 +161,7 @@ def complete_out(case: Case, out: Path, work: Path) -> list[str]:
         kept = [i for i, n in enumerate(names) if n != case.split_column]
         header = [names[i] for i in kept]
         for row in zip(*(table.column(i).to_pylist() for i in kept), strict=True):
-            rows[_canon_row(row, case.inputs[0])] += 1
+            rows[_canon_row(row, kind)] += 1
     expected = reference(case)
     if expected is None:
         found.append("the run wrote splits of an input no faithful reader accepts")
@@ -169,7 +170,7 @@ def complete_out(case: Case, out: Path, work: Path) -> list[str]:
     drop = [i for i, n in enumerate(expected_header) if n == case.split_column]
     expected_header = [n for i, n in enumerate(expected_header) if i not in drop]
     want: Counter[tuple[Any, ...]] = Counter(
-        _canon_row(tuple(v for i, v in enumerate(row) if i not in drop), case.inputs[0])
+        _canon_row(tuple(v for i, v in enumerate(row) if i not in drop), kind)
         for row in expected_rows
     )
     if header is not None and header != expected_header:
@@ -188,17 +189,26 @@ def _sample(rows: Counter[tuple[Any, ...]]) -> str:
     return repr(next(iter(rows)))[:200] if rows else "none"
 
 
-def _canon_row(row: tuple[Any, ...], encoded: Encoded) -> tuple[Any, ...]:
-    return tuple(_canon(v, encoded.kind) for v in row)
+def _kind(case: Case) -> str:
+    """csv or parquet when every input is one; mixed when split files are of both."""
+    kinds = {encoded.kind for encoded in case.inputs}
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _canon_row(row: tuple[Any, ...], kind: str) -> tuple[Any, ...]:
+    return tuple(_canon(v, kind) for v in row)
 
 
 def _canon(value: Any, kind: str) -> Any:
     """A cell compared as it was read: CSV cells as their text (an empty cell may be
-    null), Parquet cells as typed values (NaN equal to NaN)."""
+    null), Parquet cells as typed values (NaN equal to NaN). With inputs of both kinds
+    a row's origin is unknown in the output, so an empty text and a null compare equal."""
     if kind == "csv":
         if value is None:
             return ""
         return value if isinstance(value, str) else ("not text", repr(value))
+    if kind == "mixed" and (value is None or isinstance(value, str)):
+        return value or ""
     if isinstance(value, float) and math.isnan(value):
         return ("nan",)
     return (type(value).__name__, repr(value))

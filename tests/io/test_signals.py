@@ -35,3 +35,28 @@ def test_a_signal_in_a_deferred_block_arrives_after_it(signum: int) -> None:
             steps.append("second rename")
         steps.append("after")
     assert steps == ["first rename", "second rename"]
+
+
+def test_an_interrupt_caught_in_a_finalizer_is_raised_again_where_it_can_be_handled() -> None:
+    # Python cannot raise an exception out of a weakref callback: it prints "Exception
+    # ignored in ..." and runs on, so a Ctrl-C during garbage collection used to be lost
+    # (and printed a traceback); the kill test met it once in 20 kills.
+    import subprocess
+    import sys
+
+    code = """
+import gc, sys, time, weakref
+from splitguard.io.signals import redeliver_lost_interrupts
+redeliver_lost_interrupts()
+class Thing: pass
+def callback(ref):
+    raise KeyboardInterrupt
+try:
+    thing = Thing(); ref = weakref.ref(thing, callback); del thing; gc.collect()
+    time.sleep(5)
+except KeyboardInterrupt:
+    sys.exit(3)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 3
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr
