@@ -183,6 +183,23 @@ def _concat(tables: list[pa.Table], sources: list[Source]) -> pa.Table:
 
     if len(tables) == 1:
         return tables[0]
+    first = tables[0].column_names
+    for table, source in zip(tables[1:], sources[1:], strict=True):
+        if table.column_names != first:
+            # Joining them would add empty cells to every row of a file that lacks a
+            # column: the split files would no longer hold the input rows untouched.
+            only_first = [c for c in first if c not in table.column_names]
+            only_here = [c for c in table.column_names if c not in first]
+            differ = (
+                f"{sources[0].path} alone has {_names(only_first)}; "
+                f"{source.path} alone has {_names(only_here)}"
+                if only_first or only_here
+                else "the same columns in another order"
+            )
+            raise LabelValueError(
+                f"{sources[0].path}, {source.path}: the split files' columns differ "
+                f"({differ}). Give every split file the same columns in the same order."
+            )
     try:
         return pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
@@ -190,6 +207,12 @@ def _concat(tables: list[pa.Table], sources: list[Source]) -> pa.Table:
             f"{', '.join(s.path for s in sources)}: the split files' columns do not agree "
             f"({str(exc).splitlines()[0]}). Give files with the same columns and types."
         ) from exc
+
+
+def _names(columns: list[str]) -> str:
+    shown = ", ".join(repr(c) for c in columns[:5])
+    more = f" and {len(columns) - 5} more" if len(columns) > 5 else ""
+    return (shown + more) or "no other column"
 
 
 def _build(

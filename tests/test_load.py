@@ -180,6 +180,27 @@ def test_split_files_must_agree(tiny_csv: MakeCsv, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("test_header", "said"),
+    [
+        ("id,lab,note", "train.csv alone has 'A'; "),
+        ("id,A,lab", "the same columns in another order"),
+    ],
+)
+def test_split_files_with_other_columns_are_refused(
+    tiny_csv: MakeCsv, test_header: str, said: str
+) -> None:
+    # Joined, a file without a column would get empty cells in it: rows no longer untouched.
+    train = tiny_csv("train.csv", "id,lab,A\n1,a,1\n")
+    test = tiny_csv(
+        "test.csv",
+        f"{test_header}\n2,a,x\n" if "note" in test_header else f"{test_header}\n2,1,a\n",
+    )
+    with pytest.raises(LabelValueError, match="the split files' columns differ") as caught:
+        load_frame([("train", train), ("test", test)], LabelSpec(labels="lab", id="id"))
+    assert said in str(caught.value)
+
+
+@pytest.mark.parametrize(
     ("inputs", "spec", "message"),
     [
         ([("train", "a"), ("train", "b")], LabelSpec(labels="lab"), "named twice"),
