@@ -56,7 +56,9 @@ def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
     import click
 
     from splitguard.io.outdir import check_out_dir, recover
+    from splitguard.io.write import check_name
 
+    check_name(out)
     for note in recover(out):
         click.echo(f"splitguard: {note}", err=True)
     check_out_dir(out, force=bool(values.get("force")))

@@ -90,15 +90,24 @@ def check_target(path: Path) -> Path:
             raise OutputError(f"{path}: the folder {folder} does not exist. Create it first.")
         if path.is_dir():
             raise OutputError(f"{path}: a directory, not a file. Give a file name to write to.")
-        limit = os.pathconf(folder, "PC_NAME_MAX")
     except OSError as exc:
         raise write_failure(path, exc) from exc
+    check_name(path)
+    return folder
+
+
+def check_name(path: Path) -> None:
+    """Refuse a file or folder name longer than its file system takes (ENAMETOOLONG)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except OSError:
+        return  # no such folder: the caller's own checks name it
     if len(os.fsencode(path.name)) > limit:
         raise OutputError(
-            f"{shown_name(path)}: the file name is {len(os.fsencode(path.name))} bytes long; "
-            f"this file system takes at most {limit}. Give a shorter file name."
+            f"{shown_name(path)}: the name is {len(os.fsencode(path.name))} bytes long; "
+            f"this file system takes at most {limit}. Give a shorter name."
         )
-    return folder
 
 
 def shown_name(path: Path, most: int = 80) -> str:

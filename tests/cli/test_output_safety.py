@@ -233,3 +233,15 @@ def test_an_unwritable_output_is_refused_before_any_file_is_written(
     assert "internal error" not in result.err
     assert second[1][:40] in result.err
     assert tree(tmp_path) == before
+
+
+def test_an_out_name_too_long_for_the_file_system_is_exit_2(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = table_csv(tmp_path / "t.csv")
+    before = tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("split", data, *LABELS, *HALVES, "--out", "o" * 300)
+    assert result.code == 2, result.err
+    assert "internal error" not in result.err and "Give a shorter name" in result.err
+    assert tree(tmp_path) == before
