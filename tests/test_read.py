@@ -259,3 +259,21 @@ def test_ragged_row_names_the_row(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("id,lab\n" + "".join(f"{i},a\n" for i in range(50_000)) + '7,"b\nc",extra\n')
     _expect(path, "row 50001", "3 fields", "2 columns", "7,")
+
+
+def test_a_ragged_row_of_bytes_not_in_the_encoding_prints_no_traceback(tmp_path: Path) -> None:
+    # Arrow decodes a ragged row's text before it hands it over: bytes that are not
+    # UTF-8 failed there, and Python printed "Exception ignored in ..." with a traceback.
+    import subprocess
+    import sys
+
+    path = tmp_path / "r.csv"
+    path.write_bytes(b"id,lab\n1,a\n2,b,\xf1\xe9x\n3,a\n")
+    code = (
+        "import sys; from splitguard.io.read import read_table; "
+        "from splitguard.errors import InputError\n"
+        f"try:\n    read_table({str(path)!r})\nexcept InputError as exc:\n    print(exc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert "--encoding latin-1" in done.stdout

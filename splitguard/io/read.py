@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -214,9 +215,23 @@ class _Csv:
             found.append(row)
             return "error"
 
-        # Only a serial read numbers rows; the error it ends with is the one found.
-        with contextlib.suppress(pa.ArrowInvalid):
-            self._arrow_read(names, block, use_threads=False, on_invalid=stop)
+        # Only a serial read numbers rows; the error it ends with is the one found. Arrow
+        # decodes the row's text before it calls `stop`: bytes not in the encoding fail
+        # there, out of reach ("Exception ignored in ..."), so they are caught here.
+        lost: list[BaseException | None] = []
+        previous = sys.unraisablehook
+        sys.unraisablehook = lambda unraisable: lost.append(unraisable.exc_value)
+        try:
+            with contextlib.suppress(pa.ArrowInvalid):
+                self._arrow_read(names, block, use_threads=False, on_invalid=stop)
+        finally:
+            sys.unraisablehook = previous
+        for exc in lost:
+            if isinstance(exc, KeyboardInterrupt):
+                raise exc
+        undecodable = [exc for exc in lost if isinstance(exc, UnicodeDecodeError)]
+        if not found and undecodable:
+            return self._undecodable(undecodable[0], names)
         if not found:
             return InputError(f"{self.path}: a row has more or fewer fields than the header.")
         row = found[0]
