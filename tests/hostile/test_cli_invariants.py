@@ -22,6 +22,9 @@ from hostile.sandbox import new_sandbox, run_in_process, run_subprocess, snapsho
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+# An exception Python could only print ("Exception ignored in ...") is a traceback the
+# user would see: fail on it.
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 EXAMPLES = int(os.environ.get("SPLITGUARD_HOSTILE_EXAMPLES", "0"))
 # Shrinking a failure to its smallest case reruns the CLI hundreds of times (minutes);
 # by default a failing case is reported as found.
