@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from splitguard import __version__
 from splitguard.errors import OptionError, OutputError
 from splitguard.frame import LabelFrame
+from splitguard.printable import printable
 
 if TYPE_CHECKING:
     from splitguard.findings import Finding
@@ -60,7 +61,7 @@ def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
 
     check_name(out)
     for note in recover(out):
-        click.echo(f"splitguard: {note}", err=True)
+        click.echo(printable(f"splitguard: {note}"), err=True)
     check_out_dir(out, force=bool(values.get("force")))
 
 
@@ -114,7 +115,7 @@ def write_run(
                     tuple((p, reason) for p in pages if not p.exists()),
                 )
             for path, reason in reports.failed:
-                click.echo(unwritten_warning(path.name, reason), err=True)
+                click.echo(printable(unwritten_warning(path.name, reason)), err=True)
     except KeyboardInterrupt:
         raise OutputError(_interrupted(out, before)) from None
     return [path.name for path in (*outputs, staging / "manifest.json", *reports.paths)]
@@ -156,7 +157,7 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
             keep = kept_groups(frame, values["keep"], request.split_names)
             fixed = keep.fixed
         for problem in impossible_minimums(frame, request):
-            click.echo(f"splitguard: warning: cannot be met: {problem}.", err=True)
+            click.echo(printable(f"splitguard: warning: cannot be met: {problem}."), err=True)
         advance("splitting")
         before = lint_findings(frame, values) if frame.splits is not None else []
         result = split_frame(frame, request, fixed=fixed)

@@ -18,6 +18,7 @@ from splitguard.cli.common import (
 )
 from splitguard.errors import OptionError
 from splitguard.options import CHECK_OPTIONS
+from splitguard.printable import printable
 
 CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
 CLI_NAMES = tuple(option.name for option in CHECK_OPTIONS if option.cli)
@@ -48,7 +49,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         from splitguard.baseline import baseline_payload
 
         write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
-        click.echo(f"splitguard: wrote {values['write-baseline']}", err=True)
+        click.echo(printable(f"splitguard: wrote {values['write-baseline']}"), err=True)
     if values["html"] or values["markdown"]:
         _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
     _print(result, values["format"], statistics=values["statistics"])
@@ -119,4 +120,4 @@ def _write_reports(
 
     written = write_check_reports(frame, payload, html=html, markdown=markdown)
     for note in report_notes(written):
-        click.echo(note, err=True)
+        click.echo(printable(note), err=True)

@@ -18,6 +18,7 @@ from splitguard.cli.common import (
     write_json,
 )
 from splitguard.errors import OptionError
+from splitguard.printable import printable
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
 # The schema rules that catch a wrong label option: counts read with the wrong --sep or
@@ -79,4 +80,4 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
 
         print_stats(result)
     for note in notes:
-        click.echo(note, err=True)
+        click.echo(printable(note), err=True)

@@ -143,3 +143,21 @@ def test_split_output_and_reports_escape_names(
     for block in re.findall(r"(?:^\|.*\n)+", markdown, re.M):
         widths = {len(re.findall(r"(?<!\\)\|", line)) for line in block.splitlines()}
         assert len(widths) == 1, block
+
+
+def test_the_up_front_warnings_of_split_escape_class_names(
+    run: Callable[..., Any], tmp_path: Path
+) -> None:
+    # One positive of the forged class: the minimum cannot be met, and says so on stderr.
+    path = tmp_path / "t.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "lab", "pat"])
+        for i in range(40):
+            writer.writerow([i, FORGE if i == 0 else "ab"[i % 2], f"p{i}"])
+    result = run("split", path, *LABELS, "--fractions", "train=0.5,test=0.5",
+                 "--min-positives", "test=1", "--out", tmp_path / "out")  # fmt: skip
+    assert "cannot be met" in result.err
+    assert FORGE not in result.err
+    assert not [line for line in result.err.splitlines() if line.startswith("::")]
+    assert not RAW.search(result.err)
