@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import sys
 from typing import Any
 
@@ -16,10 +15,9 @@ import click
 
 from splitguard import __version__
 from splitguard.errors import EXIT_ERROR, SplitguardError
+from splitguard.printable import printable_lines
 
 # C0 controls but tab and newline, DEL and C1 controls (0x9b is a terminal's CSI).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 # name -> (module, one-line help); the help is here so listing commands imports nothing.
 COMMANDS = {
     "check": ("splitguard.cli.check", "Run the rules on a label table and its splits."),
@@ -60,13 +58,6 @@ def cli(debug: bool) -> None:
     """
 
 
-def escape_controls(message: str) -> str:
-    """`message` with control characters as escapes (`\\x1b`, `\\r`): a name from a
-    table or an option, echoed in an error, must not move the cursor or recolour the
-    terminal."""
-    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], message)
-
-
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; a `SplitguardError` becomes its message and exit status 2."""
     from splitguard.io.signals import redeliver_lost_interrupts
@@ -87,7 +78,7 @@ def main(argv: list[str] | None = None) -> Any:
     except SplitguardError as exc:
         if debug:
             raise
-        click.echo(f"splitguard: error: {escape_controls(str(exc))}", err=True)
+        click.echo(f"splitguard: error: {printable_lines(str(exc))}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         click.echo("splitguard: interrupted; nothing was written.", err=True)
@@ -96,7 +87,7 @@ def main(argv: list[str] | None = None) -> Any:
         if debug:
             raise
         click.echo(
-            f"splitguard: internal error: {type(exc).__name__}: {escape_controls(str(exc))}\n"
+            f"splitguard: internal error: {type(exc).__name__}: {printable_lines(str(exc))}\n"
             "This is a bug in splitguard. Run again with --debug for the traceback, "
             "and report it with the command that caused it.",
             err=True,
