@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from installed_env import installed_env
 
-from splitguard.example import NIH_SPEC, example_path
+from splitguard.core.example import NIH_SPEC, example_path
 
 OPTIONS = [
     "--labels", "Finding Labels", "--sep", "|", "--none", "No Finding",
@@ -63,8 +63,8 @@ def end_to_end(arguments: list[str], runs: int) -> tuple[float, int]:
 
 
 def rules_alone(arguments: list[str], runs: int) -> float:
-    from splitguard.engine import lint
-    from splitguard.load import load_frame
+    from splitguard.core.load import load_frame
+    from splitguard.lint.engine import lint
 
     inputs = [tuple(a.split("=", 1)) for a in arguments]
     frame = load_frame(inputs, NIH_SPEC, strict=False)  # type: ignore[arg-type]

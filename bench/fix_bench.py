@@ -43,7 +43,7 @@ Counts = npt.NDArray[np.int64]
 
 def random_row_split(seed: int) -> tuple[Counts, Counts]:
     """NIH's rows per group and split after a random 80/10/10 row split, and its labels."""
-    from splitguard.example import load_example
+    from splitguard.core.example import load_example
 
     frame = load_example()
     draw = np.random.default_rng(seed).random(frame.groups.size)

@@ -27,9 +27,10 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from installed_env import installed_env
 
-from splitguard.example import NIH_SPEC, example_path
-from splitguard.frame import LabelFrame
-from splitguard.load import LabelSpec, load_frame
+from splitguard.core.example import NIH_SPEC, example_path
+from splitguard.core.frame import LabelFrame
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
 
 ENV = installed_env()
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from splitguard.example import load_example
-from splitguard.frame import LabelFrame
-from splitguard.splitter import SplitResult, impossible_minimums, make_request, split_frame
+from splitguard.core.example import load_example
+from splitguard.core.frame import LabelFrame
+from splitguard.split.assign import SplitResult, impossible_minimums, make_request, split_frame
 
 REQUESTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("no minimum", {}),

@@ -27,13 +27,13 @@ import sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, {fixtures!r})
 from report.nih_report import nih_manifest, nih_report
-from splitguard.example import load_example
+from splitguard.core.example import load_example
 
 
 report, manifest = nih_report(load_example()), nih_manifest()
 with tempfile.TemporaryDirectory() as out:
     start, cpu = time.perf_counter(), time.process_time()
-    from splitguard.report.split import write_split_reports
+    from splitguard.report.split_page import write_split_reports
 
     write_split_reports(Path(out), report, manifest)
     print(time.perf_counter() - start, time.process_time() - cpu)

@@ -69,7 +69,7 @@ Method = Callable[[Labels, Keys, int], RowSplit]
 
 def load_nih() -> tuple[Labels, Keys]:
     """The NIH label matrix (rows x 14 findings) and the patient id of every row."""
-    from splitguard.example import load_example
+    from splitguard.core.example import load_example
 
     frame = load_example()
     return frame.labels, frame.group_names[frame.groups].astype(str)

@@ -11,20 +11,21 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from splitguard.errors import SplitguardError
-    from splitguard.example import load_example
-    from splitguard.frame import LabelFrame
-    from splitguard.load import LabelSpec, load_frame
-    from splitguard.stats import ClassStats, class_stats
+    from splitguard.core.class_stats import ClassStats, class_stats
+    from splitguard.core.errors import SplitguardError
+    from splitguard.core.example import load_example
+    from splitguard.core.frame import LabelFrame
+    from splitguard.core.spec import LabelSpec
+from splitguard.core.load import load_frame
 
 _LAZY = {
-    "SplitguardError": "splitguard.errors",
-    "LabelFrame": "splitguard.frame",
-    "LabelSpec": "splitguard.load",
-    "load_frame": "splitguard.load",
-    "load_example": "splitguard.example",
-    "ClassStats": "splitguard.stats",
-    "class_stats": "splitguard.stats",
+    "SplitguardError": "splitguard.core.errors",
+    "LabelFrame": "splitguard.core.frame",
+    "LabelSpec": "splitguard.core.load",
+    "load_frame": "splitguard.core.load",
+    "load_example": "splitguard.core.example",
+    "ClassStats": "splitguard.core.class_stats",
+    "class_stats": "splitguard.core.class_stats",
 }
 
 __all__ = [  # noqa: RUF022 - the order of _LAZY

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from splitguard.example import NIH_SPEC, example_path
-from splitguard.frame import LabelFrame
-from splitguard.load import load_frame
+from splitguard.core.example import NIH_SPEC, example_path
+from splitguard.core.frame import LabelFrame
+from splitguard.core.load import load_frame
 
 SHARED_NIH = Path("/work/shared/data/nih_chestxray14_labels.csv.gz")
 

@@ -16,9 +16,9 @@ from splitguard.cli.common import (
     settings,
     write_json,
 )
-from splitguard.errors import OptionError
-from splitguard.options import CHECK_OPTIONS
-from splitguard.printable import printable
+from splitguard.core.errors import OptionError
+from splitguard.core.options import CHECK_OPTIONS
+from splitguard.core.printable import printable
 
 CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
 CLI_NAMES = tuple(option.name for option in CHECK_OPTIONS if option.cli)
@@ -37,7 +37,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 the check could not run.
     """
-    from splitguard.engine import exit_status, lint
+    from splitguard.lint.engine import exit_status, lint
 
     values, config = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
     if not inputs and values["inputs"] is None:
@@ -46,7 +46,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     frame = load(inputs, values, strict=False)
     result = lint(frame, values)
     if values["write-baseline"]:
-        from splitguard.baseline import baseline_payload
+        from splitguard.lint.baseline import baseline_payload
 
         write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
         click.echo(printable(f"splitguard: wrote {values['write-baseline']}"), err=True)
@@ -93,17 +93,17 @@ def _print(result: Any, format_name: str, *, statistics: bool) -> None:
     from splitguard.cli.render import console
 
     if format_name == "text":
-        from splitguard.formats.text import print_result
+        from splitguard.lint.formats.text import print_result
 
         print_result(result, console(), statistics=statistics)
         return
-    from splitguard.formats import render
+    from splitguard.lint.formats import render
 
     click.echo(render(result, format_name))
     if statistics:
         from rich.console import Console
 
-        from splitguard.formats.text import print_statistics
+        from splitguard.lint.formats.text import print_statistics
 
         print_statistics(result, Console(stderr=True, highlight=False))
 
@@ -112,7 +112,7 @@ def _write_reports(
     frame: Any, payload: dict[str, Any], html: str | None, markdown: str | None
 ) -> None:
     try:
-        from splitguard.report.check import write_check_reports
+        from splitguard.report.check_page import write_check_reports
     except ImportError:
         click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
         return

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from splitguard.config import Config, load_config, resolve
-from splitguard.errors import OptionError
-from splitguard.options import INPUT_OPTIONS, OPTIONS
+from splitguard.core.config import Config, load_config, resolve
+from splitguard.core.errors import OptionError
+from splitguard.core.options import INPUT_OPTIONS, OPTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,7 +64,7 @@ def settings(kwargs: Mapping[str, Any], *names: str) -> tuple[dict[str, Any], Co
 
 
 def label_spec(values: Mapping[str, Any]) -> Any:
-    from splitguard.load import LabelSpec
+    from splitguard.core.spec import LabelSpec
 
     return LabelSpec(
         labels=values.get("labels"),
@@ -105,7 +105,7 @@ def parse_inputs(arguments: tuple[str, ...], config_inputs: Any) -> list[tuple[s
 
 def load(arguments: tuple[str, ...], values: Mapping[str, Any], *, strict: bool = True) -> Any:
     """The label frame of the command's inputs."""
-    from splitguard.load import load_frame
+    from splitguard.core.load import load_frame
 
     spec = label_spec(values)
     return load_frame(parse_inputs(arguments, values.get("inputs")), spec, strict=strict)
@@ -116,7 +116,7 @@ def guard_outputs(
 ) -> None:
     """Refuse, before any work, an output file option (`names`) that would write over an
     input: a table, the baseline (but --write-baseline may refresh it), the config file."""
-    from splitguard.io.safepath import check_output_files
+    from splitguard.core.io.safepath import check_output_files
 
     tables = [Path(path) for _, path in parse_inputs(arguments, values.get("inputs"))]
     baseline = [Path(values["baseline"])] if values.get("baseline") else []
@@ -132,7 +132,7 @@ def write_json(path: str | Path, payload: Any) -> None:
     """Write JSON atomically (a temporary file beside it, then a rename)."""
     import json
 
-    from splitguard.io.write import atomic_write_bytes
+    from splitguard.core.io.write import atomic_write_bytes
 
     text = json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
     atomic_write_bytes(Path(path), text.encode())

@@ -25,9 +25,9 @@ def demo_command(out: Path) -> None:
     --none "No Finding" --id "Image Index" --group "Patient ID"
     --fractions train=0.8,val=0.1,test=0.1 --min-positives val=20,test=20 --out DIR
     """
-    from splitguard.example import NIH_SPEC, example_path
-    from splitguard.load import load_frame
-    from splitguard.run import run_split
+    from splitguard.app.run import run_split
+    from splitguard.core.example import NIH_SPEC, example_path
+    from splitguard.core.load import load_frame
 
     values = {
         "out": str(out),

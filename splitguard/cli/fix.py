@@ -41,7 +41,7 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),
     DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
     """
-    from splitguard.run import run_fix
+    from splitguard.app.run import run_fix
 
     values, _ = settings(kwargs, *INPUT_NAMES, *FIX_NAMES, "classes", "inputs")
     if values["schema"]:  # a bad schema fails now, not after the splitting

@@ -14,8 +14,8 @@ from typing import Any
 import click
 
 from splitguard import __version__
-from splitguard.errors import EXIT_ERROR, SplitguardError
-from splitguard.printable import printable_lines
+from splitguard.core.errors import EXIT_ERROR, SplitguardError
+from splitguard.core.printable import printable_lines
 
 # C0 controls but tab and newline, DEL and C1 controls (0x9b is a terminal's CSI).
 # name -> (module, one-line help); the help is here so listing commands imports nothing.
@@ -60,7 +60,7 @@ def cli(debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; a `SplitguardError` becomes its message and exit status 2."""
-    from splitguard.io.signals import redeliver_lost_interrupts
+    from splitguard.core.io.signals import redeliver_lost_interrupts
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args or bool(os.environ.get("SPLITGUARD_DEBUG"))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from splitguard.stats import TableStats
+    from splitguard.core.class_stats import TableStats
 
 BAR_WIDTH = 24
 STATS_BAR_WIDTH = 8
@@ -20,7 +20,7 @@ def safe(name: object) -> str:
     """A name from the data as rich text: control characters escaped, no markup."""
     from rich.markup import escape
 
-    from splitguard.printable import printable
+    from splitguard.core.printable import printable
 
     return escape(printable(str(name)))
 
@@ -42,7 +42,7 @@ def print_stats(stats: TableStats) -> None:
     from rich import box
     from rich.table import Table
 
-    from splitguard.findings import percent
+    from splitguard.lint.findings import percent
 
     low, median, high = stats.rows_per_group
     table = Table(

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from splitguard.errors import OptionError, closest
+from splitguard.core.errors import OptionError, closest
 
 
 @click.command("rules")

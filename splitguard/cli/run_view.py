@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from splitguard.findings import SEVERITIES, counted, percent, severity_rank
+from splitguard.lint.findings import SEVERITIES, counted, percent, severity_rank
 
 if TYPE_CHECKING:
-    from splitguard.report.write import Written
+    from splitguard.report.output import Written
 
 SHOWN_FINDINGS = 8
 
@@ -27,7 +27,7 @@ def quality_lines(quality: Mapping[str, Any]) -> list[tuple[str, str]]:
 
     (heading, text) pairs: balance of classes, balance of sizes, leakage.
     """
-    from splitguard.summary import DEVIATION_MIN_POSITIVES
+    from splitguard.report.model import DEVIATION_MIN_POSITIVES
 
     lines: list[tuple[str, str]] = []
     if "worst_relative_deviation" in quality:

@@ -51,7 +51,7 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Writes DIR/<split>.parquet (the input rows untouched plus a `split` column),
     DIR/report.json, DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
     """
-    from splitguard.run import run_split
+    from splitguard.app.run import run_split
 
     values, _ = settings(kwargs, *INPUT_NAMES, *SPLIT_NAMES, "classes", "inputs")
     if values["schema"]:  # a bad schema fails now, not after the splitting

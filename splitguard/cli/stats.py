@@ -17,8 +17,8 @@ from splitguard.cli.common import (
     settings,
     write_json,
 )
-from splitguard.errors import OptionError
-from splitguard.printable import printable
+from splitguard.core.errors import OptionError
+from splitguard.core.printable import printable
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
 # The schema rules that catch a wrong label option: counts read with the wrong --sep or
@@ -43,7 +43,7 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     contribute equally to a weighted cross-entropy; pos_weight = negatives / positives
     is the same balance as PyTorch's BCEWithLogitsLoss takes it.
     """
-    from splitguard.stats import table_stats
+    from splitguard.core.class_stats import table_stats
 
     values, config = settings(kwargs, *INPUT_NAMES, *STATS_NAMES, "classes")
     if values["format"] not in ("text", "json"):
@@ -53,8 +53,8 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             "stats takes text or json (pass --format text or --format json)."
         )
     from splitguard.cli.run_view import finding_lines, report_notes
-    from splitguard.engine import lint
-    from splitguard.report.write import Written
+    from splitguard.lint.engine import lint
+    from splitguard.report.output import Written
 
     guard_outputs(inputs, values, config, "weights-out", "html", "markdown")
     frame = load(inputs, values)
@@ -66,7 +66,7 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         write_json(values["weights-out"], result.weights())
         written = Written((Path(values["weights-out"]),))
     if values["html"] or values["markdown"]:
-        from splitguard.report.stats import write_stats_reports
+        from splitguard.report.stats_page import write_stats_reports
 
         reports = write_stats_reports(
             frame, result, html=values["html"], markdown=values["markdown"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from splitguard.printable import printable
+from splitguard.core.printable import printable
 from splitguard.report.layout import nice_ticks, set_margins, text_width, tick_label
 from splitguard.report.svg import chart_context, figure_svg
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape as escape_attribute
 
-from splitguard.printable import printable, printable_lines
+from splitguard.core.printable import printable, printable_lines
 from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
 
 # A table longer than this folds into <details>: 835 classes x 3 splits is 2,505 rows.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from splitguard.printable import printable, printable_lines
+from splitguard.core.printable import printable, printable_lines
 from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
 
 FOLD_AFTER = 20

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from splitguard.findings import Finding, Location, Severity
+from splitguard.lint.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:
-    from splitguard.aggregate import Aggregates
-    from splitguard.frame import LabelFrame
+    from splitguard.core.aggregate import Aggregates
+    from splitguard.core.frame import LabelFrame
 
 DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Options", "Fix")
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -45,13 +45,13 @@ class Context:
 
     @cached_property
     def aggregates(self) -> Aggregates:
-        from splitguard.aggregate import Aggregates
+        from splitguard.core.aggregate import Aggregates
 
         return Aggregates.of(self.frame)
 
     def option(self, name: str) -> Any:
         """The resolved value of option `name`, or its declared default."""
-        from splitguard.options import OPTIONS
+        from splitguard.core.options import OPTIONS
 
         value = self.values.get(name)
         return OPTIONS[name].default if value is None else value

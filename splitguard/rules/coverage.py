@@ -11,8 +11,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity
-from splitguard.intervals import sensitivity_interval
+from splitguard.core.intervals import sensitivity_interval
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.coverage_drift import ClassShareDrift, SplitSizeDrift, split_fractions
 
@@ -233,7 +233,7 @@ class MinimumNotMet(Rule):
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        from splitguard.shortfalls import MinimumSpec, unmet
+        from splitguard.core.shortfalls import MinimumSpec, unmet
 
         spec = MinimumSpec.from_values(context.values)
         for shortfall in unmet(context.frame, spec, split_fractions(context)):

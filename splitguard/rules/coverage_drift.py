@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 
 
@@ -109,7 +109,7 @@ class ClassShareDrift(Rule):
 
 def oversampled_on_request(context: Context, expected: np.ndarray, tolerance: float) -> np.ndarray:
     """(C,) classes whose minimum asks some split for more than its drift tolerance allows."""
-    from splitguard.shortfalls import MinimumSpec, asked
+    from splitguard.core.shortfalls import MinimumSpec, asked
 
     frame, aggregates = context.frame, context.aggregates
     wanted = asked(

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity, percent
+from splitguard.lint.findings import Finding, Severity, percent
 from splitguard.rules.base import Context, Rule
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
-from splitguard.errors import SplitguardError
+from splitguard.core.errors import SplitguardError
 from splitguard.rules.base import CODE_PATTERN, NAME_PATTERN, Rule
 
 GROUP = "splitguard.rules"

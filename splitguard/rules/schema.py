@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from splitguard.findings import Finding, Severity
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_cells import BareCellInListColumn, MixedLabelEncoding
 from splitguard.rules.schema_classes import ClassWithoutPositives, UnknownClass

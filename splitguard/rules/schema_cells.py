@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity, counted
-from splitguard.labels import bare_list_cells, distinct
+from splitguard.core.labels import bare_list_cells, distinct
+from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_checks import wide_columns
 from splitguard.rules.where import table_rows
@@ -16,7 +16,7 @@ from splitguard.rules.where import table_rows
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from splitguard.frame import LabelFrame
+    from splitguard.core.frame import LabelFrame
 
 # The ways a wide cell says yes or no; a column should keep to one.
 ENCODINGS = {

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.io.arrow import string_array
-from splitguard.labels import NEGATIVE, POSITIVE, UNCERTAIN, wide_cells
+from splitguard.core.io.arrow import string_array
+from splitguard.core.labels import NEGATIVE, POSITIVE, UNCERTAIN, wide_cells
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from splitguard.aggregate import Aggregates
-    from splitguard.frame import LabelFrame
+    from splitguard.core.aggregate import Aggregates
+    from splitguard.core.frame import LabelFrame
 
 SPLIT_COLUMN = "__split__"
 BLANKS = frozenset({"", "nan"})

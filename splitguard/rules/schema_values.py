@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from splitguard.findings import Finding, Severity, counted
+from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_checks import ColumnCheck, validate
 from splitguard.rules.where import table_rows

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from splitguard.errors import OptionError, closest
-from splitguard.findings import SEVERITIES, Finding, Severity
+from splitguard.core.errors import OptionError, closest
+from splitguard.lint.findings import SEVERITIES, Finding, Severity
 
 ALL = "ALL"
 

@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from splitguard.errors import OptionError
-from splitguard.findings import Finding, Severity, counted
-from splitguard.options import is_module_reference
+from splitguard.core.errors import OptionError
+from splitguard.core.options import is_module_reference
+from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import table_rows
 
 if TYPE_CHECKING:
-    from splitguard.frame import LabelFrame
+    from splitguard.core.frame import LabelFrame
 
 VALUE_SAMPLE = 5
 MISSING_COLUMN = "column_in_dataframe"

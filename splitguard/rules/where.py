@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.findings import sample
+from splitguard.lint.findings import sample
 
 if TYPE_CHECKING:
-    from splitguard.frame import LabelFrame
+    from splitguard.core.frame import LabelFrame
 
 
 def frame_rows(frame: LabelFrame, rows: np.ndarray) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.frame import SPLIT_INDEX
+from splitguard.core.frame import SPLIT_INDEX
 from splitguard.split.pairs import PairCounts, no_pairs
 
 IntArray = npt.NDArray[np.int64]

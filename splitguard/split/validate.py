@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.frame import SPLIT_INDEX
+from splitguard.core.frame import SPLIT_INDEX
 from splitguard.split.state import FloatArray, Groups, IntArray
 
 FRACTION_TOLERANCE = 1e-6

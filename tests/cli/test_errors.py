@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from splitguard.errors import EXIT_ERROR
+from splitguard.core.errors import EXIT_ERROR
 
 LABELS = ("--labels", "lab", "--sep", "|", "--id", "id")
 _GZIP = gzip.compress(b"id,lab\n" + b"".join(b"%d,a\n" % i for i in range(50_000)))

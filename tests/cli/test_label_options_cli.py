@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from splitguard.frame import LabelFrame
+from splitguard.core.frame import LabelFrame
 
 IDS = ("--id", "Image Index", "--group", "Patient ID")
 STRAY_ROW = 4_321  # a table row (0-based); its file row is one more

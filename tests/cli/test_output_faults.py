@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from splitguard.io import staging
+from splitguard.core.io import staging
 
 Run = Callable[..., Any]
 LABELS = ("--labels", "lab", "--sep", "|", "--id", "id", "--group", "pid")
@@ -153,7 +153,7 @@ def test_an_interrupted_replace_says_the_earlier_output_is_kept(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("splitguard.io.splits.write_split_tables", interrupted)
+    monkeypatch.setattr("splitguard.core.io.split_files.write_split_tables", interrupted)
     result = run("split", table, *LABELS, "--out", out, "--seed", "4", "--force")
     assert result.code == 2
     assert f"{out} still holds the earlier output" in result.err

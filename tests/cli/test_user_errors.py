@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from splitguard.errors import EXIT_ERROR
+from splitguard.core.errors import EXIT_ERROR
 
 LABELS = ("--labels", "lab", "--sep", "|", "--id", "id", "--group", "pat")
 TABLE = "id,lab,pat\n" + "".join(f"{i},{'ab'[i % 2]},p{i % 10}\n" for i in range(40))

@@ -8,7 +8,7 @@ import pytest
 from report.nih_report import nih_report
 from report.rendered import Rendered, render
 
-from splitguard.frame import LabelFrame
+from splitguard.core.frame import LabelFrame
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 
 from splitguard import __version__
-from splitguard.frame import LabelFrame
-from splitguard.stats import table_stats
-from splitguard.summary import actual_shares, coverage_entries, split_entries
+from splitguard.core.class_stats import table_stats
+from splitguard.core.frame import LabelFrame
+from splitguard.report.model import actual_shares, coverage_entries, split_entries
 
 FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
 MINIMUMS = {"val": 20, "test": 20}

@@ -18,7 +18,7 @@ class Rendered:
 
 
 def render(folder: Path, report: dict[str, Any]) -> Rendered:
-    from splitguard.report.split import write_split_reports
+    from splitguard.report.split_page import write_split_reports
 
     folder.mkdir(parents=True, exist_ok=True)
     write_split_reports(folder, report, nih_manifest())

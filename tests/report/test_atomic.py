@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from splitguard.report import charts
-from splitguard.report.split import write_split_reports
+from splitguard.report.split_page import write_split_reports
 
 
 def test_a_failed_chart_leaves_markdown_and_no_partial_page(

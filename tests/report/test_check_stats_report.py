@@ -7,11 +7,12 @@ from pathlib import Path
 from report.nih_report import hash_split, leak_finding
 from report.page import read_page
 
-from splitguard.frame import LabelFrame
-from splitguard.load import LabelSpec, load_frame
-from splitguard.report.check import write_check_reports
-from splitguard.report.stats import write_stats_reports
-from splitguard.stats import table_stats
+from splitguard.core.class_stats import table_stats
+from splitguard.core.frame import LabelFrame
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
+from splitguard.report.check_page import write_check_reports
+from splitguard.report.stats_page import write_stats_reports
 
 
 def test_check_report_with_splits(nih_frame: LabelFrame, tmp_path: Path) -> None:

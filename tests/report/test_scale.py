@@ -8,9 +8,10 @@ import numpy as np
 from report.nih_report import nih_report
 from report.page import read_page
 
-from splitguard.load import LabelSpec, load_frame
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
 from splitguard.report.scale import ends, short_name
-from splitguard.report.split import write_split_reports
+from splitguard.report.split_page import write_split_reports
 
 
 def test_a_short_list_is_drawn_whole_most_frequent_on_top() -> None:

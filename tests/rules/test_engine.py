@@ -9,12 +9,13 @@ from typing import ClassVar
 
 import pytest
 
-from splitguard.baseline import baseline_payload
-from splitguard.engine import RuleError, exit_status, failing, lint
-from splitguard.errors import EXIT_FAIL, EXIT_SUCCESS
-from splitguard.findings import HIDDEN, Finding, Location, Severity
-from splitguard.frame import LabelFrame
-from splitguard.load import LabelSpec, load_frame
+from splitguard.core.errors import EXIT_FAIL, EXIT_SUCCESS
+from splitguard.core.frame import LabelFrame
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
+from splitguard.lint.baseline import baseline_payload
+from splitguard.lint.engine import RuleError, exit_status, failing, lint
+from splitguard.lint.findings import HIDDEN, Finding, Location, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.registry import registered_rules
 

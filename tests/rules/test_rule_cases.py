@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from splitguard.cli.common import label_spec
-from splitguard.engine import lint
-from splitguard.load import load_frame
+from splitguard.core.load import load_frame
+from splitguard.lint.engine import lint
 from splitguard.rules.registry import registered_rules
 
 CASES = Path(__file__).parents[1] / "fixtures" / "rules"

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from splitguard.engine import lint
-from splitguard.load import LabelSpec, load_frame
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
+from splitguard.lint.engine import lint
 
 
 def findings(path: Path, spec: LabelSpec, code: str) -> list[Any]:

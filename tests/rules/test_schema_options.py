@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from splitguard.frame import LabelFrame
+from splitguard.core.frame import LabelFrame
 from splitguard.rules.schema_options import likelier_separator, separator_fit
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from splitguard.errors import OptionError
-from splitguard.findings import Finding, Location
+from splitguard.core.errors import OptionError
+from splitguard.lint.findings import Finding, Location
 from splitguard.rules.select import (
     override,
     place_ignores,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from splitguard.frame import LabelFrame
+from splitguard.core.frame import LabelFrame
 
 
 @pytest.fixture(scope="session")

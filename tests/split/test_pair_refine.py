@@ -7,7 +7,7 @@ import numpy.typing as npt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitguard.frame import LabelFrame
+from splitguard.core.frame import LabelFrame
 from splitguard.split.metrics import label_distribution, label_pair_distribution
 from splitguard.split.pairs import label_pairs
 from splitguard.split.stratify import Assignment, assign_groups

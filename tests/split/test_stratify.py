@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitguard.frame import SPLIT_INDEX, LabelFrame
+from splitguard.core.frame import SPLIT_INDEX, LabelFrame
 from splitguard.split.metrics import (
     label_distribution,
     label_pair_distribution,

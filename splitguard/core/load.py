@@ -1,0 +1,361 @@
+"""Build a `LabelFrame` from one table or several split files, in any label shape."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from splitguard.core.errors import ColumnError, LabelValueError, OptionError, missing_column
+from splitguard.core.frame import SPLIT_INDEX, LabelFrame, Source, locate
+from splitguard.core.io.arrow import object_values
+from splitguard.core.labels import Parsed, list_labels, string_labels, wide_labels
+from splitguard.core.spec import LabelSpec
+from splitguard.core.split_names import (
+    case_collision,
+    collision_error,
+    name_problem,
+    shown,
+    split_name_error,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+CANONICAL_SPLITS = ("train", "val", "valid", "validation", "dev", "test")
+
+
+Input = tuple[str | None, str | Path]
+
+
+def load_frame(
+    inputs: Sequence[Input] | str | Path, spec: LabelSpec, *, strict: bool = True
+) -> LabelFrame:
+    """Read `inputs` (a path, or (split name, path) pairs) into a `LabelFrame`.
+
+    With `strict=True` a label value outside the allowed set is an error; with
+    `strict=False` (the linter) it reads as negative and the schema rules report it.
+    """
+    from splitguard.core.io.read import read_table
+
+    if isinstance(inputs, str | Path):
+        inputs = [(None, inputs)]
+    _check_split_names(inputs, spec)
+    tables: list[pa.Table] = []
+    sources: list[Source] = []
+    start = 0
+    for split, path in inputs:
+        table = read_table(path, spec.encoding)
+        _check_columns(table, str(path), spec)
+        tables.append(table)
+        sources.append(Source(str(path), split, start, start + table.num_rows))
+        start += table.num_rows
+    table = _concat(tables, sources)
+    keyed, read_columns = _with_missing_keys(table, spec)
+    frame = _build(keyed, tuple(sources), spec, strict=strict)
+    return replace(frame, read_columns=read_columns) if read_columns else frame
+
+
+def _with_missing_keys(
+    table: pa.Table, spec: LabelSpec
+) -> tuple[pa.Table, dict[str, pa.ChunkedArray]]:
+    """Id and group cells spelled as missing (`NaN`, `None`, ...) become nulls.
+
+    Missing keys are then reported (SG103, SG104) and make a group each, instead of
+    one large group of every row spelled `NaN`. Returns the table the rules read and the
+    changed columns as read, which the split files keep.
+    """
+    from splitguard.core.groups import without_missing_keys
+
+    read_columns: dict[str, pa.ChunkedArray] = {}
+    for name in dict.fromkeys(c for c in (spec.id, *spec.group) if c):
+        column = table.column(name)
+        keys = without_missing_keys(column)
+        if keys is not column:
+            read_columns[name] = column
+            table = table.set_column(table.column_names.index(name), name, keys)
+    return table, read_columns
+
+
+def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
+    names = [name for name, _ in inputs]
+    if len(inputs) > 1 and None in names:
+        raise OptionError(
+            "give every input a split name (train=a.csv val=b.csv test=c.csv), "
+            "or give one table with --split-col."
+        )
+    seen: set[str] = set()
+    for name, path in inputs:
+        if name is not None and name in seen:
+            raise OptionError(f"split {name!r} is named twice; name each split once.")
+        seen.add(name or "")
+        if name is not None and name_problem(name) is not None:
+            fix = "give it as NAME=PATH with an identifier for NAME"
+            raise OptionError(split_name_error(name, f"input {shown(name)}={path}", fix))
+    pair = case_collision(n for n in names if n is not None)
+    if pair is not None:
+        raise OptionError(collision_error(pair, "the SPLIT=PATH inputs"))
+    if spec.split_col and names[0] is not None:
+        raise OptionError("give splits either as NAME=PATH inputs or with --split-col, not both.")
+
+
+def _check_columns(table: pa.Table, path: str, spec: LabelSpec) -> None:
+    names = table.column_names
+    wanted = [
+        ("--id", spec.id),
+        ("--labels", spec.labels),
+        ("--long", spec.long),
+        ("--split-col", spec.split_col),
+        *(("--group", g) for g in spec.group),
+        *(("--label-cols", c) for c in spec.label_cols if not c.startswith("glob:")),
+    ]
+    for option, column in wanted:
+        if column and column not in names:
+            raise missing_column(path, column, names, option)
+        if column and names.count(column) > 1:
+            raise ColumnError(
+                f"{path}: the header names column {column!r} (for {option}) "
+                f"{names.count(column)} times. Give each column a distinct name."
+            )
+
+
+def _concat(tables: list[pa.Table], sources: list[Source]) -> pa.Table:
+    import pyarrow as pa
+
+    if len(tables) == 1:
+        return tables[0]
+    first = tables[0].column_names
+    for table, source in zip(tables[1:], sources[1:], strict=True):
+        if table.column_names != first:
+            # Joining them would add empty cells to every row of a file that lacks a
+            # column: the split files would no longer hold the input rows untouched.
+            only_first = [c for c in first if c not in table.column_names]
+            only_here = [c for c in table.column_names if c not in first]
+            differ = (
+                f"{sources[0].path} alone has {_names(only_first)}; "
+                f"{source.path} alone has {_names(only_here)}"
+                if only_first or only_here
+                else "the same columns in another order"
+            )
+            raise LabelValueError(
+                f"{sources[0].path}, {source.path}: the split files' columns differ "
+                f"({differ}). Give every split file the same columns in the same order."
+            )
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise LabelValueError(
+            f"{', '.join(s.path for s in sources)}: the split files' columns do not agree "
+            f"({str(exc).splitlines()[0]}). Give files with the same columns and types."
+        ) from exc
+
+
+def _names(columns: list[str]) -> str:
+    shown = ", ".join(repr(c) for c in columns[:5])
+    more = f" and {len(columns) - 5} more" if len(columns) > 5 else ""
+    return (shown + more) or "no other column"
+
+
+def _build(
+    table: pa.Table, sources: tuple[Source, ...], spec: LabelSpec, *, strict: bool
+) -> LabelFrame:
+    def where(row: int) -> str:
+        path, line = locate(sources, row)
+        return f"{path}, row {line}"
+
+    parsed = _parse_labels(table, spec, strict=strict, where=where)
+    parsed = _order_classes(parsed, spec, strict=strict)
+    record_splits, split_names = _record_splits(table, sources, spec, where)
+    record_ids = _strings(table, spec.id) if spec.id else None
+
+    if spec.long:
+        assert record_ids is not None
+        row_of_record, first = _aggregate(record_ids, record_splits)
+        labels = np.zeros((len(first), len(parsed.classes)), dtype=bool)
+        hit_rows, hit_cols = np.nonzero(parsed.matrix)
+        labels[row_of_record[hit_rows], hit_cols] = True
+    else:
+        row_of_record = first = np.arange(table.num_rows, dtype=np.int64)
+        labels = parsed.matrix
+    row_ids = record_ids[first] if record_ids is not None else first.astype(str).astype(object)
+
+    from splitguard.core.groups import group_rows
+
+    keys = [table.column(g) for g in spec.group]
+    if spec.long:
+        keys = [k.take(first) for k in keys]
+    groups, group_names = group_rows(keys, row_ids=row_ids)
+    return LabelFrame(
+        table=table,
+        row_of_record=row_of_record,
+        row_ids=row_ids,
+        groups=groups,
+        group_names=group_names,
+        labels=labels,
+        classes=parsed.classes,
+        spec=spec,
+        sources=sources,
+        splits=None if record_splits is None else record_splits[first],
+        split_names=split_names,
+        has_ids=spec.id is not None,
+        has_groups=bool(spec.group),
+        declared_classes=spec.classes,
+    )
+
+
+def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: object) -> Parsed:
+    import pyarrow as pa
+
+    assert callable(where)
+    none = frozenset(n.strip() for n in spec.none)
+    blank = spec.blank if strict else "negative"
+    if spec.label_cols:
+        columns = _wide_columns(table, spec)
+        return wide_labels(
+            table, columns, uncertain=spec.uncertain, blank=spec.blank, strict=strict, where=where
+        )
+    name = spec.labels or spec.long
+    assert name is not None
+    column = table.column(name)
+    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+        return list_labels(column, name=name, none=none, blank=blank, where=where)
+    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        column = column.cast(pa.string())
+    return string_labels(
+        column, name=name, sep=spec.sep, none=none, blank=blank, where=where, strict=strict
+    )
+
+
+def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
+    reserved = set(spec.named_columns)
+    columns: list[str] = []
+    for item in spec.label_cols:
+        if item.startswith("glob:"):
+            pattern = item.removeprefix("glob:")
+            matched = [
+                c
+                for c in table.column_names
+                if fnmatch.fnmatchcase(c, pattern) and c not in reserved
+            ]
+            if not matched:
+                raise OptionError(
+                    f"--label-cols {item!r} matches no column; the table has "
+                    f"{', '.join(repr(c) for c in table.column_names[:30])}."
+                )
+            duplicated = [c for c in matched if table.column_names.count(c) > 1]
+            if duplicated:
+                raise ColumnError(
+                    f"--label-cols {item!r} matches column {duplicated[0]!r}, which the table "
+                    "names more than once. Give each column a distinct name."
+                )
+            columns.extend(c for c in matched if c not in columns)
+        elif item not in columns:
+            columns.append(item)
+    return columns
+
+
+def _order_classes(parsed: Parsed, spec: LabelSpec, *, strict: bool) -> Parsed:
+    """Declared classes come first, in their declared order; undeclared ones after, sorted."""
+    if spec.classes is None:
+        return parsed
+    declared = tuple(c.strip() for c in spec.classes)
+    unknown = [c for c in parsed.classes if c not in declared]
+    if unknown and strict:
+        raise LabelValueError(
+            f"labels {', '.join(repr(c) for c in unknown[:10])} are not among the declared "
+            f"classes ({', '.join(declared)}). Add them to `classes` in the config, or fix "
+            "the label cells."
+        )
+    order = (*declared, *unknown)
+    position = {c: i for i, c in enumerate(parsed.classes)}
+    matrix = np.zeros((parsed.matrix.shape[0], len(order)), dtype=bool)
+    for j, name in enumerate(order):
+        if name in position:
+            matrix[:, j] = parsed.matrix[:, position[name]]
+    return Parsed(matrix, order)
+
+
+def _strings(table: pa.Table, column: str) -> np.ndarray:
+    """A column as an object array of str, None for null."""
+    import pyarrow as pa
+
+    values = table.column(column)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = values.cast(pa.string())
+    return object_values(values)
+
+
+def _record_splits(
+    table: pa.Table, sources: tuple[Source, ...], spec: LabelSpec, where: object
+) -> tuple[np.ndarray | None, tuple[str, ...]]:
+    if sources[0].split is not None:
+        names = tuple(s.split for s in sources if s.split is not None)
+        codes = np.repeat(
+            np.arange(len(sources), dtype=SPLIT_INDEX), [s.stop - s.start for s in sources]
+        )
+        return codes, names
+    if not spec.split_col:
+        return None, ()
+    from splitguard.core.labels import distinct
+
+    assert callable(where)
+    codes, values = distinct(table.column(spec.split_col))
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise LabelValueError(
+            f"{where(row)}: column {spec.split_col!r} is empty ({int((codes < 0).sum())} rows "
+            "in all). Give every row a split, or drop the unsplit rows."
+        )
+    ordered = sorted_splits([str(v).strip() for v in values])
+    _check_split_values(codes, values, ordered, spec.split_col, where)
+    position = {name: index for index, name in enumerate(ordered)}
+    remap = np.array([position[str(v).strip()] for v in values], dtype=SPLIT_INDEX)
+    return remap[codes], tuple(ordered)
+
+
+def _check_split_values(
+    codes: np.ndarray, values: Sequence[object], names: list[str], column: str, where: object
+) -> None:
+    """Split-column values become file names: each must be a split name (see split_names)."""
+    assert callable(where)
+
+    def first_row(name: str) -> str:
+        value = next(i for i, v in enumerate(values) if str(v).strip() == name)
+        return str(where(int(np.flatnonzero(codes == value)[0])))
+
+    for name in names:
+        if name_problem(name) is not None:
+            fix = f"rename that split in column {column!r}"
+            where_name = f"{first_row(name)}, column {column!r}"
+            raise LabelValueError(split_name_error(name, where_name, fix))
+    pair = case_collision(names)
+    if pair is not None:
+        raise LabelValueError(collision_error(pair, f"{first_row(pair[1])}, column {column!r}"))
+
+
+def sorted_splits(names: Sequence[str]) -> list[str]:
+    """train, val, test first (as they are usually read), then the rest by name."""
+    unique = list(dict.fromkeys(names))
+    known = [n for n in CANONICAL_SPLITS if n in unique]
+    return known + sorted(n for n in unique if n not in known)
+
+
+def _aggregate(ids: np.ndarray, splits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Long shape: one frame row per (id, split); returns row_of_record and first records."""
+    # A record without an id is an item of its own (the schema rules report the missing
+    # id); "\x00" cannot start a real id, so these keys never meet one.
+    missing = ids == None  # noqa: E711 - elementwise null test
+    key = ids.copy()
+    key[missing] = [f"\x00{row}" for row in np.flatnonzero(missing)]
+    key = key.astype(str)
+    if splits is not None:
+        key = np.char.add(np.char.add(key, "\x00"), splits.astype(str))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse].astype(np.int64), first[order].astype(np.int64)

@@ -1,0 +1,142 @@
+"""The engine: select the rules, run them on shared aggregates, filter, decide the exit.
+
+    result = lint(frame, {"select": ("SG2",), "min-positives": {"test": 25}})
+    status = exit_status(result.findings, fail_on="error")
+
+`values` are option values keyed by option name, as `splitguard.cli.common.settings`
+resolves them; a missing key means the option's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from splitguard.core.errors import EXIT_FAIL, EXIT_SUCCESS, SplitguardError
+from splitguard.lint.findings import Finding, severity_rank
+from splitguard.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from splitguard.core.frame import LabelFrame
+
+OUTPUT_VERSION = 1
+
+
+class RuleError(SplitguardError):
+    """A rule that raised instead of yielding findings."""
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """The findings to report, the rules that ran, and what baseline and ignores held back."""
+
+    findings: tuple[Finding, ...]
+    rules: tuple[type[Rule], ...]
+    accepted: tuple[Finding, ...] = ()
+    ignored: int = 0
+    fail_on: str = "error"
+
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        return failing(self.findings, self.fail_on)
+
+    def summary(self) -> dict[str, Any]:
+        counts = {
+            s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")
+        }
+        return {
+            "total": len(self.findings),
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "infos": counts["info"],
+            "failing": len(self.failing),
+            "fail_on": self.fail_on,
+            "accepted": len(self.accepted),
+            "ignored": self.ignored,
+            "rules_run": [rule.code for rule in self.rules],
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON output: `{"version": 1, "findings": [...], "summary": {...}}`."""
+        return {
+            "version": OUTPUT_VERSION,
+            "findings": [finding.as_dict() for finding in self.findings],
+            "summary": self.summary(),
+        }
+
+
+def failing(findings: Iterable[Finding], fail_on: str = "error") -> tuple[Finding, ...]:
+    """The findings at or above the `fail_on` severity."""
+    limit = severity_rank(fail_on)
+    return tuple(f for f in findings if severity_rank(f.severity) <= limit)
+
+
+def exit_status(
+    findings: Iterable[Finding], fail_on: str = "error", exit_zero: bool = False
+) -> int:
+    """EXIT_FAIL when a finding is at or above `fail_on`, unless `exit_zero`; else EXIT_SUCCESS."""
+    if exit_zero or not failing(findings, fail_on):
+        return EXIT_SUCCESS
+    return EXIT_FAIL
+
+
+def lint(
+    frame: LabelFrame, values: Mapping[str, Any], *, rules: Mapping[str, type[Rule]] | None = None
+) -> LintResult:
+    """Run the selected rules on `frame` and filter their findings as the options say."""
+    from splitguard.rules import select
+
+    if rules is None:
+        from splitguard.rules.registry import registered_rules
+
+        rules = registered_rules()
+    context = Context(frame, values)
+    codes = list(rules)
+    chosen = select.select_codes(
+        codes,
+        context.option("select"),
+        context.option("ignore"),
+        context.option("extend-select"),
+    )
+    overrides = select.severity_overrides(context.option("severity"), codes)
+    by_class = select.place_ignores(context.option("per-class-ignores"), codes, "per-class-ignores")
+    by_split = select.place_ignores(context.option("per-split-ignores"), codes, "per-split-ignores")
+    runnable = [rules[c] for c in chosen if context.has_splits or not rules[c].needs_splits]
+
+    found: list[Finding] = []
+    ignored = 0
+    for rule in runnable:
+        for finding in _run(rule, context):
+            if select.silenced(finding, by_class, by_split):
+                ignored += 1
+            else:
+                found.append(select.override(finding, overrides))
+
+    accepted: list[Finding] = []
+    if context.option("baseline"):
+        from splitguard.lint.baseline import read_baseline
+
+        known = read_baseline(context.option("baseline"))
+        accepted = [f for f in found if f.fingerprint in known]
+        found = [f for f in found if f.fingerprint not in known]
+    if context.option("hide-ids"):
+        found = [f.masked() for f in found]
+        accepted = [f.masked() for f in accepted]
+    found.sort(key=lambda f: (f.code, f.location.split or "", f.location.label or ""))
+    return LintResult(
+        tuple(found), tuple(runnable), tuple(accepted), ignored, context.option("fail-on")
+    )
+
+
+def _run(rule: type[Rule], context: Context) -> list[Finding]:
+    try:
+        return list(rule().check(context))
+    except SplitguardError:
+        raise
+    except Exception as exc:
+        raise RuleError(
+            f"rule {rule.code} ({rule.name}, {rule.__module__}) failed: "
+            f"{type(exc).__name__}: {exc}. Run with --debug for the traceback; "
+            f"--ignore {rule.code} skips it."
+        ) from exc

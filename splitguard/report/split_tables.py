@@ -1,0 +1,194 @@
+"""Sections on the splits: per-class coverage, group sizes and leakage."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from splitguard.core.intervals import sensitivity_interval
+from splitguard.report import charts
+from splitguard.report.document import Chart, Facts, Section, Table, Text
+from splitguard.report.fmt import count, number, share
+from splitguard.report.model import SIZE_BINS
+from splitguard.report.scale import ends
+
+SENSITIVITY = 0.75
+
+
+def interval_text(positives: int) -> str:
+    """The 95% interval of a measured sensitivity of 0.75 over `positives` positives."""
+    if positives <= 0:
+        return "no positives"
+    low, high = sensitivity_interval(positives, SENSITIVITY)
+    return f"{low:.2f}-{high:.2f}"
+
+
+def coverage_status(entry: dict[str, Any]) -> str:
+    if entry["positives"] < entry.get("minimum", 0):
+        return "below minimum"
+    if entry["positives"] == 0:
+        return "absent"
+    return "ok"
+
+
+def coverage_section(
+    coverage: list[dict[str, Any]],
+    splits: list[dict[str, Any]],
+    classes: list[str],
+    *,
+    shortfalls: list[dict[str, Any]] | None = None,
+    floor: dict[str, Any] | None = None,
+) -> Section:
+    """`classes` in the order to show them (rarest last); `shortfalls` as report.json has
+    them (None: measured against the entries' minimums)."""
+    from splitguard.report.summary import coverage_sentence
+
+    split_names = [split["name"] for split in splits]
+    cells = {
+        (entry["class"], entry["split"]): (
+            int(entry["positives"]),
+            float(entry.get("target") or 0.0),
+            int(entry.get("minimum") or 0),
+            interval_text(int(entry["positives"])),
+        )
+        for entry in coverage
+    }
+    drawn = ends(len(classes))
+    description = (
+        "Bars: positive rows of each class per split (red when below the minimum). "
+        "Diamond: the target (the split's share of the class). Red tick: the minimum "
+        "asked for. Text: the 95% Wilson interval a measured sensitivity of 0.75 "
+        "would have with that many positives."
+    )
+    chart = Chart(
+        title="Positives per class in each split, against target and minimum",
+        description=f"{description} {drawn.note()}".strip(),
+        draw=partial(
+            charts.coverage_chart,
+            "chart-coverage",
+            "Positives per class in each split, against target and minimum",
+            "One panel per split; bars per class with target and minimum marks.",
+            [classes[position] for position in drawn.positions],
+            split_names,
+            cells,
+            drawn.names(classes),
+            drawn.gap_at,
+            drawn.note(),
+        ),
+    )
+    order = {name: index for index, name in enumerate(classes)}
+    split_order = {name: index for index, name in enumerate(split_names)}
+    entries = sorted(
+        coverage,
+        key=lambda e: (order.get(e["class"], len(order)), split_order.get(e["split"], 0)),
+    )
+    table = Table(
+        columns=(
+            "class",
+            "split",
+            "positives",
+            "positive groups",
+            "target",
+            "minimum",
+            "95% interval at sensitivity 0.75",
+            "status",
+        ),
+        numeric=(False, False, True, True, True, True, True, False),
+        rows=tuple(
+            (
+                entry["class"],
+                entry["split"],
+                count(entry["positives"]),
+                count(entry.get("positive_groups")),
+                f"{float(entry.get('target') or 0):,.1f}",
+                count(entry.get("minimum") or 0),
+                interval_text(int(entry["positives"])),
+                coverage_status(entry),
+            )
+            for entry in entries
+        ),
+        status=tuple("" if coverage_status(entry) == "ok" else "bad" for entry in entries),
+    )
+    text = Text(coverage_sentence(coverage, shortfalls, floor))
+    note = Text(
+        "A test split measures a class only as well as its positives allow: with 20 "
+        "positives a sensitivity of 0.75 could be anywhere in the interval shown, with 4 it "
+        "says almost nothing."
+    )
+    return Section("coverage", "Coverage per split", (text, chart, note, table))
+
+
+def groups_section(splits: list[dict[str, Any]], stats: dict[str, Any]) -> Section:
+    per_group = stats.get("rows_per_group", {})
+    overall = Text(
+        f"The input: {count(stats.get('rows'))} rows in {count(stats.get('groups'))} groups "
+        f"(rows per group: min {number(per_group.get('min'))}, median "
+        f"{number(per_group.get('median'))}, max {number(per_group.get('max'))})."
+    )
+    sizes = Table(
+        columns=("split", "rows", "share of rows", "requested", "groups", "rows per group"),
+        numeric=(False, True, True, True, True, False),
+        rows=tuple(
+            (
+                split["name"],
+                count(split.get("rows")),
+                share(split["rows"] / stats["rows"]) if stats.get("rows") else "-",
+                share(split.get("fraction"), 1) if "target_rows" in split else "-",
+                count(split.get("groups")),
+                "min {min}, median {median:g}, max {max}".format(**split["rows_per_group"])
+                if "rows_per_group" in split
+                else "-",
+            )
+            for split in splits
+        ),
+    )
+    bins = [label for label, _, _ in SIZE_BINS]
+    histograms = {split["name"]: split.get("group_size_histogram") or {} for split in splits}
+    shares = {
+        name: [histogram.get(b, 0) / (sum(histogram.values()) or 1) for b in bins]
+        for name, histogram in histograms.items()
+    }
+    chart = Chart(
+        title="Rows per group in each split",
+        description="Share of each split's groups (patients) by their number of rows.",
+        draw=partial(
+            charts.group_size_chart,
+            "chart-groups",
+            "Rows per group in each split",
+            "Grouped bars: share of each split's groups per group-size bin.",
+            bins,
+            shares,
+        ),
+    )
+    counts = Table(
+        columns=("split", *(("1 row" if b == "1" else f"{b} rows") for b in bins)),
+        numeric=(False, *(True for _ in bins)),
+        rows=tuple(
+            (name, *(count(histogram.get(b, 0)) for b in bins))
+            for name, histogram in histograms.items()
+        ),
+        caption="Groups per size",
+    )
+    return Section("groups", "Splits and group sizes", (overall, sizes, chart, counts))
+
+
+def leakage_section(leaked_groups: int | None, findings: list[dict[str, Any]]) -> Section:
+    leaks = [finding for finding in findings if finding.get("family") == "leakage"]
+    if leaked_groups is None:
+        leaked_groups = sum(
+            int((finding.get("location") or {}).get("n_groups") or 0) for finding in leaks
+        )
+    clean = leaked_groups == 0 and not leaks
+    facts = Facts(
+        (
+            ("Groups in more than one split", count(leaked_groups)),
+            ("Leakage findings", count(len(leaks))),
+        ),
+        status=("ok" if clean else "bad", "ok" if not leaks else "bad"),
+    )
+    text = Text(
+        "No group (patient), row id or file is in more than one split."
+        if clean
+        else "Some groups are in more than one split: a model tested on them has seen them."
+    )
+    return Section("leakage", "Leakage check", (text, facts))

@@ -1,0 +1,62 @@
+"""The report of `splitguard stats --html/--markdown`: class frequencies and weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from splitguard.report.classes import frequency_section, weights_section
+from splitguard.report.document import Document, Facts, Section
+from splitguard.report.fmt import count, number
+from splitguard.report.output import Written, write_reports
+
+if TYPE_CHECKING:
+    from splitguard.core.class_stats import TableStats
+    from splitguard.core.frame import LabelFrame
+
+
+def input_names(frame: LabelFrame) -> str:
+    return ", ".join(dict.fromkeys(source.path for source in frame.sources))
+
+
+def overview_section(stats: dict[str, object], frame: LabelFrame) -> Section:
+    per_group = stats["rows_per_group"]
+    assert isinstance(per_group, dict)
+    return Section(
+        "overview",
+        "The table",
+        (
+            Facts(
+                (
+                    ("Input", input_names(frame)),
+                    ("Rows", count(stats["rows"])),
+                    ("Groups", count(stats["groups"]) if frame.has_groups else "none given"),
+                    (
+                        "Rows per group",
+                        f"min {number(per_group['min'])}, median {number(per_group['median'])}, "
+                        f"max {number(per_group['max'])}",
+                    ),
+                    ("Classes", count(frame.n_classes)),
+                )
+            ),
+        ),
+    )
+
+
+def build_stats_document(frame: LabelFrame, stats: TableStats) -> Document:
+    data = stats.as_dict()
+    return Document(
+        title="splitguard stats",
+        subtitle=f"Class frequencies and weighted-loss weights of {input_names(frame)}",
+        sections=(overview_section(data, frame), frequency_section(data), weights_section(data)),
+    )
+
+
+def write_stats_reports(
+    frame: LabelFrame, stats: TableStats, *, html: str | None, markdown: str | None
+) -> Written:
+    return write_reports(
+        build_stats_document(frame, stats),
+        html_path=None if html is None else Path(html),
+        markdown_path=None if markdown is None else Path(markdown),
+    )

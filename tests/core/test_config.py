@@ -1,0 +1,156 @@
+"""splitguard.core.config: find the file upwards, read [tool.splitguard], the command line wins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from splitguard.core.config import Config, find_config, load_config, resolve
+from splitguard.core.errors import ConfigError, OptionError
+from splitguard.core.options import OPTIONS
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_found_from_a_subfolder_upwards(tmp_path: Path) -> None:
+    config = write(tmp_path / "pyproject.toml", '[tool.splitguard]\nlabels = "Finding Labels"\n')
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == config
+    assert load_config(start=deep).values == {"labels": "Finding Labels"}
+
+
+def test_pyproject_without_our_table_is_passed_over(tmp_path: Path) -> None:
+    outer = write(tmp_path / "splitguard.toml", 'sep = "|"\n')
+    write(tmp_path / "inner" / "pyproject.toml", "[tool.ruff]\nline-length = 100\n")
+    assert find_config(tmp_path / "inner") == outer
+
+
+def test_splitguard_toml_wins_in_one_folder(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.splitguard]\nsep = ";"\n')
+    own = write(tmp_path / "splitguard.toml", '[tool.splitguard]\nsep = "|"\n')
+    assert find_config(tmp_path) == own
+    assert load_config(start=tmp_path).values == {"sep": "|"}
+
+
+def test_no_file_is_an_empty_config(tmp_path: Path) -> None:
+    assert load_config(start=tmp_path) == Config()
+
+
+def test_values_are_parsed_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "cfg" / "splitguard.toml",
+        'label_cols = ["A", "B"]\ngroup = "patient,study"\nnone = ["No Finding"]\n'
+        'min-positives = {test = 25}\nweights-out = "w.json"\n'
+        'inputs = {train = "train.csv", test = "test.csv"}\n',
+    )
+    values = load_config(path).values
+    assert values["label-cols"] == ("A", "B")
+    assert values["group"] == ("patient", "study")
+    assert values["none"] == ("No Finding",)
+    assert values["min-positives"] == {"test": 25}
+    assert values["weights-out"] == str(tmp_path / "cfg" / "w.json")
+    assert values["inputs"] == {
+        "train": str(tmp_path / "cfg" / "train.csv"),
+        "test": str(tmp_path / "cfg" / "test.csv"),
+    }
+
+
+def test_unknown_key_names_file_key_and_suggests(tmp_path: Path) -> None:
+    path = write(tmp_path / "pyproject.toml", '[tool.splitguard]\nuncertian = "negative"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert str(path) in message and "'uncertian'" in message
+    assert "did you mean 'uncertain'" in message and "Known keys:" in message
+
+
+@pytest.mark.parametrize(
+    ("line", "fragments"),
+    [
+        ('uncertain = "maybe"', ["'uncertain'", "'maybe'", "negative, positive, error"]),
+        ('blank = "positive"', ["'blank'", "negative, error"]),
+        ("fail-on = 3", ["'fail-on'", "error, warning, info"]),
+        ("labels = 3", ["'labels'", "takes a string"]),
+        ('min-positives = "test"', ["'min-positives'", "SPLIT=VALUE"]),
+        ('fractions = "train=0.5,test=0.1"', ["'fractions'", "not 1"]),
+        ("seed = -1", ["'seed'", "0 or more"]),
+    ],
+)
+def test_bad_value_names_file_key_and_allowed_values(
+    tmp_path: Path, line: str, fragments: list[str]
+) -> None:
+    path = write(tmp_path / "splitguard.toml", line + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_invalid_toml_and_missing_explicit_file(tmp_path: Path) -> None:
+    bad = write(tmp_path / "splitguard.toml", "labels = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_command_line_wins_then_file_then_default(tmp_path: Path) -> None:
+    path = write(tmp_path / "splitguard.toml", 'sep = ";"\nuncertain = "positive"\ngroup = "p"\n')
+    config = load_config(path)
+    names = ("sep", "uncertain", "blank", "group")
+    from_file = resolve({"sep": None, "group": ()}, config, names)
+    assert from_file == {"sep": ";", "uncertain": "positive", "blank": "error", "group": ("p",)}
+    cli = {"sep": "|", "uncertain": "negative", "group": ("a", "b,c")}
+    assert resolve(cli, config, names) == {
+        "sep": "|",
+        "uncertain": "negative",
+        "blank": "error",
+        "group": ("a", "b", "c"),
+    }
+    with pytest.raises(OptionError, match="--uncertain 'maybe'"):
+        resolve({"uncertain": "maybe"}, config, names)
+
+
+def test_every_command_line_option_has_a_config_key() -> None:
+    import click
+
+    from splitguard.cli.main import cli
+
+    not_keys = {"config", "debug", "help", "version"}
+    ctx = cli.make_context("splitguard", ["--help"], resilient_parsing=True)
+    for name in cli.list_commands(ctx):
+        try:
+            command = cli.get_command(ctx, name)
+        except ImportError:  # a command still being written
+            continue
+        assert command is not None
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            flags = [o.removeprefix("--") for o in param.opts if o.startswith("--")]
+            assert flags, param
+            if flags[0] in not_keys:
+                continue
+            assert flags[0] in OPTIONS, f"splitguard {name} --{flags[0]} has no config key"
+
+
+def test_keep_split_files_in_config_are_relative_to_the_file(tmp_path: Path) -> None:
+    from splitguard.core.config import load_config
+
+    config = tmp_path / "splitguard.toml"
+    config.write_text('labels = "l"\nkeep = "train=old/train.csv,test=old/test.csv"\n')
+    values = load_config(config).values
+    assert values["keep"] == {
+        "train": str(tmp_path / "old/train.csv"),
+        "test": str(tmp_path / "old/test.csv"),
+    }
+    config.write_text('labels = "l"\nkeep = "previous"\n')
+    assert load_config(config).values["keep"] == str(tmp_path / "previous")
