@@ -204,6 +204,14 @@ def test_sha256_of_a_directory_covers_its_file_names(tmp_path: Path) -> None:
     assert sha256_of(first) == sha256_of(second)
 
 
+def test_sha256_of_a_directory_separates_names_from_contents(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "a").write_text("bc")
+    (second / "ab").write_text("c")
+    assert sha256_of(first) != sha256_of(second)
+
+
 def test_ctrl_c_inside_the_staged_dir_leaves_no_partial_folder(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt), staged_dir(out) as staged:
