@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from splitguard.core.shortfalls import train_index
 from splitguard.report.document import Code, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number, plural
 from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
@@ -24,9 +25,14 @@ def _mapping(value: Any) -> str:
 
 def request_section(report: RunReport) -> Section:
     request, source = report.request, report.input
-    # Folds, the train split and a kept split are `split`'s; `fix` has none of them.
+    # Folds and a kept split are `split`'s; `fix` keeps the train floor in the split that
+    # `split` would (named train, else the first).
     split = request if isinstance(request, SplitAsked) else None
-    train_split = split.train_split if split else None
+    if split:
+        train_split = split.train_split
+    else:
+        train = train_index([entry.name for entry in report.splits])
+        train_split = None if train is None else report.splits[train].name
     kept_split = split.keep if split else None
     items = [
         ("Input", f"{count(source.rows)} rows, {count(source.groups)} groups, "

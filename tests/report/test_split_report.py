@@ -118,6 +118,12 @@ def test_fix_report_shows_moves_and_findings_before(fix_pages: Rendered) -> None
     assert "Before</dt><dd>1 error, 1 info</dd>" in fix_pages.html
 
 
+def test_fix_report_names_the_split_that_keeps_the_train_floor(fix_pages: Rendered) -> None:
+    assert "- **Train floor**: train keeps at least 40% of every class's positive rows" in (
+        fix_pages.markdown
+    )
+
+
 HOSTILE = '<script>alert("x")</script> | *a* _b_ $x$ `c`'
 
 
