@@ -27,6 +27,22 @@ def test_the_demo_report_reads_back_to_the_same_bytes() -> None:
     assert report_json(report) == text
 
 
+@pytest.mark.parametrize(
+    ("request_part", "keep"),
+    [
+        ({"fractions": None, "folds": 5, "train_split": None}, None),
+        ({"keep": "earlier"}, {"kept_groups": 3, "new_groups": {"train": 1}, "conflicts": 0}),
+        ({"keep": {"train": "a.csv", "test": "b.csv"}}, None),
+    ],
+)
+def test_folds_and_kept_splits_read_back(
+    request_part: dict[str, Any], keep: dict[str, Any] | None
+) -> None:
+    data = json.loads(GOLDEN_REPORT.read_text(encoding="utf-8"))
+    data = {**data, "request": {**data["request"], **request_part}, "keep": keep}
+    assert RunReport.from_dict(data).to_dict() == data
+
+
 def test_a_fix_report_reads_back_to_the_same_bytes(fix_run: Path) -> None:
     text = (fix_run / "report.json").read_text(encoding="utf-8")
     report = RunReport.from_dict(json.loads(text))
