@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from splitguard.core.class_stats import TableStats
+    from splitguard.report.model import RunReport
 
 BAR_WIDTH = 24
 STATS_BAR_WIDTH = 8
@@ -106,17 +107,15 @@ def coverage_bar(positives: int, target: float, minimum: int) -> str:
     return f"[{colour}]{''.join(cells)}[/]"
 
 
-def print_coverage(report: dict[str, Any]) -> None:
+def print_coverage(report: RunReport) -> None:
     """Per class (most frequent first) and split: positives, and a bar with the marks."""
     from rich import box
     from rich.table import Table
 
-    coverage = report.get("coverage") or []
-    splits = [str(split["name"]) for split in report["splits"]]
-    entries = {(entry["class"], entry["split"]): entry for entry in coverage}
-    labels = (report.get("stats") or {}).get("labels") or []
-    classes = [label["name"] for label in sorted(labels, key=lambda label: -label["freq_pos"])]
-    classes = classes or list(dict.fromkeys(entry["class"] for entry in coverage))
+    splits = [split.name for split in report.splits]
+    entries = {(entry.label, entry.split): entry for entry in report.coverage}
+    labels = sorted(report.stats.labels, key=lambda label: -label.freq_pos)
+    classes = [label.name for label in labels]
     # One column per split (count and bar together) so three splits fit 80 columns.
     table = Table(
         title="Positive rows per class and split: ┊ target, │ minimum asked, red = short",
@@ -140,8 +139,8 @@ def print_coverage(report: dict[str, Any]) -> None:
             if entry is None:
                 cells.append("-")
                 continue
-            positives, target = int(entry["positives"]), float(entry.get("target") or 0.0)
-            bar_text = coverage_bar(positives, target, int(entry.get("minimum") or 0))
+            positives, target = entry.positives, entry.target
+            bar_text = coverage_bar(positives, target, entry.minimum)
             cells.append(f"{positives:>6,} {bar_text}")
         table.add_row(*cells)
     console().print(table)
