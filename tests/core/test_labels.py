@@ -15,15 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splitguard.core.errors import LabelValueError, OptionError
-from splitguard.core.labels import (
-    bare_list_cells,
-    distinct,
-    list_labels,
-    parse_list_literal,
-    string_labels,
-    wide_labels,
-)
+from splitguard.core.labels import bare_list_cells, distinct, parse_list_literal
 from splitguard.core.load import load_frame
+from splitguard.core.shapes.delimited import string_labels
+from splitguard.core.shapes.lists import list_labels
+from splitguard.core.shapes.wide import wide_labels
 from splitguard.core.spec import LabelSpec
 
 MakeCsv = Callable[[str, str], Path]
