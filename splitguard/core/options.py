@@ -249,8 +249,8 @@ INPUT_OPTIONS = (
     Option("long", "Long shape: the label column, one row per (id, label).", text, metavar="COL"),
     Option(
         "shape",
-        "Label shape to read the labels as: delimited, list, wide, long, or a plugin's "
-        "(default: the one the label option and the column's type name).",
+        "Label shape to read the labels as: delimited, list, wide, long, or one a plugin "
+        "adds (default: from --labels, --label-cols or --long and the column's type).",
         shape_name,
         metavar="NAME",
     ),
