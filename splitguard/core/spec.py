@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from splitguard.core.errors import OptionError
 from splitguard.core.options import blank_policy, uncertain_policy
-from splitguard.core.shapes.registry import shape_of
+from splitguard.core.shapes.registry import candidate_shapes
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,8 @@ class LabelSpec:
                 "list labels), --label-cols A,B,C (wide 0/1 columns) or --long COL "
                 "(one row per label)."
             )
-        shape_of(self).check_spec(self)
+        for shape in candidate_shapes(self):
+            shape.check_spec(self)
         uncertain_policy(self.uncertain, "--uncertain")
         blank_policy(self.blank, "--blank")
 

@@ -64,8 +64,10 @@ class LabelShape(ABC):
     def claims(self, spec: LabelSpec, table: pa.Table | None) -> bool:
         """Whether this shape reads `spec`'s labels when no `--shape` names one.
 
-        `table` is None when the spec is checked before a table is read. A shape that
-        only reads what `--shape` names it for (a plugin's, usually) keeps the default.
+        `table` is None when the spec is checked, before a table is read: then say
+        whether the shape may read them (its `check_spec` runs). With the table, exactly
+        one shape must claim them. A shape that reads only what `--shape` names it for
+        (a plugin's, usually) keeps this default.
         """
         return False
 

@@ -35,7 +35,9 @@ class ListShape(LabelShape):
     option: ClassVar[str] = "labels"
 
     def claims(self, spec: LabelSpec, table: pa.Table | None) -> bool:
-        return bool(spec.labels) and table is not None and is_list_column(table.column(spec.labels))
+        if not spec.labels:
+            return False
+        return table is None or is_list_column(table.column(spec.labels))
 
     def parse(self, table: pa.Table, spec: LabelSpec, *, strict: bool, where: Locator) -> Parsed:
         assert spec.labels is not None

@@ -93,9 +93,17 @@ def shape_named(name: str, where: str = "--shape") -> LabelShape:
     return shapes[name]
 
 
-def shape_of(spec: LabelSpec, table: pa.Table | None = None) -> LabelShape:
+def candidate_shapes(spec: LabelSpec) -> list[LabelShape]:
+    """The shapes that may read `spec`'s labels, before a table is read: the one `--shape`
+    names, else every shape that claims them without seeing the table."""
+    if spec.shape is not None:
+        return [shape_named(spec.shape)]
+    return [shape for shape in registered_shapes().values() if shape.claims(spec, None)]
+
+
+def shape_of(spec: LabelSpec, table: pa.Table) -> LabelShape:
     """The shape that reads `spec`'s labels from `table`: the one `--shape` names, else
-    the one shape that claims them (None as `table`: before a table is read)."""
+    the one shape that claims them."""
     if spec.shape is not None:
         return shape_named(spec.shape)
     claiming = [shape for shape in registered_shapes().values() if shape.claims(spec, table)]
