@@ -79,6 +79,7 @@ def label_spec(values: Mapping[str, Any]) -> Any:
         split_col=values.get("split-col"),
         encoding=values.get("encoding") or "utf-8",
         classes=values.get("classes"),
+        shape=values.get("shape"),
     )
 
 

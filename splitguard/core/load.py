@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,8 @@ import numpy as np
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError, missing_column
 from splitguard.core.frame import SPLIT_INDEX, LabelFrame, Source, locate
 from splitguard.core.io.arrow import object_values
-from splitguard.core.labels import Parsed, list_labels, string_labels, wide_labels
+from splitguard.core.labels import Parsed
+from splitguard.core.shapes.registry import shape_of
 from splitguard.core.spec import LabelSpec
 from splitguard.core.split_names import (
     case_collision,
@@ -167,26 +167,24 @@ def _build(
         path, line = locate(sources, row)
         return f"{path}, row {line}"
 
-    parsed = _parse_labels(table, spec, strict=strict, where=where)
+    shape = shape_of(spec, table)
+    parsed = shape.parse(table, spec, strict=strict, where=where)
     parsed = _order_classes(parsed, spec, strict=strict)
     record_splits, split_names = _record_splits(table, sources, spec, where)
     record_ids = _strings(table, spec.id) if spec.id else None
 
-    if spec.long:
-        assert record_ids is not None
-        row_of_record, first = _aggregate(record_ids, record_splits)
-        labels = np.zeros((len(first), len(parsed.classes)), dtype=bool)
-        hit_rows, hit_cols = np.nonzero(parsed.matrix)
-        labels[row_of_record[hit_rows], hit_cols] = True
-    else:
+    if shape.one_row_per_item:
         row_of_record = first = np.arange(table.num_rows, dtype=np.int64)
-        labels = parsed.matrix
+    else:
+        assert record_ids is not None  # the shape's check_spec required --id
+        row_of_record, first = _aggregate(record_ids, record_splits)
+        parsed = parsed.merged(row_of_record, len(first))
     row_ids = record_ids[first] if record_ids is not None else first.astype(str).astype(object)
 
     from splitguard.core.groups import group_rows
 
     keys = [table.column(g) for g in spec.group]
-    if spec.long:
+    if not shape.one_row_per_item:
         keys = [k.take(first) for k in keys]
     groups, group_names = group_rows(keys, row_ids=row_ids)
     return LabelFrame(
@@ -195,7 +193,7 @@ def _build(
         row_ids=row_ids,
         groups=groups,
         group_names=group_names,
-        labels=labels,
+        labels=parsed.matrix,
         classes=parsed.classes,
         spec=spec,
         sources=sources,
@@ -205,57 +203,6 @@ def _build(
         has_groups=bool(spec.group),
         declared_classes=spec.classes,
     )
-
-
-def _parse_labels(table: pa.Table, spec: LabelSpec, *, strict: bool, where: object) -> Parsed:
-    import pyarrow as pa
-
-    assert callable(where)
-    none = frozenset(n.strip() for n in spec.none)
-    blank = spec.blank if strict else "negative"
-    if spec.label_cols:
-        columns = _wide_columns(table, spec)
-        return wide_labels(
-            table, columns, uncertain=spec.uncertain, blank=spec.blank, strict=strict, where=where
-        )
-    name = spec.labels or spec.long
-    assert name is not None
-    column = table.column(name)
-    if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
-        return list_labels(column, name=name, none=none, blank=blank, where=where)
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        column = column.cast(pa.string())
-    return string_labels(
-        column, name=name, sep=spec.sep, none=none, blank=blank, where=where, strict=strict
-    )
-
-
-def _wide_columns(table: pa.Table, spec: LabelSpec) -> list[str]:
-    reserved = set(spec.named_columns)
-    columns: list[str] = []
-    for item in spec.label_cols:
-        if item.startswith("glob:"):
-            pattern = item.removeprefix("glob:")
-            matched = [
-                c
-                for c in table.column_names
-                if fnmatch.fnmatchcase(c, pattern) and c not in reserved
-            ]
-            if not matched:
-                raise OptionError(
-                    f"--label-cols {item!r} matches no column; the table has "
-                    f"{', '.join(repr(c) for c in table.column_names[:30])}."
-                )
-            duplicated = [c for c in matched if table.column_names.count(c) > 1]
-            if duplicated:
-                raise ColumnError(
-                    f"--label-cols {item!r} matches column {duplicated[0]!r}, which the table "
-                    "names more than once. Give each column a distinct name."
-                )
-            columns.extend(c for c in matched if c not in columns)
-        elif item not in columns:
-            columns.append(item)
-    return columns
 
 
 def _order_classes(parsed: Parsed, spec: LabelSpec, *, strict: bool) -> Parsed:
@@ -270,13 +217,7 @@ def _order_classes(parsed: Parsed, spec: LabelSpec, *, strict: bool) -> Parsed:
             f"classes ({', '.join(declared)}). Add them to `classes` in the config, or fix "
             "the label cells."
         )
-    order = (*declared, *unknown)
-    position = {c: i for i, c in enumerate(parsed.classes)}
-    matrix = np.zeros((parsed.matrix.shape[0], len(order)), dtype=bool)
-    for j, name in enumerate(order):
-        if name in position:
-            matrix[:, j] = parsed.matrix[:, position[name]]
-    return Parsed(matrix, order)
+    return parsed.reordered((*declared, *unknown))
 
 
 def _strings(table: pa.Table, column: str) -> np.ndarray:
@@ -345,7 +286,8 @@ def sorted_splits(names: Sequence[str]) -> list[str]:
 
 
 def _aggregate(ids: np.ndarray, splits: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """Long shape: one frame row per (id, split); returns row_of_record and first records."""
+    """One frame row per (id, split), for a shape of several rows per item; returns
+    row_of_record and each item's first record."""
     # A record without an id is an item of its own (the schema rules report the missing
     # id); "\x00" cannot start a real id, so these keys never meet one.
     missing = ids == None  # noqa: E711 - elementwise null test

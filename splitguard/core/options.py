@@ -214,6 +214,19 @@ def mapping(value: Any, where: str) -> dict[str, Any]:
     return dict(value)
 
 
+# The label policies, checked here for the command line and config files and by
+# `LabelSpec` for Python callers: one definition, one message.
+uncertain_policy = choice("negative", "positive", "error")
+blank_policy = choice("negative", "error")
+
+
+def shape_name(value: Any, where: str) -> str:
+    """A registered label shape's name."""
+    from splitguard.core.shapes.registry import shape_named
+
+    return shape_named(text(value, where), where).name
+
+
 INPUT_OPTIONS = (
     Option("labels", "Column of delimited or list labels.", text, metavar="COL"),
     Option("sep", "Separator of delimited labels, such as '|'.", text, metavar="SEP"),
@@ -235,16 +248,23 @@ INPUT_OPTIONS = (
     ),
     Option("long", "Long shape: the label column, one row per (id, label).", text, metavar="COL"),
     Option(
+        "shape",
+        "Label shape to read the labels as: delimited, list, wide, long, or one a plugin "
+        "adds (default: from --labels, --label-cols or --long and the column's type).",
+        shape_name,
+        metavar="NAME",
+    ),
+    Option(
         "uncertain",
         "How to read -1 in wide columns.",
-        choice("negative", "positive", "error"),
+        uncertain_policy,
         default="error",
         metavar="negative|positive|error",
     ),
     Option(
         "blank",
         "How to read an empty label cell.",
-        choice("negative", "error"),
+        blank_policy,
         default="error",
         metavar="negative|error",
     ),

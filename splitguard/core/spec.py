@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from splitguard.core.errors import OptionError
+from splitguard.core.options import blank_policy, uncertain_policy
+from splitguard.core.shapes.registry import candidate_shapes
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,8 @@ class LabelSpec:
     split_col: str | None = None
     classes: tuple[str, ...] | None = None
     encoding: str = "utf-8"
+    # A registered label shape's name (--shape); None: the shape that claims the labels.
+    shape: str | None = None
 
     def __post_init__(self) -> None:
         shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
@@ -32,29 +36,10 @@ class LabelSpec:
                 "list labels), --label-cols A,B,C (wide 0/1 columns) or --long COL "
                 "(one row per label)."
             )
-        if self.long and not self.id:
-            raise OptionError("--long needs --id COL: the column that names the item a row labels.")
-        label_column = self.labels or self.long
-        for option, keys in (("--id", (self.id,)), ("--group", self.group)):
-            if label_column and label_column in keys:
-                raise OptionError(
-                    f"column {label_column!r} is given as the labels and as {option}; a "
-                    "column holds either labels or keys. Give the label column to --labels "
-                    f"(or --long) and the key column to {option}."
-                )
-        for option, value in (("--uncertain", self.uncertain), ("--blank", self.blank)):
-            allowed = (
-                ("negative", "positive", "error")
-                if option == "--uncertain"
-                else (
-                    "negative",
-                    "error",
-                )
-            )
-            if value not in allowed:
-                raise OptionError(
-                    f"{option} {value!r} is not a policy; use one of {', '.join(allowed)}."
-                )
+        for shape in candidate_shapes(self):
+            shape.check_spec(self)
+        uncertain_policy(self.uncertain, "--uncertain")
+        blank_policy(self.blank, "--blank")
 
     @property
     def named_columns(self) -> tuple[str, ...]:

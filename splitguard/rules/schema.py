@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_cells import BareCellInListColumn, MixedLabelEncoding
@@ -65,12 +66,10 @@ class MissingColumn(Rule):
                         file=source.path,
                         split=source.split,
                     )
-        if frame.spec.label_cols and frame.declared_classes:
-            for label in frame.declared_classes:
-                if label not in present:
-                    yield self.finding(
-                        f"declared class {label!r} has no label column.", label=label, column=label
-                    )
+        for label in frame_shape(frame).absent_class_columns(frame):
+            yield self.finding(
+                f"declared class {label!r} has no label column.", label=label, column=label
+            )
 
 
 RULES: list[type[Rule]] = [

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from splitguard.core.labels import bare_list_cells, distinct
+from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
-from splitguard.rules.schema_checks import wide_columns
 from splitguard.rules.where import table_rows
 
 if TYPE_CHECKING:
@@ -91,9 +91,7 @@ class MixedLabelEncoding(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
-        if not frame.spec.label_cols:
-            return
-        for name in wide_columns(frame):
+        for name in frame_shape(frame).flag_columns(frame):
             column = frame.table.column(name)
             # A numeric or boolean column holds one encoding by construction.
             if not is_text(column):
@@ -153,7 +151,7 @@ class BareCellInListColumn(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
-        name = frame.spec.labels or frame.spec.long
+        name = frame_shape(frame).label_column(frame.spec)
         if name is None or not is_text(frame.table.column(name)):
             return
         column = frame.table.column(name)

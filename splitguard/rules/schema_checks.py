@@ -15,65 +15,46 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from splitguard.core.io.arrow import string_array
-from splitguard.core.labels import NEGATIVE, POSITIVE, UNCERTAIN, wide_cells
+from splitguard.core.shapes.registry import frame_shape
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from splitguard.core.aggregate import Aggregates
     from splitguard.core.frame import LabelFrame
+    from splitguard.core.shapes.base import CellCheck
 
 SPLIT_COLUMN = "__split__"
-BLANKS = frozenset({"", "nan"})
 
 
 @dataclass(frozen=True, slots=True)
 class ColumnCheck:
-    """One check on one column; `kind` is duplicate-id, null-id, null-group or bad-label."""
+    """One check on one column; `kind` is duplicate-id, null-id, null-group or bad-label.
+
+    A bad-label check carries what its label shape allows in the cells (`cells`).
+    """
 
     kind: str
     column: str
+    cells: CellCheck | None = None
 
 
 def planned_checks(frame: LabelFrame) -> list[ColumnCheck]:
     spec = frame.spec
+    shape = frame_shape(frame)
     checks: list[ColumnCheck] = []
     if spec.id:
         checks.append(ColumnCheck("null-id", spec.id))
-        if not spec.long:  # long tables repeat ids by design: one row per (id, label)
+        if shape.one_row_per_item:  # a row per label repeats an item's id by design
             checks.append(ColumnCheck("duplicate-id", spec.id))
     checks.extend(ColumnCheck("null-group", column) for column in spec.group)
-    if spec.label_cols:
-        checks.extend(ColumnCheck("bad-label", column) for column in wide_columns(frame))
-    elif spec.blank == "error":
-        checks.append(ColumnCheck("bad-label", spec.labels or spec.long or ""))
+    checks.extend(ColumnCheck("bad-label", c.column, c) for c in shape.cell_checks(frame))
     return checks
 
 
-def wide_columns(frame: LabelFrame) -> list[str]:
-    present = set(frame.table.column_names)
-    return [c for c in frame.classes if c in present]
-
-
-def allowed_values(frame: LabelFrame) -> frozenset[str]:
-    """Wide label values the policies allow, lower-cased ("1", "false", "-1", ...)."""
-    allowed = set(POSITIVE | NEGATIVE)
-    if frame.spec.uncertain != "error":
-        allowed |= UNCERTAIN
-    return frozenset(allowed)
-
-
-def normalised(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Wide label values as trimmed lower-case strings; blanks and NaN as null."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    column = wide_cells(column)
-    if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
-        column = pc.cast(column, pa.string())
-    text = pc.utf8_lower(pc.utf8_trim_whitespace(column))
-    blank = pc.is_in(text, value_set=string_array(sorted(BLANKS)))
-    return pc.if_else(blank, pa.scalar(None, pa.string()), text)
+def checked_values(column: pa.ChunkedArray, cells: CellCheck) -> pa.ChunkedArray:
+    """The values a bad-label check validates: the cells as its shape reads them."""
+    return cells.values(column) if cells.values is not None else column
 
 
 def may_fail(aggregates: Aggregates, check: ColumnCheck) -> bool:
@@ -87,12 +68,13 @@ def may_fail(aggregates: Aggregates, check: ColumnCheck) -> bool:
     if check.kind == "duplicate-id":
         _, values = aggregates.encoded(check.column)
         return bool(len(values) != len(column) - column.null_count)
-    if not frame.spec.label_cols:
-        return bool(column.null_count > 0)
-    values = normalised(column)
-    if frame.spec.blank == "error" and values.null_count > 0:
+    assert check.cells is not None
+    values = checked_values(column, check.cells)
+    if not check.cells.nullable and values.null_count > 0:
         return True
-    allowed = string_array(sorted(allowed_values(frame)))
+    if check.cells.allowed is None:
+        return False
+    allowed = string_array(sorted(check.cells.allowed))
     return bool(pc.sum(pc.invert(pc.is_in(values, value_set=allowed))).as_py() or 0)
 
 
@@ -121,11 +103,13 @@ def _schema(frame: LabelFrame, checks: list[ColumnCheck], pa: Any) -> tuple[Any,
     unique: list[str] | None = None
     for check in checks:
         name = check.column
-        if check.kind == "bad-label" and frame.spec.label_cols:
-            data[name] = normalised(table.column(name)).to_pandas()
-            nullable = frame.spec.blank != "error"
-            isin = pa.Check.isin(sorted(allowed_values(frame)), ignore_na=True)
-            columns[name] = pa.Column(None, isin, nullable=nullable)
+        if check.cells is not None:
+            cells = check.cells
+            data[name] = checked_values(table.column(name), cells).to_pandas()
+            isin = []
+            if cells.allowed is not None:
+                isin.append(pa.Check.isin(sorted(cells.allowed), ignore_na=True))
+            columns[name] = pa.Column(None, isin, nullable=cells.nullable)
             continue
         data[name] = table.column(name).to_pandas()
         if check.kind == "duplicate-id":

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import frame_rows
@@ -97,7 +98,7 @@ class LikelierSeparator(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
-        column = frame.spec.labels or frame.spec.long
+        column = frame_shape(frame).label_column(frame.spec)
         if column is None:
             return
         fit = likelier_separator(frame.classes, frame.spec.sep)
@@ -164,11 +165,7 @@ class NoneAsClass(Rule):
         if not len(rows) or (per_row[rows] > 1).any():
             return
         label = frame.classes[top]
-        fix = (
-            f"leave {label!r} out of --label-cols"
-            if frame.spec.label_cols
-            else f'pass --none "{label}"'
-        )
+        fix = frame_shape(frame).none_fix(label)
         yield self.finding(
             f"class {label!r} is the most frequent ({counted(len(rows), 'row')}, "
             f"{len(rows) / frame.n_rows:.1%}) and never shares a row with another class: if it "

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import sample
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def table_rows(frame: LabelFrame, records: np.ndarray) -> dict[str, Any]:
 def _sources_of(frame: LabelFrame, rows: np.ndarray) -> set[str]:
     if len(frame.sources) == 1 or not len(rows):
         return {frame.sources[0].path} if len(rows) else set()
-    records = np.flatnonzero(np.isin(frame.row_of_record, rows)) if frame.spec.long else rows
+    several = not frame_shape(frame).one_row_per_item
+    records = np.flatnonzero(np.isin(frame.row_of_record, rows)) if several else rows
     starts = np.array([source.start for source in frame.sources])
     index = np.searchsorted(starts, records, side="right") - 1
     return {frame.sources[int(i)].path for i in np.unique(index)}

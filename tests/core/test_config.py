@@ -75,6 +75,7 @@ def test_unknown_key_names_file_key_and_suggests(tmp_path: Path) -> None:
     [
         ('uncertain = "maybe"', ["'uncertain'", "'maybe'", "negative, positive, error"]),
         ('blank = "positive"', ["'blank'", "negative, error"]),
+        ('shape = "csv"', ["'shape'", "not a label shape", "delimited, list, long, wide"]),
         ("fail-on = 3", ["'fail-on'", "error, warning, info"]),
         ("labels = 3", ["'labels'", "takes a string"]),
         ('min-positives = "test"', ["'min-positives'", "SPLIT=VALUE"]),
@@ -92,6 +93,11 @@ def test_bad_value_names_file_key_and_allowed_values(
     assert str(path) in message
     for fragment in fragments:
         assert fragment in message
+
+
+def test_a_shape_is_named_in_the_config_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "splitguard.toml", 'shape = "list"\n')
+    assert load_config(path).values == {"shape": "list"}
 
 
 def test_invalid_toml_and_missing_explicit_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""splitguard.core.labels: the four label shapes, each to the same boolean matrix."""
+"""splitguard.core.labels and the shapes' parsers: the four shapes, each to the same matrix."""
 
 from __future__ import annotations
 
@@ -15,15 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splitguard.core.errors import LabelValueError, OptionError
-from splitguard.core.labels import (
-    bare_list_cells,
-    distinct,
-    list_labels,
-    parse_list_literal,
-    string_labels,
-    wide_labels,
-)
+from splitguard.core.labels import Parsed, bare_list_cells, distinct, parse_list_literal
 from splitguard.core.load import load_frame
+from splitguard.core.shapes.delimited import string_labels
+from splitguard.core.shapes.lists import list_labels
+from splitguard.core.shapes.wide import wide_labels
 from splitguard.core.spec import LabelSpec
 
 MakeCsv = Callable[[str, str], Path]
@@ -39,6 +35,23 @@ def strings(values: list[str | None]) -> pa.ChunkedArray:
 
 def positives(matrix: np.ndarray, classes: tuple[str, ...]) -> list[set[str]]:
     return [{classes[j] for j in np.flatnonzero(row)} for row in matrix]
+
+
+# --- the parse result ------------------------------------------------------------------
+
+
+def test_parsed_reordered_keeps_each_class_column_and_adds_empty_ones() -> None:
+    parsed = Parsed(np.array([[True, False], [False, True]]), ("a", "b"))
+    reordered = parsed.reordered(("b", "z", "a"))
+    assert reordered.classes == ("b", "z", "a")
+    assert reordered.matrix.tolist() == [[False, False, True], [True, False, False]]
+
+
+def test_parsed_merged_gives_an_item_every_label_of_its_rows() -> None:
+    parsed = Parsed(np.array([[True, False], [False, True], [False, False]]), ("a", "b"))
+    merged = parsed.merged(np.array([1, 1, 0]), 2)
+    assert merged.classes == ("a", "b")
+    assert merged.matrix.tolist() == [[False, False], [True, True]]
 
 
 # --- delimited and list-literal strings -------------------------------------------------

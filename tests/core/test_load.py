@@ -12,6 +12,7 @@ import pytest
 
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError, SplitguardError
 from splitguard.core.load import load_frame, sorted_splits
+from splitguard.core.options import Parser, blank_policy, uncertain_policy
 from splitguard.core.spec import LabelSpec
 
 MakeCsv = Callable[[str, str], Path]
@@ -48,6 +49,17 @@ def test_unknown_policy_names_option_and_allowed_values(field: str, allowed: str
     with pytest.raises(OptionError) as caught:
         LabelSpec(label_cols=("A",), **{field: "maybe"})  # type: ignore[arg-type]
     assert f"--{field} 'maybe'" in str(caught.value) and allowed in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("field", "policy"), [("uncertain", uncertain_policy), ("blank", blank_policy)]
+)
+def test_the_spec_checks_a_policy_as_its_option_does(field: str, policy: Parser) -> None:
+    with pytest.raises(OptionError) as from_spec:
+        LabelSpec(label_cols=("A",), **{field: "maybe"})  # type: ignore[arg-type]
+    with pytest.raises(OptionError) as from_option:
+        policy("maybe", f"--{field}")
+    assert str(from_spec.value) == str(from_option.value)
 
 
 # --- ids, groups, row numbers ----------------------------------------------------------
