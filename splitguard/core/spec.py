@@ -25,12 +25,26 @@ class LabelSpec:
     encoding: str = "utf-8"
 
     def __post_init__(self) -> None:
+        # A string names one column (one value), never the characters of a name:
+        # LabelSpec(group="Patient ID") is the column 'Patient ID'.
+        for name in ("none", "label_cols", "group", "classes"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
         shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
         if sum(shapes) != 1:
             raise OptionError(
                 "say where the labels are with exactly one of --labels COL (delimited or "
                 "list labels), --label-cols A,B,C (wide 0/1 columns) or --long COL "
                 "(one row per label)."
+            )
+        if self.none and self.label_cols:
+            raise OptionError(
+                f"--none {self.none[0]!r} applies to --labels and --long; wide labels "
+                "(--label-cols) have no such value. Leave that column out of --label-cols "
+                "instead."
             )
         if self.long and not self.id:
             raise OptionError("--long needs --id COL: the column that names the item a row labels.")
