@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from splitguard.app.api import fix, split
     from splitguard.core.class_stats import ClassStats, class_stats
     from splitguard.core.errors import SplitguardError, SplitguardWarning
-    from splitguard.core.example import load_example
+    from splitguard.core.example import example_path, load_example
     from splitguard.core.frame import LabelFrame
     from splitguard.core.load import load_frame
     from splitguard.core.spec import LabelSpec
@@ -34,6 +34,7 @@ _LAZY = {
     "LabelSpec": "splitguard.core.spec",
     "load_frame": "splitguard.core.load",
     "load_example": "splitguard.core.example",
+    "example_path": "splitguard.core.example",
     "ClassStats": "splitguard.core.class_stats",
     "class_stats": "splitguard.core.class_stats",
     "MultilabelStratifiedGroupKFold": "splitguard.split.sklearn_api",
@@ -50,6 +51,7 @@ __all__ = [  # noqa: RUF022 - the order of _LAZY
     "LabelSpec",
     "load_frame",
     "load_example",
+    "example_path",
     "ClassStats",
     "class_stats",
     "MultilabelStratifiedGroupKFold",
