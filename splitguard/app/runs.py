@@ -122,10 +122,15 @@ class Outcome:
 
         from splitguard.core.errors import SplitguardWarning
 
+        def note(message: str) -> None:
+            warnings.warn(message.removeprefix("splitguard: "), SplitguardWarning, 3)
+
         out = Path(out)
-        for note in prepare_out(out, force=force):
-            warnings.warn(note.removeprefix("splitguard: "), SplitguardWarning, 2)
-        return write_outcome(self, out, force=force)
+        prepare_out(out, force=force, note=note)
+        written = write_outcome(self, out, force=force)
+        for name, reason in written.failed:
+            note(f"{name} was not written: the report failed to render ({reason}).")
+        return written
 
 
 def split_table(frame: LabelFrame, column: str) -> pd.DataFrame:
@@ -152,18 +157,16 @@ def split_table(frame: LabelFrame, column: str) -> pd.DataFrame:
     return combined
 
 
-def prepare_out(out: Path, *, force: bool) -> list[str]:
-    """Before any work: clean up after killed runs into `out`, and refuse an `out` taken.
-
-    Returns what was cleaned up, for the user to read.
-    """
+def prepare_out(out: Path, *, force: bool, note: Callable[[str], None]) -> None:
+    """Before any work: clean up after killed runs into `out` (each clean-up is told to
+    `note` as it is made, even when `out` is then refused), and refuse an `out` taken."""
     from splitguard.core.io.outdir import check_out_dir, recover
     from splitguard.core.io.write import check_name
 
     check_name(out)
-    notes = [f"splitguard: {note}" for note in recover(out)]
+    for cleaned in recover(out):
+        note(f"splitguard: {cleaned}")
     check_out_dir(out, force=force)
-    return notes
 
 
 def write_outcome(

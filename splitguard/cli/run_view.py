@@ -98,8 +98,7 @@ def run_and_print(out: str, force: bool, run: Callable[[Progress], Outcome]) -> 
     from splitguard.cli.progress import steps
 
     folder = Path(out)
-    for note in prepare_out(folder, force=force):
-        warn(note)
+    prepare_out(folder, force=force, note=warn)
     with steps(5) as advance:
         outcome = run(advance)
         written = write_outcome(outcome, folder, force=force, progress=advance)
