@@ -22,10 +22,6 @@ from splitguard.core.errors import InputError, OptionError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-# How a message names a table given in memory (it has no path).
-IN_MEMORY = {"DataFrame": "a pandas DataFrame", "Table": "a pyarrow Table"}
-
-
 @dataclass(frozen=True, slots=True)
 class TableInput:
     """One input table: its split (None for a single table), its name, and where it is.
