@@ -22,6 +22,7 @@ from splitguard.core.errors import InputError, OptionError
 if TYPE_CHECKING:
     import pyarrow as pa
 
+
 @dataclass(frozen=True, slots=True)
 class TableInput:
     """One input table: its split (None for a single table), its name, and where it is.
