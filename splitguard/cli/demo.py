@@ -38,9 +38,9 @@ def demo_command(out: Path) -> None:
     click.echo(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
     status = run_and_print(
         str(out),
-        True,
         lambda progress: run_split(
             request, lambda: load_frame(example_path(), NIH_SPEC), progress=progress, warn=warn
         ),
+        force=True,
     )
     raise SystemExit(status)

@@ -37,7 +37,7 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     request = fix_request(values)
     status = run_and_print(
         values["out"],
-        bool(values["force"]),
         lambda progress: run_fix(request, lambda: load(inputs, values), progress=progress),
+        force=bool(values["force"]),
     )
     raise SystemExit(status)

@@ -89,7 +89,7 @@ def warn(message: str) -> None:
     click.echo(printable(message), err=True)
 
 
-def run_and_print(out: str, force: bool, run: Callable[[Progress], Outcome]) -> int:
+def run_and_print(out: str, run: Callable[[Progress], Outcome], *, force: bool) -> int:
     """Check `out`, run (with a progress bar on a terminal), write, print; the exit status.
 
     `out` is checked before any work: a run never computes what it could not write.

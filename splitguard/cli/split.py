@@ -45,9 +45,9 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     request = split_request(values)
     status = run_and_print(
         values["out"],
-        bool(values["force"]),
         lambda progress: run_split(
             request, lambda: load(inputs, values), progress=progress, warn=warn
         ),
+        force=bool(values["force"]),
     )
     raise SystemExit(status)
