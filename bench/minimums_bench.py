@@ -3,7 +3,7 @@
     .venv/bin/python bench/minimums_bench.py            # seeds 0-2, median time
     .venv/bin/python bench/minimums_bench.py --quick    # seed 0 only
 
-Each request goes through the library as `splitguard split` does (`make_request`,
+Each request goes through the library as `splitguard split` does (`split_request`,
 `split_frame`): percents resolved per class, `--min-classes` applied, the train floor
 kept. Time is the wall time of `split_frame` alone (the table already loaded). "train
 keeps" is train's smallest share of a class's positive rows (positives in train over the
@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from splitguard.app.requests import split_request as make_request
 from splitguard.core.example import load_example
 from splitguard.core.frame import LabelFrame
-from splitguard.split.assign import SplitResult, impossible_minimums, make_request, split_frame
+from splitguard.split.assign import SplitResult, impossible_minimums, split_frame
 
 REQUESTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("no minimum", {}),

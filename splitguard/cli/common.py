@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
+from splitguard.app.requests import label_spec as label_spec  # the commands import it here
 from splitguard.core.config import Config, load_config, resolve
 from splitguard.core.errors import OptionError
+from splitguard.core.io.write import write_json as write_json
 from splitguard.core.options import INPUT_OPTIONS, OPTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,26 +65,6 @@ def settings(kwargs: Mapping[str, Any], *names: str) -> tuple[dict[str, Any], Co
     return resolve(cli_values(kwargs), config, names), config
 
 
-def label_spec(values: Mapping[str, Any]) -> Any:
-    from splitguard.core.spec import LabelSpec
-
-    return LabelSpec(
-        labels=values.get("labels"),
-        sep=values.get("sep"),
-        none=tuple(values.get("none") or ()),
-        label_cols=tuple(values.get("label-cols") or ()),
-        long=values.get("long"),
-        uncertain=values.get("uncertain", "error"),
-        blank=values.get("blank", "error"),
-        id=values.get("id"),
-        group=tuple(values.get("group") or ()),
-        split_col=values.get("split-col"),
-        encoding=values.get("encoding") or "utf-8",
-        classes=values.get("classes"),
-        shape=values.get("shape"),
-    )
-
-
 def parse_inputs(arguments: tuple[str, ...], config_inputs: Any) -> list[tuple[str | None, str]]:
     """`train=a.csv val=b.csv` or `table.csv` (from the command line, else the config)."""
     if not arguments:
@@ -127,13 +109,3 @@ def guard_outputs(
         [*tables, *baseline, *config_file],
         updates={"--write-baseline": baseline[0]} if baseline else None,
     )
-
-
-def write_json(path: str | Path, payload: Any) -> None:
-    """Write JSON atomically (a temporary file beside it, then a rename)."""
-    import json
-
-    from splitguard.core.io.write import atomic_write_bytes
-
-    text = json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-    atomic_write_bytes(Path(path), text.encode())

@@ -25,23 +25,22 @@ def demo_command(out: Path) -> None:
     --none "No Finding" --id "Image Index" --group "Patient ID"
     --fractions train=0.8,val=0.1,test=0.1 --min-positives val=20,test=20 --out DIR
     """
-    from splitguard.app.run import run_split
+    from splitguard.app.split import run_split
+    from splitguard.cli.run_view import run_and_print, warn
     from splitguard.core.example import NIH_SPEC, example_path
     from splitguard.core.load import load_frame
+    from splitguard.split.assign import SplitRequest
 
-    values = {
-        "out": str(out),
-        "force": True,
-        "fractions": {"train": 0.8, "val": 0.1, "test": 0.1},
-        "min-positives": {"val": 20, "test": 20},
-        "seed": 0,
-        "fail-on": "error",
-        "labels": NIH_SPEC.labels,
-        "sep": NIH_SPEC.sep,
-        "none": NIH_SPEC.none,
-        "id": NIH_SPEC.id,
-        "group": NIH_SPEC.group,
-    }
+    request = SplitRequest(
+        fractions={"train": 0.8, "val": 0.1, "test": 0.1},
+        min_positives={"val": 20, "test": 20},
+    )
     click.echo(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
-    status = run_split(lambda: load_frame(example_path(), NIH_SPEC), values)
+    status = run_and_print(
+        str(out),
+        lambda progress: run_split(
+            request, lambda: load_frame(example_path(), NIH_SPEC), progress=progress, warn=warn
+        ),
+        force=True,
+    )
     raise SystemExit(status)

@@ -6,23 +6,9 @@ from typing import Any
 
 import click
 
+from splitguard.app.requests import FIX_NAMES
 from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings
-
-FIX_NAMES = (
-    "out",
-    "force",
-    "fractions",
-    "min-positives",
-    "min-positive-groups",
-    "min-classes",
-    "imbalance-threshold",
-    "train-floor",
-    "seed",
-    "fail-on",
-    "hide-ids",
-    "schema",
-    "fewest-moves",
-)
+from splitguard.core.errors import OptionError
 
 
 @click.command("fix")
@@ -41,11 +27,17 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),
     DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
     """
-    from splitguard.app.run import run_fix
+    from splitguard.app.fix import run_fix
+    from splitguard.app.requests import fix_request
+    from splitguard.cli.run_view import run_and_print
 
     values, _ = settings(kwargs, *INPUT_NAMES, *FIX_NAMES, "classes", "inputs")
-    if values["schema"]:  # a bad schema fails now, not after the splitting
-        from splitguard.rules.user_schema import load_schema
-
-        load_schema(values["schema"])
-    raise SystemExit(run_fix(lambda: load(inputs, values), values))
+    if not values["out"]:
+        raise OptionError("give --out DIR: the directory to write the repaired splits into.")
+    request = fix_request(values)
+    status = run_and_print(
+        values["out"],
+        lambda progress: run_fix(request, lambda: load(inputs, values), progress=progress),
+        force=bool(values["force"]),
+    )
+    raise SystemExit(status)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard.lint.findings import SEVERITIES, counted, percent, severity_rank
 
 if TYPE_CHECKING:
+    from splitguard.app.runs import Outcome, Progress
     from splitguard.report.model import MovesSummary, Quality, RunReport
     from splitguard.report.output import Written
 
@@ -70,6 +71,34 @@ def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FIND
     if len(shown) > limit:
         lines.append(f"  ... and {len(shown) - limit:,} more (report.json has them all)")
     return lines
+
+
+def warn(message: str) -> None:
+    """A run's warning, on stderr as it arises."""
+    import click
+
+    from splitguard.core.printable import printable
+
+    click.echo(printable(message), err=True)
+
+
+def run_and_print(out: str, run: Callable[[Progress], Outcome], *, force: bool) -> int:
+    """Check `out`, run (with a progress bar on a terminal), write, print; the exit status.
+
+    `out` is checked before any work: a run never computes what it could not write.
+    """
+    from splitguard.app.runs import prepare_out, write_outcome
+    from splitguard.cli.progress import steps
+
+    folder = Path(out)
+    prepare_out(folder, force=force, note=warn)
+    with steps(5) as advance:
+        outcome = run(advance)
+        written = write_outcome(outcome, folder, force=force, progress=advance)
+    for name, reason in written.failed:
+        warn(unwritten_warning(name, reason))
+    print_run(outcome.model, folder, written.files)
+    return outcome.exit_status
 
 
 def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:

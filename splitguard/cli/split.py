@@ -6,25 +6,9 @@ from typing import Any
 
 import click
 
+from splitguard.app.requests import SPLIT_NAMES
 from splitguard.cli.common import INPUT_NAMES, input_options, load, options, settings
-
-SPLIT_NAMES = (
-    "out",
-    "force",
-    "fractions",
-    "folds",
-    "min-positives",
-    "min-positive-groups",
-    "min-prevalence",
-    "min-classes",
-    "imbalance-threshold",
-    "train-floor",
-    "seed",
-    "keep",
-    "fail-on",
-    "hide-ids",
-    "schema",
-)
+from splitguard.core.errors import OptionError
 
 
 @click.command("split")
@@ -51,12 +35,19 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Writes DIR/<split>.parquet (the input rows untouched plus a `split` column),
     DIR/report.json, DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
     """
-    from splitguard.app.run import run_split
+    from splitguard.app.requests import split_request
+    from splitguard.app.split import run_split
+    from splitguard.cli.run_view import run_and_print, warn
 
     values, _ = settings(kwargs, *INPUT_NAMES, *SPLIT_NAMES, "classes", "inputs")
-    if values["schema"]:  # a bad schema fails now, not after the splitting
-        from splitguard.rules.user_schema import load_schema
-
-        load_schema(values["schema"])
-    status = run_split(load_inputs=lambda: load(inputs, values), values=values)
+    if not values["out"]:
+        raise OptionError("give --out DIR: the directory to write the splits into.")
+    request = split_request(values)
+    status = run_and_print(
+        values["out"],
+        lambda progress: run_split(
+            request, lambda: load(inputs, values), progress=progress, warn=warn
+        ),
+        force=bool(values["force"]),
+    )
     raise SystemExit(status)

@@ -67,3 +67,7 @@ def missing_column(path: str, column: str, columns: Iterable[str], option: str) 
         f"{path}: no column {column!r} for {option}{closest(column, columns)}. "
         f"The table has {listed}{more}. Pass the exact column name to {option}."
     )
+
+
+class SplitguardWarning(UserWarning):
+    """What a run from Python says along the way (the command line prints it on stderr)."""

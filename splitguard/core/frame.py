@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,12 +21,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One input file, and the table rows it contributed."""
+    """One input table, and the table rows it contributed.
+
+    `path` is its file, or for a table given in memory (`data`: a pandas DataFrame or
+    a pyarrow Table, kept as given for the rows the Python API returns) what messages
+    call it.
+    """
 
     path: str
     split: str | None
     start: int
     stop: int
+    data: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data is not None
 
 
 def locate(sources: Sequence[Source], table_row: int) -> tuple[str, int]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,30 +28,25 @@ if TYPE_CHECKING:
 CANONICAL_SPLITS = ("train", "val", "valid", "validation", "dev", "test")
 
 
-Input = tuple[str | None, str | Path]
-
-
-def load_frame(
-    inputs: Sequence[Input] | str | Path, spec: LabelSpec, *, strict: bool = True
-) -> LabelFrame:
-    """Read `inputs` (a path, or (split name, path) pairs) into a `LabelFrame`.
+def load_frame(data: Any, spec: LabelSpec, *, strict: bool = True) -> LabelFrame:
+    """Read `data` into a `LabelFrame`: a path, a pandas DataFrame, a pyarrow Table, a dict
+    {split: path or table}, or (split name, path) pairs (see `splitguard.core.sources`).
 
     With `strict=True` a label value outside the allowed set is an error; with
     `strict=False` (the linter) it reads as negative and the schema rules report it.
     """
-    from splitguard.core.io.read import read_table
+    from splitguard.core.sources import read_input, table_inputs
 
-    if isinstance(inputs, str | Path):
-        inputs = [(None, inputs)]
-    _check_split_names(inputs, spec)
+    inputs = table_inputs(data)
+    _check_split_names([(i.split, i.name) for i in inputs], spec)
     tables: list[pa.Table] = []
     sources: list[Source] = []
     start = 0
-    for split, path in inputs:
-        table = read_table(path, spec.encoding)
-        _check_columns(table, str(path), spec)
+    for item in inputs:
+        table = read_input(item, spec.encoding)
+        _check_columns(table, item.name, spec)
         tables.append(table)
-        sources.append(Source(str(path), split, start, start + table.num_rows))
+        sources.append(Source(item.name, item.split, start, start + table.num_rows, item.data))
         start += table.num_rows
     table = _concat(tables, sources)
     keyed, read_columns = _with_missing_keys(table, spec)
@@ -81,7 +75,7 @@ def _with_missing_keys(
     return table, read_columns
 
 
-def _check_split_names(inputs: Sequence[Input], spec: LabelSpec) -> None:
+def _check_split_names(inputs: Sequence[tuple[str | None, str]], spec: LabelSpec) -> None:
     names = [name for name, _ in inputs]
     if len(inputs) > 1 and None in names:
         raise OptionError(

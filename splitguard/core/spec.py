@@ -29,6 +29,14 @@ class LabelSpec:
     shape: str | None = None
 
     def __post_init__(self) -> None:
+        # A string names one column (one value), never the characters of a name:
+        # LabelSpec(group="Patient ID") is the column 'Patient ID'.
+        for name in ("none", "label_cols", "group", "classes"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
         shapes = [bool(self.labels), bool(self.label_cols), bool(self.long)]
         if sum(shapes) != 1:
             raise OptionError(

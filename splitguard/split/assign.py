@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,14 +17,12 @@ import numpy as np
 from splitguard.core.errors import InfeasibleError, OptionError
 from splitguard.core.frame import SPLIT_INDEX, LabelFrame
 from splitguard.core.shortfalls import (
-    ALL_SPLITS,
     LISTED,
     MinimumSpec,
     cut_listing,
     listing,
     per_split,
     train_index,
-    unknown_split,
 )
 from splitguard.lint.findings import counted
 
@@ -31,7 +30,6 @@ __all__ = [
     "SplitRequest",
     "SplitResult",
     "impossible_minimums",
-    "make_request",
     "per_split",
     "shortfall_dicts",
     "split_frame",
@@ -41,19 +39,25 @@ if TYPE_CHECKING:
     from splitguard.split.stratify import Shortfall
 
 
+DEFAULT_FRACTIONS: Mapping[str, float] = MappingProxyType({"train": 0.8, "val": 0.1, "test": 0.1})
+
+
 @dataclass(frozen=True, slots=True)
 class SplitRequest:
-    """What the user asked for: named fractions or K folds, minimums, seed.
+    """What the user asked of a split: named fractions or K folds, minimums, seed, the
+    groups to keep where an earlier split put them, and how to check the result.
 
+    ``fractions`` None means 80/10/10 (`DEFAULT_FRACTIONS`) as the user did not name
+    them (the checks of an input's own splits then use its own shares);
     ``min_positives`` values are counts or percents of each class ("50%");
     ``min_classes`` aims the minimums (all, rare, or class names); train (the split
     named train, else the first; with folds, each fold's complement) keeps
-    ``train_floor`` of every class's positive rows whatever the minimums ask.
+    ``train_floor`` of every class's positive rows whatever the minimums ask. ``keep``
+    is an earlier split (a folder, or {split: path}); ``fail_on``, ``hide_ids`` and
+    ``schema`` are the checks' options.
     """
 
-    fractions: Mapping[str, float] = field(
-        default_factory=lambda: {"train": 0.8, "val": 0.1, "test": 0.1}
-    )
+    fractions: Mapping[str, float] | None = None
     folds: int | None = None
     min_positives: Mapping[str, int | str] = field(default_factory=dict)
     min_positive_groups: Mapping[str, int] = field(default_factory=dict)
@@ -62,21 +66,30 @@ class SplitRequest:
     rare_threshold: float = 0.01
     train_floor: float = 0.4
     seed: int = 0
+    keep: str | Mapping[str, str] | None = None
+    fail_on: str = "error"
+    hide_ids: bool = False
+    schema: str | None = None
+
+    @property
+    def named_fractions(self) -> Mapping[str, float]:
+        """The fractions asked for, or the default ones."""
+        return DEFAULT_FRACTIONS if self.fractions is None else self.fractions
 
     @property
     def n_splits(self) -> int:
         """How many splits; counted without naming them (a fold count may be huge)."""
-        return self.folds if self.folds is not None else len(self.fractions)
+        return self.folds if self.folds is not None else len(self.named_fractions)
 
     @property
     def split_names(self) -> tuple[str, ...]:
         if self.folds is not None:
             return tuple(f"fold-{k + 1}" for k in range(self.folds))
-        return tuple(self.fractions)
+        return tuple(self.named_fractions)
 
     def has_split(self, name: str) -> bool:
         if self.folds is None:
-            return name in self.fractions
+            return name in self.named_fractions
         number = name.removeprefix("fold-")
         return number.isdigit() and str(int(number)) == number and 1 <= int(number) <= self.folds
 
@@ -105,7 +118,7 @@ class SplitRequest:
     def shares(self) -> tuple[float, ...]:
         if self.folds is not None:
             return (1.0 / self.folds,) * self.folds
-        return tuple(self.fractions.values())
+        return tuple(self.named_fractions.values())
 
     def per_split(self, minimums: Mapping[str, Any], option: str) -> list[Any]:
         """A minimum per split, in split order; `*` applies to every split."""
@@ -130,7 +143,7 @@ class SplitRequest:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "fractions": None if self.folds is not None else dict(self.fractions),
+            "fractions": None if self.folds is not None else dict(self.named_fractions),
             "folds": self.folds,
             **self.minimums.as_dict(),
             "train_split": self.train_split,
@@ -152,40 +165,6 @@ def shortfall_dicts(
         }
         for s in shortfalls
     )
-
-
-def make_request(values: Mapping[str, Any]) -> SplitRequest:
-    """A request from resolved option values; an inconsistent one is an `OptionError`."""
-    folds = values.get("folds")
-    fractions = values.get("fractions")
-    if folds is not None and fractions:
-        raise OptionError("give --fractions or --folds, not both.")
-    if folds is not None and folds < 2:
-        raise OptionError(f"--folds takes 2 or more, not {folds}.")
-    request = SplitRequest(
-        fractions=fractions or SplitRequest().fractions,
-        folds=folds,
-        min_positives=values.get("min-positives") or {},
-        min_positive_groups=values.get("min-positive-groups") or {},
-        min_prevalence=values.get("min-prevalence") or {},
-        min_classes=tuple(values.get("min-classes") or ("all",)),
-        rare_threshold=_or_default(values, "imbalance-threshold"),
-        train_floor=_or_default(values, "train-floor"),
-        seed=values.get("seed") or 0,
-    )
-    for option in ("min-positives", "min-positive-groups", "min-prevalence"):
-        # Checked by name, not against the list of names: a fold count may be huge.
-        for name in values.get(option) or {}:
-            if name != ALL_SPLITS and not request.has_split(name):
-                unknown_split(name, request.listing(), option)
-    return request
-
-
-def _or_default(values: Mapping[str, Any], name: str) -> Any:
-    from splitguard.core.options import OPTIONS
-
-    value = values.get(name)
-    return OPTIONS[name].default if value is None else value
 
 
 def impossible_minimums(frame: LabelFrame, request: SplitRequest) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,6 +19,20 @@ from splitguard.core.aggregate import Aggregates
 from splitguard.core.errors import OptionError
 from splitguard.core.frame import SPLIT_INDEX, LabelFrame
 from splitguard.core.shortfalls import MinimumSpec, asked, train_index, unmet
+
+
+@dataclass(frozen=True, slots=True)
+class FixRequest:
+    """What the user asked of a repair: the fractions (None: each split's current share),
+    minimums, seed, whether to move only the leaked groups, and how to check the result."""
+
+    fractions: Mapping[str, float] | None = None
+    minimums: MinimumSpec = field(default_factory=lambda: MinimumSpec({}, {}, {}))
+    seed: int = 0
+    fewest_moves: bool = False
+    fail_on: str = "error"
+    hide_ids: bool = False
+    schema: str | None = None
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class FixResult:
     shortfalls: tuple[dict[str, Any], ...]
 
 
-def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
+def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
     """The repaired frame, the moves, and the minimums still unmet."""
     from splitguard.split.repair import leak_lower_bound, repair
     from splitguard.split.resize import SIZE_TOLERANCE, size_windows
@@ -43,8 +57,8 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         )
     names = frame.split_names
     rows_by_split = Aggregates.of(frame).group_rows_by_split
-    fractions = _fractions(values.get("fractions"), names, rows_by_split)
-    minimums = MinimumSpec.from_values(values)
+    fractions = _fractions(request.fractions, names, rows_by_split)
+    minimums = request.minimums
     wanted = asked(minimums, names, frame.classes, frame)
     try:
         result = repair(
@@ -55,8 +69,8 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
             min_positive_groups=wanted.positive_groups,
             train=train_index(names),
             train_floor=minimums.train_floor,
-            seed=values.get("seed") or 0,
-            fewest_moves=bool(values.get("fewest-moves")),
+            seed=request.seed,
+            fewest_moves=request.fewest_moves,
         )
     except ValueError as exc:
         raise OptionError(f"the repair cannot be made: {exc}") from None
@@ -84,7 +98,7 @@ def fix_frame(frame: LabelFrame, values: Mapping[str, Any]) -> FixResult:
         minimums=minimums,
         moves=moves,
         moves_summary={
-            "mode": "fewest-moves" if values.get("fewest-moves") else "balanced",
+            "mode": "fewest-moves" if request.fewest_moves else "balanced",
             "groups": len(moves),
             "rows": result.rows_moved,
             "lower_bound_rows": leak_lower_bound(rows_by_split),

@@ -45,7 +45,10 @@ def all_cases() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _values(case: dict[str, Any]) -> dict[str, Any]:
-    values = {**DEFAULTS, **case.get("options", {})}
+    options = case.get("options", {})
+    # Wide labels have no "no label" value: --none belongs to the delimited default.
+    defaults = {k: v for k, v in DEFAULTS.items() if not (k == "none" and "label-cols" in options)}
+    values = {**defaults, **options}
     return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
 
 

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -377,15 +376,3 @@ def test_importing_without_scikit_learn_says_how_to_get_it() -> None:
     )
     assert result.returncode == 1
     assert "needs scikit-learn (>= 1.4): pip install scikit-learn" in result.stderr
-
-
-def test_the_readme_snippet_runs_on_the_nih_table() -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## As a library", 1)[1].split("\n## ", 1)[0]
-    snippet = section.split("```python\n", 1)[1].split("```", 1)[0]
-    names: dict[str, Any] = {}
-    exec(compile(snippet, "README.md", "exec"), names)
-    ids = names["patient_ids"]
-    parts = [names[f"{part}_index"] for part in ("train", "val", "test")]
-    assert sum(part.size for part in parts) == names["y"].shape[0] == 112_120
-    assert not set(ids[parts[0]]) & set(ids[parts[2]])

@@ -43,6 +43,15 @@ class WideShape(LabelShape):
     def label_column(self, spec: LabelSpec) -> str | None:
         return None
 
+    def check_spec(self, spec: LabelSpec) -> None:
+        super().check_spec(spec)
+        if spec.none:
+            raise OptionError(
+                f"--none {spec.none[0]!r} applies to --labels and --long; wide labels "
+                "(--label-cols) have no such value. Leave that column out of --label-cols "
+                "instead."
+            )
+
     def parse(self, table: pa.Table, spec: LabelSpec, *, strict: bool, where: Locator) -> Parsed:
         return wide_labels(
             table,

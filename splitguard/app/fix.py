@@ -1,0 +1,93 @@
+"""The fix run: read existing splits, repair them, check the result, report.
+
+`run_fix` is what `splitguard fix` runs; `splitguard.fix(data, ...)` the same from Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from splitguard.app.runs import (
+    Outcome,
+    Progress,
+    check,
+    check_options,
+    exit_status,
+    minimum_options,
+    spec_options,
+    unheard,
+)
+from splitguard.app.split import group_splits
+from splitguard.core.frame import LabelFrame
+from splitguard.split.fixer import FixRequest
+
+
+def run_fix(
+    request: FixRequest, load: Callable[[], LabelFrame], *, progress: Progress = unheard
+) -> Outcome:
+    """Repair the splits of the frame `load` reads as `request` asks; `progress` hears
+    each step's start."""
+    from splitguard.report.model import split_report
+    from splitguard.split.fixer import fix_frame
+
+    progress("reading the splits")
+    frame = load()
+    progress("repairing")
+    given = check_options(
+        request.minimums,
+        request.fractions,
+        fail_on=request.fail_on,
+        hide_ids=request.hide_ids,
+        schema=request.schema,
+    )
+    before = check(frame, given)
+    fixed = fix_frame(frame, request)
+    progress("checking the result")
+    after = check(fixed.frame, {**given, "fractions": fixed.fractions})
+    report = split_report(
+        fixed.frame,
+        command="fix",
+        request={
+            "fractions": fixed.fractions,
+            **fixed.minimums.as_dict(),
+            "fewest_moves": request.fewest_moves,
+            "seed": request.seed,
+        },
+        shares=list(fixed.fractions.values()),
+        minimums=fixed.minimums,
+        shortfalls=fixed.shortfalls,
+        findings_before=[f.as_dict() for f in before],
+        findings_after=[f.as_dict() for f in after],
+        extra={"moves": _moves(fixed.moves, request), "moves_summary": fixed.moves_summary},
+    )
+    return Outcome(
+        command="fix",
+        frame=fixed.frame,
+        assignment=group_splits(fixed.frame),
+        findings=after,
+        findings_before=before,
+        model=report,
+        exit_status=exit_status(after, request.fail_on),
+        column="split",
+        options=(
+            ("fractions", None if request.fractions is None else dict(request.fractions)),
+            *minimum_options(request.minimums),
+            ("seed", request.seed),
+            ("fail-on", request.fail_on),
+            ("hide-ids", request.hide_ids),
+            ("schema", request.schema),
+            ("fewest-moves", request.fewest_moves),
+            *spec_options(fixed.frame),
+        ),
+        seed=request.seed,
+    )
+
+
+def _moves(moves: list[dict[str, Any]], request: FixRequest) -> list[dict[str, Any]]:
+    """The moved groups; with --hide-ids their names (patient ids) are masked."""
+    if not request.hide_ids:
+        return moves
+    from splitguard.lint.findings import HIDDEN
+
+    return [{**move, "group": HIDDEN} for move in moves]

@@ -1,0 +1,146 @@
+"""The split run: read, assign every group to a split, check the result, report.
+
+`run_split` is what `splitguard split` and `splitguard demo` run; `split` is the same
+run from Python, its options as keywords:
+
+    result = splitguard.split(df, labels="Finding Labels", sep="|", group="Patient ID")
+    result.table            # the input rows plus a `split` column (a DataFrame)
+    result.write("splits")  # what `splitguard split --out splits` writes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from splitguard.app.runs import (
+    Outcome,
+    Progress,
+    check,
+    check_options,
+    exit_status,
+    minimum_options,
+    spec_options,
+    unheard,
+)
+from splitguard.core.frame import LabelFrame
+from splitguard.split.assign import SplitRequest
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def run_split(
+    request: SplitRequest,
+    load: Callable[[], LabelFrame],
+    *,
+    progress: Progress = unheard,
+    warn: Callable[[str], None] = unheard,
+) -> Outcome:
+    """Split the frame `load` reads as `request` asks; `progress` hears each step's start
+    and `warn` each warning as it arises (they are also in the outcome)."""
+    from splitguard.core.shortfalls import MinimumSpec
+    from splitguard.report.model import split_report
+    from splitguard.split.assign import impossible_minimums, split_frame
+
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    progress("reading the table")
+    frame = load()
+    request.check_fits(frame.n_groups)
+    fixed, keep = None, None
+    if request.keep:
+        from splitguard.split.keep import kept_groups
+
+        keep = kept_groups(frame, request.keep, request.split_names)
+        fixed = keep.fixed
+    for problem in impossible_minimums(frame, request):
+        warning(f"splitguard: warning: cannot be met: {problem}.")
+    progress("splitting")
+    minimums: MinimumSpec = request.minimums
+    given = check_options(
+        minimums,
+        request.fractions,
+        fail_on=request.fail_on,
+        hide_ids=request.hide_ids,
+        schema=request.schema,
+    )
+    before = check(frame, given) if frame.splits is not None else ()
+    result = split_frame(frame, request, fixed=fixed)
+    kept = None if keep is None else _kept_summary(result.frame, keep.fixed, keep.conflicts)
+    progress("checking the result")
+    shares = dict(zip(request.split_names, request.shares, strict=True))
+    after = check(result.frame, {**given, "fractions": shares})
+    report = split_report(
+        result.frame,
+        command="split",
+        request={**request.as_dict(), "keep": request.keep},
+        shares=request.shares,
+        minimums=request.minimums,
+        shortfalls=result.shortfalls,
+        findings_before=[f.as_dict() for f in before],
+        findings_after=[f.as_dict() for f in after],
+        extra={"keep": kept},
+    )
+    return Outcome(
+        command="split",
+        frame=result.frame,
+        assignment=group_splits(result.frame),
+        findings=after,
+        findings_before=before,
+        model=report,
+        exit_status=exit_status(after, request.fail_on),
+        column="fold" if request.folds is not None else "split",
+        options=_options(request, result.frame),
+        seed=request.seed,
+        warnings=tuple(warnings),
+        keep=_keep_paths(request.keep),
+    )
+
+
+def group_splits(frame: LabelFrame) -> np.ndarray:
+    """(G,) the split index of each group of a frame whose groups are each in one split."""
+    import numpy as np
+
+    assert frame.splits is not None
+    assignment = np.zeros(frame.n_groups, dtype=frame.splits.dtype)
+    assignment[frame.groups] = frame.splits
+    return assignment
+
+
+def _kept_summary(frame: LabelFrame, fixed: np.ndarray, conflicts: int) -> dict[str, Any]:
+    import numpy as np
+
+    new = fixed < 0
+    counts = np.bincount(group_splits(frame)[new], minlength=len(frame.split_names))
+    return {
+        "kept_groups": int((~new).sum()),
+        "new_groups": {name: int(n) for name, n in zip(frame.split_names, counts, strict=True)},
+        "conflicts": conflicts,
+    }
+
+
+def _keep_paths(keep: Any) -> tuple[Path, ...]:
+    if not keep:
+        return ()
+    return tuple(Path(p) for p in keep.values()) if isinstance(keep, Mapping) else (Path(keep),)
+
+
+def _options(request: SplitRequest, frame: LabelFrame) -> tuple[tuple[str, Any], ...]:
+    """The request as the manifest records it, keyed by option name."""
+    return (
+        ("fractions", None if request.fractions is None else dict(request.fractions)),
+        ("folds", request.folds),
+        *minimum_options(request.minimums),
+        ("seed", request.seed),
+        ("keep", request.keep),
+        ("fail-on", request.fail_on),
+        ("hide-ids", request.hide_ids),
+        ("schema", request.schema),
+        *spec_options(frame),
+    )
