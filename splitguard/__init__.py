@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from splitguard.app.check import check
+    from splitguard.app.stats import stats
     from splitguard.core.class_stats import ClassStats, class_stats
     from splitguard.core.errors import SplitguardError
     from splitguard.core.example import load_example
     from splitguard.core.frame import LabelFrame
+    from splitguard.core.load import load_frame
     from splitguard.core.spec import LabelSpec
-from splitguard.core.load import load_frame
 
 _LAZY = {
     "SplitguardError": "splitguard.core.errors",
@@ -26,6 +28,8 @@ _LAZY = {
     "load_example": "splitguard.core.example",
     "ClassStats": "splitguard.core.class_stats",
     "class_stats": "splitguard.core.class_stats",
+    "check": "splitguard.app.check",
+    "stats": "splitguard.app.stats",
 }
 
 __all__ = [  # noqa: RUF022 - the order of _LAZY
@@ -37,6 +41,8 @@ __all__ = [  # noqa: RUF022 - the order of _LAZY
     "load_example",
     "ClassStats",
     "class_stats",
+    "check",
+    "stats",
 ]
 
 

@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
 def lint_findings(frame: LabelFrame, values: Mapping[str, Any]) -> list[Finding]:
     """The rules' findings on `frame`, filtered as the options say."""
+    from splitguard.lint.config import LintConfig
     from splitguard.lint.engine import lint
 
-    return list(lint(frame, values).findings)
+    return list(lint(frame, LintConfig.of(values)).findings)
 
 
 def _status(findings: list[Finding], values: Mapping[str, Any]) -> int:
@@ -84,11 +85,11 @@ def write_run(
     """
     import click
 
-    from splitguard.cli.common import write_json
     from splitguard.cli.run_view import unwritten_warning
     from splitguard.core.io.outdir import check_out_dir, staged_dir
     from splitguard.core.io.safepath import identity
     from splitguard.core.io.split_files import write_split_tables
+    from splitguard.core.io.write import write_json
     from splitguard.report.output import Written
 
     force = bool(values.get("force"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from splitguard.lint.findings import SEVERITIES
 from splitguard.report.document import Facts, Section, Table, Text
 from splitguard.report.fmt import count
 
-SEVERITIES = ("error", "warning", "info")
 FINDINGS_SHOWN = 200
 MOVES_SHOWN = 200
 

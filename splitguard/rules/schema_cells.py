@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from splitguard.core.labels import bare_list_cells, distinct
+from splitguard.core.options import LABEL_COLS, LABELS
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_checks import wide_columns
@@ -87,7 +88,7 @@ class MixedLabelEncoding(Rule):
     name = "mixed-label-encoding"
     family = "schema"
     severity: ClassVar[Severity] = "warning"
-    options = ("label-cols",)
+    options = (LABEL_COLS,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
@@ -149,7 +150,7 @@ class BareCellInListColumn(Rule):
     name = "bare-cell-in-list-column"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("labels",)
+    options = (LABELS,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from splitguard.cli.common import label_spec
 from splitguard.core.load import load_frame
+from splitguard.core.options import label_spec
+from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import lint
-from splitguard.rules.registry import registered_rules
+from splitguard.rules.registry import registered_options, registered_rules
 
 CASES = Path(__file__).parents[1] / "fixtures" / "rules"
 DEFAULTS: dict[str, Any] = {
@@ -38,8 +39,13 @@ def _cases() -> list[Any]:
 
 
 def _values(case: dict[str, Any]) -> dict[str, Any]:
+    """The case's options over the defaults, parsed as config-file keys are (null: unset)."""
+    known = registered_options()
     values = {**DEFAULTS, **case.get("options", {})}
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    return {
+        name: None if value is None else known[name].parse(value, name)
+        for name, value in values.items()
+    }
 
 
 def run_case(code: str, case: dict[str, Any], folder: Path) -> list[Any]:
@@ -53,7 +59,7 @@ def run_case(code: str, case: dict[str, Any], folder: Path) -> list[Any]:
         path.write_text(text, encoding="utf-8")
         inputs.append((None if split == "table" else split, path))
     frame = load_frame(inputs, label_spec(values), strict=False)
-    return list(lint(frame, {**values, "select": (code,)}).findings)
+    return list(lint(frame, LintConfig.of({**values, "select": (code,)})).findings)
 
 
 @pytest.mark.parametrize(("code", "case"), _cases())

@@ -148,3 +148,11 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     atomic_write(path, lambda temporary: temporary.write_bytes(data))
+
+
+def write_json(path: str | Path, payload: object) -> None:
+    """Write JSON atomically (a temporary file beside it, then a rename)."""
+    import json
+
+    text = json.dumps(payload, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    atomic_write_bytes(Path(path), text.encode())
