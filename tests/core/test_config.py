@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from splitguard.core.config import Config, find_config, load_config, resolve
+from splitguard.core.config import Config, find_config, is_override, load_config, resolve
 from splitguard.core.errors import ConfigError, OptionError
 from splitguard.rules.registry import registered_options
 
@@ -141,7 +141,9 @@ def test_every_command_line_option_has_a_config_key() -> None:
             assert flags, param
             if flags[0] in not_keys:
                 continue
-            assert flags[0] in registered_options(), f"splitguard {name} --{flags[0]} has no config key"
+            assert flags[0] in registered_options(), (
+                f"splitguard {name} --{flags[0]} has no config key"
+            )
 
 
 def test_keep_split_files_in_config_are_relative_to_the_file(tmp_path: Path) -> None:
@@ -156,3 +158,45 @@ def test_keep_split_files_in_config_are_relative_to_the_file(tmp_path: Path) -> 
     }
     config.write_text('labels = "l"\nkeep = "previous"\n')
     assert load_config(config, known=KNOWN).values["keep"] == str(tmp_path / "previous")
+
+
+@pytest.mark.parametrize(
+    ("override", "value"),
+    [
+        ("imbalance-threshold=0.05", 0.05),
+        ("imbalance-threshold = 0.05", 0.05),
+        ('imbalance_threshold = "0.05"', 0.05),
+        ("min-positives={test=25, val=10}", {"test": 25, "val": 10}),
+        ("min-positives=test=25,val=10", {"test": 25, "val": 10}),  # as --min-positives takes it
+        ("group=Patient ID", ("Patient ID",)),
+        ('label-cols=["A", "B"]', ("A", "B")),
+    ],
+)
+def test_a_key_value_override_reads_toml_or_the_flag_s_text(override: str, value: object) -> None:
+    name = override.partition("=")[0].strip().replace("_", "-")
+    assert load_config(known=KNOWN, overrides=[override], start=Path("/")).values == {name: value}
+
+
+def test_overrides_win_over_the_file_and_are_not_relative_to_it(tmp_path: Path) -> None:
+    path = write(tmp_path / "cfg" / "splitguard.toml", 'sep = ";"\nweights-out = "w.json"\n')
+    values = load_config(path, known=KNOWN, overrides=["sep=|", "weights-out=out/w.json"]).values
+    assert values == {"sep": "|", "weights-out": "out/w.json"}
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("sepp=|", "--config 'sepp=|': unknown key 'sepp' \\(did you mean 'sep'"),
+        ("seed=-3", "--config seed takes a number of 0 or more"),
+    ],
+)
+def test_a_bad_override_names_it(override: str, message: str) -> None:
+    with pytest.raises((ConfigError, OptionError), match=message):
+        load_config(known=KNOWN, overrides=[override], start=Path("/"))
+
+
+def test_is_override_tells_a_file_from_a_key(tmp_path: Path) -> None:
+    odd = write(tmp_path / "a=b.toml", "")
+    assert is_override("xp-min-groups=3")
+    assert not is_override(str(odd))
+    assert not is_override("pyproject.toml")
