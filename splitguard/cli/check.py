@@ -45,6 +45,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 the check could not run.
     """
     from splitguard.app.check import CheckOutputs, run_check
+    from splitguard.cli.progress import steps
     from splitguard.lint.config import LintConfig
     from splitguard.rules.registry import registered_options
 
@@ -52,13 +53,15 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
     tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
-    outcome = run_check(
-        lambda: load(inputs, values, strict=False),
-        LintConfig.of(values),
-        outputs=CheckOutputs(values["write-baseline"], values["html"], values["markdown"]),
-        exit_zero=values["exit-zero"],
-        reads=[*tables, *([config.path] if config.path else [])],
-    )
+    with steps(3) as advance:
+        outcome = run_check(
+            lambda: load(inputs, values, strict=False),
+            LintConfig.of(values),
+            outputs=CheckOutputs(values["write-baseline"], values["html"], values["markdown"]),
+            exit_zero=values["exit-zero"],
+            reads=[*tables, *([config.path] if config.path else [])],
+            progress=advance,
+        )
     if outcome.baseline is not None:
         click.echo(printable(f"splitguard: wrote {outcome.baseline}"), err=True)
     if outcome.reports is not None:
