@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from splitguard.app.api import fix, split
+    from splitguard.app.check import check
+    from splitguard.app.stats import stats
     from splitguard.core.class_stats import ClassStats, class_stats
     from splitguard.core.errors import SplitguardError, SplitguardWarning
     from splitguard.core.example import example_path, load_example
@@ -39,6 +41,8 @@ _LAZY = {
     "class_stats": "splitguard.core.class_stats",
     "MultilabelStratifiedGroupKFold": "splitguard.split.sklearn_api",
     "MultilabelStratifiedGroupSplit": "splitguard.split.sklearn_api",
+    "check": "splitguard.app.check",
+    "stats": "splitguard.app.stats",
 }
 
 __all__ = [  # noqa: RUF022 - the order of _LAZY
@@ -56,6 +60,8 @@ __all__ = [  # noqa: RUF022 - the order of _LAZY
     "class_stats",
     "MultilabelStratifiedGroupKFold",
     "MultilabelStratifiedGroupSplit",
+    "check",
+    "stats",
 ]
 
 

@@ -63,11 +63,11 @@ def split(
         INPUT_NAMES,
         SPLIT_NAMES,
         keyword_values,
-        label_spec,
         split_request,
     )
     from splitguard.app.split import run_split
     from splitguard.core.load import load_frame
+    from splitguard.core.options import label_spec
 
     names = (*INPUT_NAMES, *(n for n in SPLIT_NAMES if n not in WRITE_OPTIONS))
     values = keyword_values("splitguard.split", _checked(given, unknown), names)
@@ -117,9 +117,9 @@ def fix(
         INPUT_NAMES,
         fix_request,
         keyword_values,
-        label_spec,
     )
     from splitguard.core.load import load_frame
+    from splitguard.core.options import label_spec
 
     names = (*INPUT_NAMES, *(n for n in FIX_NAMES if n not in WRITE_OPTIONS))
     values = keyword_values("splitguard.fix", _checked(given, unknown), names)

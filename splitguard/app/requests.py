@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from splitguard.core.errors import OptionError, closest
-from splitguard.core.options import INPUT_OPTIONS, OPTIONS
-from splitguard.core.spec import LabelSpec
+from splitguard.core.options import INPUT_OPTIONS
 
 if TYPE_CHECKING:
     from splitguard.split.assign import SplitRequest
@@ -58,25 +57,6 @@ SPLIT_NAMES = (
     "hide-ids",
     "schema",
 )
-
-
-def label_spec(values: Mapping[str, Any]) -> LabelSpec:
-    """Where the table keeps its labels, ids, groups and splits (the input options)."""
-    return LabelSpec(
-        labels=values.get("labels"),
-        sep=values.get("sep"),
-        none=tuple(values.get("none") or ()),
-        label_cols=tuple(values.get("label-cols") or ()),
-        long=values.get("long"),
-        uncertain=values.get("uncertain", "error"),
-        blank=values.get("blank", "error"),
-        id=values.get("id"),
-        group=tuple(values.get("group") or ()),
-        split_col=values.get("split-col"),
-        encoding=values.get("encoding") or "utf-8",
-        classes=values.get("classes"),
-        shape=values.get("shape"),
-    )
 
 
 def split_request(values: Mapping[str, Any]) -> SplitRequest:
@@ -155,10 +135,13 @@ def keyword_values(
                 f"{function}() takes no keyword {key!r}{closest(key, allowed)}. "
                 f"Its keywords: {', '.join(allowed)}."
             )
+    from splitguard.rules.registry import registered_options
+
+    known = registered_options()
     values: dict[str, Any] = {}
     for key, name in allowed.items():
         value = keywords.get(key)
-        option = OPTIONS[name]
+        option = known[name]
         if value is None:
             values[name] = option.default
             continue

@@ -61,9 +61,10 @@ def check_options(
 
 def check(frame: LabelFrame, options: Mapping[str, Any]) -> tuple[Finding, ...]:
     """The rules' findings on `frame`, filtered as the options say."""
+    from splitguard.lint.config import LintConfig
     from splitguard.lint.engine import lint
 
-    return lint(frame, options).findings
+    return lint(frame, LintConfig.of(options)).findings
 
 
 def exit_status(findings: Sequence[Finding], fail_on: str) -> int:

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
-from splitguard.cli.common import (
-    INPUT_NAMES,
-    guard_outputs,
-    input_options,
-    load,
-    options,
-    settings,
-    write_json,
-)
+from splitguard.cli.common import input_options, load, options, parse_inputs, settings
 from splitguard.core.errors import OptionError
-from splitguard.core.options import CHECK_OPTIONS
+from splitguard.core.options import COMMAND_OPTIONS, EVALUATION_OPTIONS
 from splitguard.core.printable import printable
+from splitguard.lint.config import LINT_OPTIONS
+from splitguard.rules.coverage_drift import DRIFT_TOLERANCE, SIZE_TOLERANCE
+from splitguard.rules.leakage_keys import HASH_COL
+from splitguard.rules.user_schema import SCHEMA
 
-CHECK_NAMES = tuple(option.name for option in CHECK_OPTIONS)
-CLI_NAMES = tuple(option.name for option in CHECK_OPTIONS if option.cli)
+# Every option of check with a flag, in --help order; the built-in rules' own options
+# have flags, a plugin rule's options are set with --config KEY=VALUE or in the file.
+CHECK_OPTIONS = (
+    *LINT_OPTIONS,
+    *COMMAND_OPTIONS,
+    HASH_COL,
+    *EVALUATION_OPTIONS,
+    DRIFT_TOLERANCE,
+    SIZE_TOLERANCE,
+    SCHEMA,
+)
+CLI_NAMES = tuple(o.name for o in CHECK_OPTIONS if o.cli and o.name != "weights-out")
 
 
 @click.command("check")
@@ -37,24 +44,33 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 the check could not run.
     """
-    from splitguard.lint.engine import exit_status, lint
+    from splitguard.app.check import CheckOutputs, run_check
+    from splitguard.cli.progress import steps
+    from splitguard.lint.config import LintConfig
+    from splitguard.rules.registry import registered_options
 
-    values, config = settings(kwargs, *INPUT_NAMES, *CHECK_NAMES, "classes")
+    values, config = settings(kwargs, *registered_options())
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
-    guard_outputs(inputs, values, config, "write-baseline", "html", "markdown")
-    frame = load(inputs, values, strict=False)
-    result = lint(frame, values)
-    if values["write-baseline"]:
-        from splitguard.lint.baseline import baseline_payload
+    tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
+    with steps(3) as advance:
+        outcome = run_check(
+            lambda: load(inputs, values, strict=False),
+            LintConfig.of(values),
+            outputs=CheckOutputs(values["write-baseline"], values["html"], values["markdown"]),
+            exit_zero=values["exit-zero"],
+            reads=[*tables, *([config.path] if config.path else [])],
+            progress=advance,
+        )
+    if outcome.baseline is not None:
+        click.echo(printable(f"splitguard: wrote {outcome.baseline}"), err=True)
+    if outcome.reports is not None:
+        from splitguard.cli.run_view import report_notes
 
-        write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
-        click.echo(printable(f"splitguard: wrote {values['write-baseline']}"), err=True)
-    if values["html"] or values["markdown"]:
-        _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
-    _print(result, values["format"], statistics=values["statistics"])
-    status = exit_status(result.findings, values["fail-on"], values["exit-zero"])
-    sys.exit(status)
+        for note in report_notes(outcome.reports):
+            click.echo(printable(note), err=True)
+    _print(outcome.result, values["format"], statistics=values["statistics"])
+    sys.exit(outcome.exit_status)
 
 
 def minimal_config(table: str) -> str:
@@ -106,18 +122,3 @@ def _print(result: Any, format_name: str, *, statistics: bool) -> None:
         from splitguard.lint.formats.text import print_statistics
 
         print_statistics(result, Console(stderr=True, highlight=False))
-
-
-def _write_reports(
-    frame: Any, payload: dict[str, Any], html: str | None, markdown: str | None
-) -> None:
-    try:
-        from splitguard.report.check_page import write_check_reports
-    except ImportError:
-        click.echo("splitguard: the HTML/Markdown check report is not available yet.", err=True)
-        return
-    from splitguard.cli.run_view import report_notes
-
-    written = write_check_reports(frame, payload, html=html, markdown=markdown)
-    for note in report_notes(written):
-        click.echo(printable(note), err=True)

@@ -8,21 +8,26 @@ from typing import Any, TypeVar
 
 import click
 
-from splitguard.app.requests import label_spec as label_spec  # the commands import it here
-from splitguard.core.config import Config, load_config, resolve
+from splitguard.core.config import Config, is_override, load_config, resolve
 from splitguard.core.errors import OptionError
-from splitguard.core.io.write import write_json as write_json
-from splitguard.core.options import INPUT_OPTIONS, OPTIONS
+from splitguard.core.options import INPUT_OPTIONS, label_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def options(*names: str) -> Callable[[F], F]:
-    """Click options for the named registry entries; unset values arrive as None."""
+    """Click options for the named registry entries; unset values arrive as None.
+
+    Only the options a command names get a flag of their own; any other registered
+    option (a plugin rule's) is set with `--config KEY=VALUE` or in the config file.
+    """
+    from splitguard.rules.registry import registered_options
+
+    known = registered_options()
 
     def decorate(function: F) -> F:
         for name in reversed(names):
-            option = OPTIONS[name]
+            option = known[name]
             if option.flag:
                 decorator = click.option(f"--{name}", is_flag=True, default=None, help=option.help)
             else:
@@ -43,10 +48,12 @@ INPUT_NAMES = tuple(o.name for o in INPUT_OPTIONS if o.cli)
 
 config_option = click.option(
     "--config",
-    "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Config file (default: splitguard.toml or pyproject.toml, from here upwards).",
+    "config_args",
+    multiple=True,
+    metavar="FILE|KEY=VALUE",
+    help="Config file (default: splitguard.toml or pyproject.toml, from here upwards), or "
+    "KEY=VALUE to set any config key, a rule plugin's included, over the file's "
+    "(repeatable; VALUE is TOML: xp-min-groups=3, min-positives={test=25}).",
 )
 
 
@@ -59,10 +66,27 @@ def cli_values(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return {key.replace("_", "-"): value for key, value in kwargs.items()}
 
 
+def read_config(arguments: tuple[str, ...]) -> Config:
+    """The config of `--config` arguments: at most one file, any number of KEY=VALUE."""
+    from splitguard.rules.registry import registered_options
+
+    files = [Path(a) for a in arguments if not is_override(a)]
+    if len(files) > 1:
+        raise OptionError(
+            f"--config names {len(files)} files ({', '.join(map(str, files))}); give one "
+            "file, and set single keys with --config KEY=VALUE."
+        )
+    overrides = [a for a in arguments if is_override(a)]
+    return load_config(files[0] if files else None, known=registered_options(), overrides=overrides)
+
+
 def settings(kwargs: Mapping[str, Any], *names: str) -> tuple[dict[str, Any], Config]:
     """The resolved values of `names` (command line, then config file, then default)."""
-    config = load_config(kwargs.get("config_path"))
-    return resolve(cli_values(kwargs), config, names), config
+    from splitguard.rules.registry import registered_options
+
+    config = read_config(kwargs.get("config_args") or ())
+    cli = cli_values({k: v for k, v in kwargs.items() if k != "config_args"})
+    return resolve(cli, config, names, registered_options()), config
 
 
 def parse_inputs(arguments: tuple[str, ...], config_inputs: Any) -> list[tuple[str | None, str]]:
@@ -92,20 +116,3 @@ def load(arguments: tuple[str, ...], values: Mapping[str, Any], *, strict: bool 
 
     spec = label_spec(values)
     return load_frame(parse_inputs(arguments, values.get("inputs")), spec, strict=strict)
-
-
-def guard_outputs(
-    arguments: tuple[str, ...], values: Mapping[str, Any], config: Config, *names: str
-) -> None:
-    """Refuse, before any work, an output file option (`names`) that would write over an
-    input: a table, the baseline (but --write-baseline may refresh it), the config file."""
-    from splitguard.core.io.safepath import check_output_files
-
-    tables = [Path(path) for _, path in parse_inputs(arguments, values.get("inputs"))]
-    baseline = [Path(values["baseline"])] if values.get("baseline") else []
-    config_file = [config.path] if config.path is not None else []
-    check_output_files(
-        {f"--{name}": values.get(name) for name in names},
-        [*tables, *baseline, *config_file],
-        updates={"--write-baseline": baseline[0]} if baseline else None,
-    )

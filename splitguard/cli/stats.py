@@ -8,22 +8,11 @@ from typing import Any
 
 import click
 
-from splitguard.cli.common import (
-    INPUT_NAMES,
-    guard_outputs,
-    input_options,
-    load,
-    options,
-    settings,
-    write_json,
-)
+from splitguard.cli.common import INPUT_NAMES, input_options, load, options, parse_inputs, settings
 from splitguard.core.errors import OptionError
 from splitguard.core.printable import printable
 
 STATS_NAMES = ("format", "weights-out", "html", "markdown", "inputs")
-# The schema rules that catch a wrong label option: counts read with the wrong --sep or
-# without --none are meaningless, so stats says so beside them.
-LABEL_OPTION_CODES = ("SG108", "SG109", "SG110")
 
 
 @click.command("stats")
@@ -43,7 +32,8 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     contribute equally to a weighted cross-entropy; pos_weight = negatives / positives
     is the same balance as PyTorch's BCEWithLogitsLoss takes it.
     """
-    from splitguard.core.class_stats import table_stats
+    from splitguard.app.stats import StatsOutputs, run_stats
+    from splitguard.cli.run_view import finding_lines, report_notes
 
     values, config = settings(kwargs, *INPUT_NAMES, *STATS_NAMES, "classes")
     if values["format"] not in ("text", "json"):
@@ -52,32 +42,20 @@ def stats_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             f"{config.path}: key 'format' {values['format']!r} is not a stats format; "
             "stats takes text or json (pass --format text or --format json)."
         )
-    from splitguard.cli.run_view import finding_lines, report_notes
-    from splitguard.lint.engine import lint
-    from splitguard.report.output import Written
-
-    guard_outputs(inputs, values, config, "weights-out", "html", "markdown")
-    frame = load(inputs, values)
-    result = table_stats(frame)
-    hints = [f.as_dict() for f in lint(frame, {"select": LABEL_OPTION_CODES}).findings]
+    tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
+    outcome = run_stats(
+        lambda: load(inputs, values),
+        outputs=StatsOutputs(values["weights-out"], values["html"], values["markdown"]),
+        reads=[*tables, *([config.path] if config.path else [])],
+    )
+    hints = [f.as_dict() for f in outcome.hints]
     notes = [f"splitguard: {line.strip()}" for line in finding_lines(hints)]
-    written = Written()
-    if values["weights-out"]:
-        write_json(values["weights-out"], result.weights())
-        written = Written((Path(values["weights-out"]),))
-    if values["html"] or values["markdown"]:
-        from splitguard.report.stats_page import write_stats_reports
-
-        reports = write_stats_reports(
-            frame, result, html=values["html"], markdown=values["markdown"]
-        )
-        written = Written((*written.paths, *reports.paths), reports.failed)
-    notes += report_notes(written)
+    notes += report_notes(outcome.written)
     if values["format"] == "json":
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        click.echo(json.dumps(outcome.stats.as_dict(), indent=2))
     else:
         from splitguard.cli.render import print_stats
 
-        print_stats(result)
+        print_stats(outcome.stats)
     for note in notes:
         click.echo(printable(note), err=True)

@@ -3,23 +3,23 @@
 Looked for from the current folder upwards: `splitguard.toml` (keys at the top level,
 or under `[tool.splitguard]`) or `pyproject.toml` with a `[tool.splitguard]` table.
 The first folder that has either wins; in one folder, `splitguard.toml` wins.
+`KEY=VALUE` overrides (`--config xp-min-groups=3`, as ruff takes them) set a key as
+the file would, and win over it. Which keys exist is the caller's: the core's options,
+the engine's and every installed rule's (`registered_options`).
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from splitguard.core.errors import ConfigError, OptionError, closest
-from splitguard.core.options import OPTIONS, is_module_reference
+from splitguard.core.options import Option
 
-# Options whose value is a path: relative paths in a file are relative to the file.
-PATH_OPTIONS = frozenset(
-    {"baseline", "write-baseline", "html", "markdown", "keep", "out", "weights-out", "inputs"}
-)
+Known = Mapping[str, Option[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,36 +42,68 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def load_config(path: Path | None = None, *, start: Path | None = None) -> Config:
-    """Read `path`, or the config file found from `start` (default: the current folder)."""
+def load_config(
+    path: Path | None = None,
+    *,
+    start: Path | None = None,
+    known: Known,
+    overrides: Sequence[str] = (),
+) -> Config:
+    """Read `path`, or the config file found from `start` (default: the current folder),
+    then the `KEY=VALUE` `overrides`; every key must be one of `known`."""
+    values: dict[str, Any] = {}
     if path is None:
         path = find_config((start or Path.cwd()).resolve())
-        if path is None:
-            return Config()
     elif not path.is_file():
         raise ConfigError(f"{path}: no such config file. Check the path given to --config.")
-    table = _read_toml(path)
-    if path.name == "pyproject.toml" or "tool" in table:
-        table = _tool(table, path).get("splitguard", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.splitguard] must be a table of options.")
-    values: dict[str, Any] = {}
-    for key, raw in table.items():
-        option = OPTIONS.get(key) or OPTIONS.get(key.replace("_", "-"))
-        if option is None:
-            raise ConfigError(
-                f"{path}: unknown key {key!r}{closest(key, OPTIONS)}. "
-                f"Known keys: {', '.join(sorted(OPTIONS))}."
+    if path is not None:
+        table = _read_toml(path)
+        if path.name == "pyproject.toml" or "tool" in table:
+            table = _tool(table, path).get("splitguard", {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.splitguard] must be a table of options.")
+        for key, raw in table.items():
+            option = _option(key, known, f"{path}: unknown key")
+            try:
+                value = option.parse(raw, f"key {option.name!r}")
+            except OptionError as exc:
+                raise ConfigError(f"{path}: {exc}") from None
+            values[option.name] = (
+                _relative_to(path.parent, value)
+                if value is not None and option.path(value)
+                else value
             )
-        try:
-            value = option.parse(raw, f"key {option.name!r}")
-        except OptionError as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        is_path = option.name in PATH_OPTIONS or (
-            option.name == "schema" and not is_module_reference(value)
-        )
-        values[option.name] = _relative_to(path.parent, value) if is_path else value
+    for override in overrides:
+        key, raw = _override(override)
+        option = _option(key, known, f"--config {override!r}: unknown key")
+        values[option.name] = option.parse(raw, f"--config {option.name}")
     return Config(path, values)
+
+
+def _option(key: str, known: Known, unknown: str) -> Option[Any]:
+    option = known.get(key) or known.get(key.replace("_", "-"))
+    if option is None:
+        raise ConfigError(
+            f"{unknown} {key!r}{closest(key, known)}. Known keys: {', '.join(sorted(known))}."
+        )
+    return option
+
+
+def is_override(value: str) -> bool:
+    """True for `--config KEY=VALUE`, false for `--config FILE` (an existing file wins)."""
+    key, sep, _ = value.partition("=")
+    return bool(sep and key.strip()) and not Path(value).is_file()
+
+
+def _override(text: str) -> tuple[str, Any]:
+    """`KEY=VALUE`: the value read as TOML (`3`, `0.5`, `["A", "B"]`, `{test = 25}`), or,
+    when it is not TOML, as the string a flag takes (`min-positives=test=25`)."""
+    key, _, raw = text.partition("=")
+    try:
+        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return key.strip(), value
 
 
 def _relative_to(folder: Path, value: Any) -> Any:
@@ -109,7 +141,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror}).") from None
 
 
-def resolve(cli: Mapping[str, Any], config: Config, names: Iterable[str]) -> dict[str, Any]:
+def resolve(
+    cli: Mapping[str, Any], config: Config, names: Iterable[str], known: Known
+) -> dict[str, Any]:
     """Each named option's value: the command line's, else the file's, else the default.
 
     `cli` holds raw command-line values keyed by option name; None (or an empty tuple
@@ -117,7 +151,7 @@ def resolve(cli: Mapping[str, Any], config: Config, names: Iterable[str]) -> dic
     """
     resolved: dict[str, Any] = {}
     for name in names:
-        option = OPTIONS[name]
+        option = known[name]
         raw = cli.get(name)
         if raw is not None and raw != ():
             value = option.parse(list(raw) if option.multiple else raw, f"--{name}")

@@ -12,26 +12,52 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from splitguard.core.errors import OptionError
 from splitguard.core.split_names import check_split_names
 
-Parser = Callable[[Any, str], Any]
+if TYPE_CHECKING:
+    from splitguard.core.spec import LabelSpec
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+Parser = Callable[[Any, str], T]
+
+
+def nowhere(value: Any) -> bool:
+    return False
+
+
+def anywhere(value: Any) -> bool:
+    return True
 
 
 @dataclass(frozen=True, slots=True)
-class Option:
-    """One option: `name` is both the config key and the long flag (`--name`)."""
+class Option(Generic[T_co]):
+    """One option, declared once by the layer or rule that reads it.
+
+    `name` is the config key and the long flag (`--name`); `parse` reads a command-line
+    string or a TOML value into the typed value (or raises `OptionError` naming `where`);
+    `default` is the value when nothing sets it. `path` says which values are paths: a
+    relative one in a config file is relative to the file. `cli=False` declares no flag
+    of its own (the config file, `--config KEY=VALUE` and the Python API still set it).
+    """
 
     name: str
     help: str
-    parse: Parser
-    default: Any = None
+    parse: Parser[T_co]
+    default: T_co
     metavar: str = "TEXT"
     multiple: bool = False
     flag: bool = False
     cli: bool = True
+    path: Callable[[Any], bool] = nowhere
+
+    @property
+    def keyword(self) -> str:
+        """The Python API's keyword: the long flag with `_` (`min-positives` -> `min_positives`)."""
+        return self.name.replace("-", "_")
 
 
 def text(value: Any, where: str) -> str:
@@ -40,7 +66,7 @@ def text(value: Any, where: str) -> str:
     return value
 
 
-def choice(*allowed: str) -> Parser:
+def choice(*allowed: str) -> Parser[str]:
     def parse(value: Any, where: str) -> str:
         if value not in allowed:
             raise OptionError(f"{where} {value!r} is not allowed; use one of {', '.join(allowed)}.")
@@ -122,10 +148,10 @@ def share(value: Any, where: str) -> float:
     return number
 
 
-def per_split(parse_value: Parser) -> Parser:
+def split_pairs(parse_value: Parser[T]) -> Parser[dict[str, T]]:
     """'test=25,val=25' or {test = 25, val = 25}: a value per split name."""
 
-    def parse(value: Any, where: str) -> dict[str, Any]:
+    def parse(value: Any, where: str) -> dict[str, T]:
         if isinstance(value, Mapping):
             pairs = list(value.items())
         elif isinstance(value, str):
@@ -140,7 +166,7 @@ def per_split(parse_value: Parser) -> Parser:
                 pairs.append((split.strip(), number.strip()))
         else:
             raise OptionError(f"{where} takes SPLIT=VALUE pairs (such as test=25), not {value!r}.")
-        out: dict[str, Any] = {}
+        out: dict[str, T] = {}
         for split, number in pairs:
             if split in out:
                 raise OptionError(f"{where} names split {split!r} twice; name it once.")
@@ -151,7 +177,7 @@ def per_split(parse_value: Parser) -> Parser:
 
 
 def fractions(value: Any, where: str) -> dict[str, float]:
-    parsed: dict[str, float] = per_split(share)(value, where)
+    parsed = split_pairs(share)(value, where)
     if not parsed:
         raise OptionError(f"{where} names no split; give such as train=0.8,val=0.1,test=0.1.")
     check_split_names(parsed, where)
@@ -197,7 +223,7 @@ def encoding(value: Any, where: str) -> str:
 
 def split_paths(value: Any, where: str) -> dict[str, str]:
     """Split files, {split: path}: each split name checked, as it becomes a file name."""
-    files: dict[str, str] = per_split(text)(value, where)
+    files = split_pairs(text)(value, where)
     check_split_names(files, where)
     return files
 
@@ -214,6 +240,20 @@ def mapping(value: Any, where: str) -> dict[str, Any]:
     return dict(value)
 
 
+def optional(parse_value: Parser[T]) -> Parser[T | None]:
+    """`parse_value` for an option whose default is None (unset)."""
+
+    def parse(value: Any, where: str) -> T | None:
+        return parse_value(value, where)
+
+    return parse
+
+
+def table_or_split_paths(value: Any, where: str) -> str | dict[str, str]:
+    """The `inputs` key: one table's path, or a table of SPLIT = PATH."""
+    return value if isinstance(value, str) else split_paths(mapping(value, where), where)
+
+
 # The label policies, checked here for the command line and config files and by
 # `LabelSpec` for Python callers: one definition, one message.
 uncertain_policy = choice("negative", "positive", "error")
@@ -227,203 +267,213 @@ def shape_name(value: Any, where: str) -> str:
     return shape_named(text(value, where), where).name
 
 
-INPUT_OPTIONS = (
-    Option("labels", "Column of delimited or list labels.", text, metavar="COL"),
-    Option("sep", "Separator of delimited labels, such as '|'.", text, metavar="SEP"),
-    Option(
-        "none",
-        "Label value that means no positive label, such as 'No Finding' (repeatable).",
-        strings,
-        default=(),
-        metavar="VALUE",
-        multiple=True,
-    ),
-    Option(
-        "label-cols",
-        "Wide 0/1 label columns: A,B,C or 'glob:PATTERN'.",
-        names,
-        default=(),
-        metavar="COLS",
-        multiple=True,
-    ),
-    Option("long", "Long shape: the label column, one row per (id, label).", text, metavar="COL"),
-    Option(
-        "shape",
-        "Label shape to read the labels as: delimited, list, wide, long, or one a plugin "
-        "adds (default: from --labels, --label-cols or --long and the column's type).",
-        shape_name,
-        metavar="NAME",
-    ),
-    Option(
-        "uncertain",
-        "How to read -1 in wide columns.",
-        uncertain_policy,
-        default="error",
-        metavar="negative|positive|error",
-    ),
-    Option(
-        "blank",
-        "How to read an empty label cell.",
-        blank_policy,
-        default="error",
-        metavar="negative|error",
-    ),
-    Option("id", "Row id column (the image); default: the row number.", text, metavar="COL"),
-    Option(
-        "group",
-        "Group key column, such as the patient id (repeatable: rows sharing any key are one "
-        "group).",
-        names,
-        default=(),
-        metavar="COL",
-        multiple=True,
-    ),
-    Option("split-col", "Column that names each row's split.", text, metavar="COL"),
-    Option(
-        "encoding",
-        "Text encoding of CSV inputs, such as latin-1 or cp1252.",
-        encoding,
-        default="utf-8",
-        metavar="NAME",
-    ),
-    Option("classes", "The declared class names, in order.", names, cli=False),
+# The input options: where a table keeps its labels, ids, groups and splits.
+LABELS = Option("labels", "Column of delimited or list labels.", optional(text), None, "COL")
+SEP = Option("sep", "Separator of delimited labels, such as '|'.", optional(text), None, "SEP")
+NONE: Option[tuple[str, ...]] = Option(
+    "none",
+    "Label value that means no positive label, such as 'No Finding' (repeatable).",
+    strings,
+    (),
+    "VALUE",
+    multiple=True,
+)
+LABEL_COLS: Option[tuple[str, ...]] = Option(
+    "label-cols",
+    "Wide 0/1 label columns: A,B,C or 'glob:PATTERN'.",
+    names,
+    (),
+    "COLS",
+    multiple=True,
+)
+LONG = Option(
+    "long", "Long shape: the label column, one row per (id, label).", optional(text), None, "COL"
+)
+SHAPE = Option(
+    "shape",
+    "Label shape to read the labels as: delimited, list, wide, long, or one a plugin "
+    "adds (default: from --labels, --label-cols or --long and the column's type).",
+    optional(shape_name),
+    None,
+    "NAME",
+)
+UNCERTAIN = Option(
+    "uncertain",
+    "How to read -1 in wide columns.",
+    uncertain_policy,
+    "error",
+    "negative|positive|error",
+)
+BLANK = Option(
+    "blank",
+    "How to read an empty label cell.",
+    blank_policy,
+    "error",
+    "negative|error",
+)
+ID = Option(
+    "id", "Row id column (the image); default: the row number.", optional(text), None, "COL"
+)
+GROUP: Option[tuple[str, ...]] = Option(
+    "group",
+    "Group key column, such as the patient id (repeatable: rows sharing any key are one group).",
+    names,
+    (),
+    "COL",
+    multiple=True,
+)
+SPLIT_COL = Option("split-col", "Column that names each row's split.", optional(text), None, "COL")
+ENCODING = Option(
+    "encoding",
+    "Text encoding of CSV inputs, such as latin-1 or cp1252.",
+    encoding,
+    "utf-8",
+    "NAME",
+)
+CLASSES: Option[tuple[str, ...] | None] = Option(
+    "classes", "The declared class names, in order.", optional(names), None, cli=False
+)
+INPUT_OPTIONS: tuple[Option[Any], ...] = (
+    LABELS, SEP, NONE, LABEL_COLS, LONG, SHAPE, UNCERTAIN, BLANK, ID, GROUP, SPLIT_COL, ENCODING,
+    CLASSES,
+)  # fmt: skip
+
+# The minimums and shares that `split` and `fix` build to and the coverage rules check.
+MIN_POSITIVES: Option[dict[str, int | str]] = Option(
+    "min-positives",
+    "Minimum positive rows per class, per split, as a count or a percent of the class's "
+    "positive rows: test=25,val=25 or test=50% (check: 10 where unset).",
+    split_pairs(count_or_percent),
+    {},
+    "SPLIT=N",
+)
+MIN_POSITIVE_GROUPS: Option[dict[str, int]] = Option(
+    "min-positive-groups",
+    "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
+    split_pairs(count),
+    {},
+    "SPLIT=N",
+)
+MIN_PREVALENCE: Option[dict[str, float]] = Option(
+    "min-prevalence",
+    "Minimum share of a split's rows each class makes up: test=0.05.",
+    split_pairs(share),
+    {},
+    "SPLIT=X",
+)
+MIN_CLASSES: Option[tuple[str, ...]] = Option(
+    "min-classes",
+    "The classes the minimums apply to: all, rare (rarer than --imbalance-threshold), "
+    "or class names A,B.",
+    names,
+    ("all",),
+    "all|rare|A,B",
+)
+TRAIN_FLOOR = Option(
+    "train-floor",
+    "Share of every class's positive rows that minimums leave in train (the split "
+    "named train, else the first): 0.4 keeps 40%.",
+    share,
+    0.4,
+    "X",
+)
+FRACTIONS = Option(
+    "fractions",
+    "Requested share of rows per split: train=0.8,val=0.1,test=0.1.",
+    optional(fractions),
+    None,
+    "SPLIT=X",
+)
+IMBALANCE_THRESHOLD = Option(
+    "imbalance-threshold",
+    "A class rarer than this share of rows is reported.",
+    share,
+    0.01,
+    "X",
+)
+EVALUATION_OPTIONS: tuple[Option[Any], ...] = (
+    MIN_POSITIVES,
+    MIN_POSITIVE_GROUPS,
+    MIN_PREVALENCE,
+    MIN_CLASSES,
+    TRAIN_FLOOR,
+    FRACTIONS,
+    IMBALANCE_THRESHOLD,
 )
 
-CHECK_OPTIONS = (
-    Option("select", "Rule codes or prefixes to run (default: all).", names, (), "CODES", True),
-    Option("ignore", "Rule codes or prefixes to skip.", names, (), "CODES", True),
-    Option("extend-select", "Rule codes or prefixes to add to --select.", names, (), "CODES", True),
-    Option(
-        "fail-on",
-        "Lowest severity that fails the run (exit 1).",
-        choice("error", "warning", "info"),
-        "error",
-        "error|warning|info",
-    ),
-    Option("exit-zero", "Exit 0 even when findings fail the run.", boolean, False, flag=True),
-    Option("statistics", "Print a count of findings per rule.", boolean, False, flag=True),
-    Option(
-        "format",
-        "Output format.",
-        choice("text", "json", "sarif", "github", "junit"),
-        "text",
-        "text|json|sarif|github|junit",
-    ),
-    Option("hide-ids", "Mask patient and row ids in every output.", boolean, False, flag=True),
-    Option("baseline", "Findings accepted earlier (a JSON file of --write-baseline).", text),
-    Option("write-baseline", "Write the findings as a baseline file.", text, metavar="FILE"),
-    Option("html", "Also write an HTML report to FILE.", text, metavar="FILE"),
-    Option("markdown", "Also write a Markdown report to FILE.", text, metavar="FILE"),
-    Option(
-        "hash-col",
-        "Column of file hashes or paths (a file in two splits leaks).",
-        names,
-        (),
-        "COL",
-        True,
-    ),
-    Option(
-        "min-positives",
-        "Minimum positive rows per class, per split, as a count or a percent of the class's "
-        "positive rows: test=25,val=25 or test=50% (check: 10 where unset).",
-        per_split(count_or_percent),
-        {},
-        "SPLIT=N",
-    ),
-    Option(
-        "min-positive-groups",
-        "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
-        per_split(count),
-        {},
-        "SPLIT=N",
-    ),
-    Option(
-        "min-prevalence",
-        "Minimum share of a split's rows each class makes up: test=0.05.",
-        per_split(share),
-        {},
-        "SPLIT=X",
-    ),
-    Option(
-        "min-classes",
-        "The classes the minimums apply to: all, rare (rarer than --imbalance-threshold), "
-        "or class names A,B.",
-        names,
-        ("all",),
-        "all|rare|A,B",
-    ),
-    Option(
-        "train-floor",
-        "Share of every class's positive rows that minimums leave in train (the split "
-        "named train, else the first): 0.4 keeps 40%.",
-        share,
-        0.4,
-        "X",
-    ),
-    Option(
-        "fractions",
-        "Requested share of rows per split: train=0.8,val=0.1,test=0.1.",
-        fractions,
-        None,
-        "SPLIT=X",
-    ),
-    Option(
-        "drift-tolerance",
-        "Allowed relative drift of a class's share in a split from the split's fraction.",
-        share,
-        0.25,
-        "X",
-    ),
-    Option(
-        "size-tolerance",
-        "Allowed drift of a split's size from its fraction (absolute share of rows).",
-        share,
-        0.02,
-        "X",
-    ),
-    Option(
-        "imbalance-threshold",
-        "A class rarer than this share of rows is reported.",
-        share,
-        0.01,
-        "X",
-    ),
-    Option(
-        "schema",
-        "A pandera schema the input table must pass (SG120): a YAML file written by "
-        "DataFrameSchema.to_yaml, or MODULE:ATTR naming a DataFrameSchema or DataFrameModel.",
-        text,
-        None,
-        "FILE|MODULE:ATTR",
-    ),
-    Option("severity", "Severity per rule code: {SG301 = 'error'}.", mapping, {}, cli=False),
-    Option(
-        "per-class-ignores",
-        "Rule codes to skip per class: {Hernia = ['SG4']}.",
-        mapping,
-        {},
-        cli=False,
-    ),
-    Option(
-        "per-split-ignores",
-        "Rule codes to skip per split: {train = ['SG3']}.",
-        mapping,
-        {},
-        cli=False,
-    ),
-    Option(
-        "inputs",
-        "The input table, or a table of SPLIT = PATH (for check in CI and pre-commit).",
-        lambda v, w: v if isinstance(v, str) else split_paths(mapping(v, w), w),
-        None,
-        cli=False,
-    ),
+# What the commands read and write besides the table.
+HIDE_IDS = Option(
+    "hide-ids", "Mask patient and row ids in every output.", boolean, False, flag=True
+)
+INPUTS = Option(
+    "inputs",
+    "The input table, or a table of SPLIT = PATH (for check in CI and pre-commit).",
+    optional(table_or_split_paths),
+    None,
+    cli=False,
+    path=anywhere,
+)
+FORMAT = Option(
+    "format",
+    "Output format.",
+    choice("text", "json", "sarif", "github", "junit"),
+    "text",
+    "text|json|sarif|github|junit",
+)
+EXIT_ZERO = Option(
+    "exit-zero", "Exit 0 even when findings fail the run.", boolean, False, flag=True
+)
+STATISTICS = Option("statistics", "Print a count of findings per rule.", boolean, False, flag=True)
+WRITE_BASELINE = Option(
+    "write-baseline",
+    "Write the findings as a baseline file.",
+    optional(text),
+    None,
+    "FILE",
+    path=anywhere,
+)
+HTML = Option(
+    "html", "Also write an HTML report to FILE.", optional(text), None, "FILE", path=anywhere
+)
+MARKDOWN = Option(
+    "markdown",
+    "Also write a Markdown report to FILE.",
+    optional(text),
+    None,
+    "FILE",
+    path=anywhere,
+)
+WEIGHTS_OUT = Option(
+    "weights-out",
+    "Write the class weights as JSON to FILE.",
+    optional(text),
+    None,
+    "FILE",
+    path=anywhere,
+)
+COMMAND_OPTIONS: tuple[Option[Any], ...] = (
+    HIDE_IDS,
+    INPUTS,
+    FORMAT,
+    EXIT_ZERO,
+    STATISTICS,
+    WRITE_BASELINE,
+    HTML,
+    MARKDOWN,
+    WEIGHTS_OUT,
 )
 
-SPLIT_OPTIONS = (
-    Option("out", "Directory to write the splits and the report into.", text, None, "DIR"),
+SPLIT_OPTIONS: tuple[Option[Any], ...] = (
+    Option(
+        "out",
+        "Directory to write the splits and the report into.",
+        optional(text),
+        None,
+        "DIR",
+        path=anywhere,
+    ),
     Option("force", "Replace an existing output directory.", boolean, False, flag=True),
-    Option("folds", "Build K folds instead of fractions.", count, None, "K"),
+    Option("folds", "Build K folds instead of fractions.", optional(count), None, "K"),
     Option(
         "seed", "Random seed: the same input, options and seed give the same bytes.", whole, 0, "N"
     ),
@@ -431,11 +481,11 @@ SPLIT_OPTIONS = (
         "keep",
         "An earlier split whose groups stay put: a directory written by split, or "
         "train=a.csv,val=b.csv,test=c.csv.",
-        path_or_split_paths,
+        optional(path_or_split_paths),
         None,
         "DIR|SPLIT=PATH,...",
+        path=anywhere,
     ),
-    Option("weights-out", "Write the class weights as JSON to FILE.", text, None, "FILE"),
     Option(
         "fewest-moves",
         "fix: move only leaked groups (and groups for minimums), the fewest rows, and let "
@@ -446,4 +496,34 @@ SPLIT_OPTIONS = (
     ),
 )
 
-OPTIONS: dict[str, Option] = {o.name: o for o in (*INPUT_OPTIONS, *CHECK_OPTIONS, *SPLIT_OPTIONS)}
+OPTIONS: dict[str, Option[Any]] = {
+    o.name: o for o in (*INPUT_OPTIONS, *EVALUATION_OPTIONS, *COMMAND_OPTIONS, *SPLIT_OPTIONS)
+}
+"""The options the core declares: what every command shares. The engine's selection
+options (`splitguard.lint.config`) and each rule's own options join them in the
+registry (`splitguard.rules.registry.registered_options`)."""
+
+
+def label_spec(values: Mapping[str, Any]) -> LabelSpec:
+    """The `LabelSpec` of resolved input option values (missing ones take the defaults)."""
+    from splitguard.core.spec import LabelSpec
+
+    def get(option: Option[T]) -> T:
+        value = values.get(option.name)
+        return option.default if value is None else value
+
+    return LabelSpec(
+        labels=get(LABELS),
+        sep=get(SEP),
+        none=tuple(get(NONE)),
+        label_cols=tuple(get(LABEL_COLS)),
+        long=get(LONG),
+        uncertain=get(UNCERTAIN),
+        blank=get(BLANK),
+        id=get(ID),
+        group=tuple(get(GROUP)),
+        split_col=get(SPLIT_COL),
+        encoding=get(ENCODING),
+        classes=get(CLASSES),
+        shape=get(SHAPE),
+    )

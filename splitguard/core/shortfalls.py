@@ -75,7 +75,7 @@ class MinimumSpec:
         }
 
 
-def per_split(names: Sequence[str], minimums: Mapping[str, Any], option: str) -> list[Any]:
+def in_split_order(names: Sequence[str], minimums: Mapping[str, Any], option: str) -> list[Any]:
     """`minimums` ({split: value}, `*` for every split) as one value per split of `names`."""
     for name in minimums:
         if name != ALL_SPLITS and name not in names:
@@ -149,12 +149,14 @@ def asked(
     """The spec resolved against a table: a percent becomes rows of each class."""
     totals = frame.positives.astype(np.float64)
     mask = targeted(spec, classes, totals / max(1, frame.n_rows))
-    counts = per_split(names, spec.positives, "min-positives")
+    counts = in_split_order(names, spec.positives, "min-positives")
     percent = np.array([_percent(v) for v in counts])
     rows = np.array([0.0 if _percent(v) else float(v) for v in counts])
     positives = np.maximum(rows[:, None], np.ceil(percent[:, None] * totals[None, :] - 1e-9))
-    groups = np.array(per_split(names, spec.positive_groups, "min-positive-groups"), dtype=float)
-    shares = np.array(per_split(names, spec.prevalence, "min-prevalence"), dtype=float)
+    groups = np.array(
+        in_split_order(names, spec.positive_groups, "min-positive-groups"), dtype=float
+    )
+    shares = np.array(in_split_order(names, spec.prevalence, "min-prevalence"), dtype=float)
     return Asked(
         positives=positives * mask,
         positive_groups=groups[:, None] * mask,

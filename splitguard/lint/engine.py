@@ -1,10 +1,10 @@
 """The engine: select the rules, run them on shared aggregates, filter, decide the exit.
 
-    result = lint(frame, {"select": ("SG2",), "min-positives": {"test": 25}})
+    result = lint(frame, LintConfig(select=("SG2",), options={"min-positives": {"test": 25}}))
     status = exit_status(result.findings, fail_on="error")
 
-`values` are option values keyed by option name, as `splitguard.cli.common.settings`
-resolves them; a missing key means the option's default.
+The `LintConfig` is built once at the edge (the command line and its config file, the
+Python API, a test); the engine and the rules only read it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from splitguard.core.errors import EXIT_FAIL, EXIT_SUCCESS, SplitguardError
-from splitguard.lint.findings import Finding, severity_rank
+from splitguard.lint.config import LintConfig
+from splitguard.lint.findings import SEVERITIES, Finding, Severity, severity_rank
 from splitguard.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -35,16 +36,14 @@ class LintResult:
     rules: tuple[type[Rule], ...]
     accepted: tuple[Finding, ...] = ()
     ignored: int = 0
-    fail_on: str = "error"
+    fail_on: Severity = "error"
 
     @property
     def failing(self) -> tuple[Finding, ...]:
         return failing(self.findings, self.fail_on)
 
     def summary(self) -> dict[str, Any]:
-        counts = {
-            s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")
-        }
+        counts = {s: sum(f.severity == s for f in self.findings) for s in SEVERITIES}
         return {
             "total": len(self.findings),
             "errors": counts["error"],
@@ -82,26 +81,26 @@ def exit_status(
 
 
 def lint(
-    frame: LabelFrame, values: Mapping[str, Any], *, rules: Mapping[str, type[Rule]] | None = None
+    frame: LabelFrame,
+    config: LintConfig | None = None,
+    *,
+    rules: Mapping[str, type[Rule]] | None = None,
 ) -> LintResult:
-    """Run the selected rules on `frame` and filter their findings as the options say."""
+    """Run the selected rules on `frame` and filter their findings as `config` says."""
     from splitguard.rules import select
 
+    if config is None:
+        config = LintConfig()
     if rules is None:
         from splitguard.rules.registry import registered_rules
 
         rules = registered_rules()
-    context = Context(frame, values)
+    context = Context(frame, config)
     codes = list(rules)
-    chosen = select.select_codes(
-        codes,
-        context.option("select"),
-        context.option("ignore"),
-        context.option("extend-select"),
-    )
-    overrides = select.severity_overrides(context.option("severity"), codes)
-    by_class = select.place_ignores(context.option("per-class-ignores"), codes, "per-class-ignores")
-    by_split = select.place_ignores(context.option("per-split-ignores"), codes, "per-split-ignores")
+    chosen = select.select_codes(codes, config.select, config.ignore, config.extend_select)
+    overrides = select.severity_overrides(config.severity, codes)
+    by_class = select.place_ignores(config.per_class_ignores, codes, "per-class-ignores")
+    by_split = select.place_ignores(config.per_split_ignores, codes, "per-split-ignores")
     runnable = [rules[c] for c in chosen if context.has_splits or not rules[c].needs_splits]
 
     found: list[Finding] = []
@@ -114,19 +113,17 @@ def lint(
                 found.append(select.override(finding, overrides))
 
     accepted: list[Finding] = []
-    if context.option("baseline"):
+    if config.baseline:
         from splitguard.lint.baseline import read_baseline
 
-        known = read_baseline(context.option("baseline"))
+        known = read_baseline(config.baseline)
         accepted = [f for f in found if f.fingerprint in known]
         found = [f for f in found if f.fingerprint not in known]
-    if context.option("hide-ids"):
+    if config.hide_ids:
         found = [f.masked() for f in found]
         accepted = [f.masked() for f in accepted]
     found.sort(key=lambda f: (f.code, f.location.split or "", f.location.label or ""))
-    return LintResult(
-        tuple(found), tuple(runnable), tuple(accepted), ignored, context.option("fail-on")
-    )
+    return LintResult(tuple(found), tuple(runnable), tuple(accepted), ignored, config.fail_on)
 
 
 def _run(rule: type[Rule], context: Context) -> list[Finding]:

@@ -7,10 +7,11 @@ can mask them in every output format by masking one field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+# The one definition of the severities, worst first: everything else reads these two.
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 SAMPLE_SIZE = 10
 HIDDEN = "<hidden>"
 
@@ -18,6 +19,16 @@ HIDDEN = "<hidden>"
 def severity_rank(severity: str) -> int:
     """0 for error, 1 for warning, 2 for info: lower is worse."""
     return SEVERITIES.index(severity)
+
+
+def severity(value: Any, where: str) -> Severity:
+    """`value` as a severity, or an `OptionError` naming `where` (an option or a config key)."""
+    for known in SEVERITIES:
+        if value == known:
+            return known
+    from splitguard.core.errors import OptionError
+
+    raise OptionError(f"{where} {value!r} is not allowed; use one of {', '.join(SEVERITIES)}.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,11 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from splitguard.lint.findings import Finding
+from splitguard.lint.findings import SEVERITIES, Finding
 from splitguard.report.document import Facts, Section, Table, Text
 from splitguard.report.fmt import count
 from splitguard.report.model import Repair
 
-SEVERITIES = ("error", "warning", "info")
 FINDINGS_SHOWN = 200
 MOVES_SHOWN = 200
 

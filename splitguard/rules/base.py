@@ -1,16 +1,17 @@
 """The rule contract: a rule declares itself and yields findings; the engine does the rest.
 
 A rule is a small class. Its class attributes declare the code, the kebab-case name,
-the family, the default severity and the options it reads; its docstring is its
-documentation, with the sections *What it does*, *Why it matters*, *Example*, *Options*
-and *Fix* (rendered by `splitguard rule CODE` and `rules/CODE.md`).
+the family, the default severity and the options it reads (`Option` objects: a rule
+declares its own options, which join the registry, and may read the core's); its
+docstring is its documentation, with the sections *What it does*, *Why it matters*,
+*Example*, *Options* and *Fix* (rendered by `splitguard rule CODE` and `rules/CODE.md`).
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -20,6 +21,8 @@ from splitguard.lint.findings import Finding, Location, Severity
 if TYPE_CHECKING:
     from splitguard.core.aggregate import Aggregates
     from splitguard.core.frame import LabelFrame
+    from splitguard.core.options import Option
+    from splitguard.lint.config import LintConfig
 
 DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Options", "Fix")
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
@@ -30,10 +33,10 @@ T = TypeVar("T")
 
 @dataclass(eq=False)
 class Context:
-    """What every rule reads: the frame, the shared aggregates and the option values."""
+    """What every rule reads: the frame, the shared aggregates and the lint config."""
 
     frame: LabelFrame
-    values: Mapping[str, Any]
+    config: LintConfig
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -49,12 +52,9 @@ class Context:
 
         return Aggregates.of(self.frame)
 
-    def option(self, name: str) -> Any:
-        """The resolved value of option `name`, or its declared default."""
-        from splitguard.core.options import OPTIONS
-
-        value = self.values.get(name)
-        return OPTIONS[name].default if value is None else value
+    def option(self, option: Option[T]) -> T:
+        """The value of `option` in this run, or its declared default."""
+        return self.config.value(option)
 
     @property
     def has_splits(self) -> bool:
@@ -68,7 +68,7 @@ class Rule:
     name: ClassVar[str]
     family: ClassVar[str]
     severity: ClassVar[Severity]
-    options: ClassVar[tuple[str, ...]] = ()
+    options: ClassVar[tuple[Option[Any], ...]] = ()
     needs_splits: ClassVar[bool] = False
 
     def check(self, context: Context) -> Iterator[Finding]:

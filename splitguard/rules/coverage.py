@@ -12,9 +12,23 @@ from typing import Any, ClassVar
 import numpy as np
 
 from splitguard.core.intervals import sensitivity_interval
+from splitguard.core.options import (
+    FRACTIONS,
+    IMBALANCE_THRESHOLD,
+    MIN_POSITIVE_GROUPS,
+    MIN_POSITIVES,
+    TRAIN_FLOOR,
+    Option,
+)
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
-from splitguard.rules.coverage_drift import ClassShareDrift, SplitSizeDrift, split_fractions
+from splitguard.rules.coverage_drift import (
+    MINIMUM_OPTIONS,
+    ClassShareDrift,
+    SplitSizeDrift,
+    asked_minimums,
+    split_fractions,
+)
 
 DEFAULT_MINIMUM = 10
 
@@ -83,7 +97,7 @@ class _BelowMinimum(Rule):
     A minimum asked for a split (by name or `*`) is SG306's; zero counts are SG301's.
     """
 
-    option: ClassVar[str]
+    option: ClassVar[Option[dict[str, Any]]]
     unit: ClassVar[str]
 
     def counts(self, context: Context) -> np.ndarray:
@@ -91,7 +105,7 @@ class _BelowMinimum(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
-        minimums: dict[str, Any] = context.option(self.option)
+        minimums = context.option(self.option)
         counts = self.counts(context)
         for split, split_name in enumerate(aggregates.split_names):
             if split_name in minimums or "*" in minimums:
@@ -136,9 +150,9 @@ class TooFewPositives(_BelowMinimum):
     name = "too-few-positives"
     family = "coverage"
     severity: ClassVar[Severity] = "warning"
-    options = ("min-positives",)
+    options = (MIN_POSITIVES,)
     needs_splits = True
-    option = "min-positives"
+    option = MIN_POSITIVES
     unit = "positives"
 
     def counts(self, context: Context) -> np.ndarray:
@@ -172,9 +186,9 @@ class TooFewPositiveGroups(_BelowMinimum):
     name = "too-few-positive-groups"
     family = "coverage"
     severity: ClassVar[Severity] = "warning"
-    options = ("min-positive-groups",)
+    options = (MIN_POSITIVE_GROUPS,)
     needs_splits = True
-    option = "min-positive-groups"
+    option = MIN_POSITIVE_GROUPS
     unit = "positive groups"
 
     def check(self, context: Context) -> Iterator[Finding]:
@@ -221,21 +235,13 @@ class MinimumNotMet(Rule):
     name = "minimum-not-met"
     family = "coverage"
     severity: ClassVar[Severity] = "error"
-    options = (
-        "min-positives",
-        "min-positive-groups",
-        "min-prevalence",
-        "min-classes",
-        "train-floor",
-        "imbalance-threshold",
-        "fractions",
-    )
+    options = (*MINIMUM_OPTIONS, TRAIN_FLOOR, IMBALANCE_THRESHOLD, FRACTIONS)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        from splitguard.core.shortfalls import MinimumSpec, unmet
+        from splitguard.core.shortfalls import unmet
 
-        spec = MinimumSpec.from_values(context.values)
+        spec = asked_minimums(context)
         for shortfall in unmet(context.frame, spec, split_fractions(context)):
             split = context.aggregates.split_names.index(shortfall.split)
             label = context.frame.classes.index(shortfall.label)

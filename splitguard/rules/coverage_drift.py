@@ -3,23 +3,70 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from splitguard.core.options import (
+    FRACTIONS,
+    IMBALANCE_THRESHOLD,
+    MIN_CLASSES,
+    MIN_POSITIVE_GROUPS,
+    MIN_POSITIVES,
+    MIN_PREVALENCE,
+    TRAIN_FLOOR,
+    Option,
+    share,
+)
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
+
+if TYPE_CHECKING:
+    from splitguard.core.shortfalls import MinimumSpec
+
+# The options of the minimums: SG304 reads them to tell a drift asked for from one not.
+MINIMUM_OPTIONS = (MIN_POSITIVES, MIN_POSITIVE_GROUPS, MIN_PREVALENCE, MIN_CLASSES)
 
 
 def split_fractions(context: Context) -> np.ndarray:
     """Each split's requested share of rows (`fractions`), else its actual share."""
     aggregates = context.aggregates
     actual = aggregates.rows_by_split / max(1, int(aggregates.rows_by_split.sum()))
-    requested: dict[str, float] | None = context.option("fractions")
+    requested = context.option(FRACTIONS)
     if not requested:
         return actual
     return np.array(
         [requested.get(name, actual[i]) for i, name in enumerate(aggregates.split_names)]
+    )
+
+
+DRIFT_TOLERANCE = Option(
+    "drift-tolerance",
+    "Allowed relative drift of a class's share in a split from the split's fraction.",
+    share,
+    0.25,
+    "X",
+)
+SIZE_TOLERANCE = Option(
+    "size-tolerance",
+    "Allowed drift of a split's size from its fraction (absolute share of rows).",
+    share,
+    0.02,
+    "X",
+)
+
+
+def asked_minimums(context: Context) -> MinimumSpec:
+    """The minimums this run asks for (the options `split` builds to as well)."""
+    from splitguard.core.shortfalls import MinimumSpec
+
+    return MinimumSpec(
+        positives=context.option(MIN_POSITIVES),
+        positive_groups=context.option(MIN_POSITIVE_GROUPS),
+        prevalence=context.option(MIN_PREVALENCE),
+        classes=context.option(MIN_CLASSES) or ("all",),
+        rare_threshold=context.option(IMBALANCE_THRESHOLD),
+        train_floor=context.option(TRAIN_FLOOR),
     )
 
 
@@ -76,12 +123,12 @@ class ClassShareDrift(Rule):
     name = "class-share-drift"
     family = "coverage"
     severity: ClassVar[Severity] = "warning"
-    options = ("fractions", "drift-tolerance")
+    options = (FRACTIONS, DRIFT_TOLERANCE, *MINIMUM_OPTIONS)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
-        tolerance: float = context.option("drift-tolerance")
+        tolerance = context.option(DRIFT_TOLERANCE)
         expected = split_fractions(context)
         totals = aggregates.positives
         shares = aggregates.positives_by_split / np.maximum(totals, 1)
@@ -109,12 +156,10 @@ class ClassShareDrift(Rule):
 
 def oversampled_on_request(context: Context, expected: np.ndarray, tolerance: float) -> np.ndarray:
     """(C,) classes whose minimum asks some split for more than its drift tolerance allows."""
-    from splitguard.core.shortfalls import MinimumSpec, asked
+    from splitguard.core.shortfalls import asked
 
     frame, aggregates = context.frame, context.aggregates
-    wanted = asked(
-        MinimumSpec.from_values(context.values), aggregates.split_names, frame.classes, frame
-    )
+    wanted = asked(asked_minimums(context), aggregates.split_names, frame.classes, frame)
     if not wanted.any:
         return np.zeros(len(frame.classes), dtype=bool)
     totals = np.maximum(aggregates.positives, 1).astype(np.float64)
@@ -149,15 +194,15 @@ class SplitSizeDrift(Rule):
     name = "split-size-drift"
     family = "coverage"
     severity: ClassVar[Severity] = "warning"
-    options = ("fractions", "size-tolerance")
+    options = (FRACTIONS, SIZE_TOLERANCE)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
-        requested: dict[str, float] | None = context.option("fractions")
+        requested = context.option(FRACTIONS)
         if not requested:
             return
         aggregates = context.aggregates
-        tolerance: float = context.option("size-tolerance")
+        tolerance = context.option(SIZE_TOLERANCE)
         total = max(1, int(aggregates.rows_by_split.sum()))
         for split_name, fraction in requested.items():
             if split_name in aggregates.split_names:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import IMBALANCE_THRESHOLD
 from splitguard.lint.findings import Finding, Severity, percent
 from splitguard.rules.base import Context, Rule
 
@@ -40,10 +41,10 @@ class RareClass(Rule):
     name = "rare-class"
     family = "imbalance"
     severity: ClassVar[Severity] = "info"
-    options = ("imbalance-threshold",)
+    options = (IMBALANCE_THRESHOLD,)
 
     def check(self, context: Context) -> Iterator[Finding]:
-        threshold: float = context.option("imbalance-threshold")
+        threshold = context.option(IMBALANCE_THRESHOLD)
         frame = context.frame
         positives = context.aggregates.positives
         n_rows = max(1, frame.n_rows)

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import GROUP
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.leakage_keys import FileLeak, RowIdLeak
@@ -49,7 +50,7 @@ class GroupLeak(Rule):
     name = "group-leak"
     family = "leakage"
     severity: ClassVar[Severity] = "error"
-    options = ("group",)
+    options = (GROUP,)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
@@ -96,7 +97,7 @@ class NoGroupKey(Rule):
     name = "no-group-key"
     family = "leakage"
     severity: ClassVar[Severity] = "info"
-    options = ("group",)
+    options = (GROUP,)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:

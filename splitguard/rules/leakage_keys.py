@@ -7,10 +7,20 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import ID, Option, names
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.spread import pair_counts, rows_by_key_and_split
 from splitguard.rules.where import table_rows
+
+HASH_COL: Option[tuple[str, ...]] = Option(
+    "hash-col",
+    "Column of file hashes or paths (a file in two splits leaks).",
+    names,
+    (),
+    "COL",
+    multiple=True,
+)
 
 
 def _leak(context: Context, rule: Rule, column: str, what: str) -> Iterator[Finding]:
@@ -59,7 +69,7 @@ class RowIdLeak(Rule):
     name = "row-id-leak"
     family = "leakage"
     severity: ClassVar[Severity] = "error"
-    options = ("id",)
+    options = (ID,)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
@@ -95,11 +105,11 @@ class FileLeak(Rule):
     name = "file-leak"
     family = "leakage"
     severity: ClassVar[Severity] = "error"
-    options = ("hash-col",)
+    options = (HASH_COL,)
     needs_splits = True
 
     def check(self, context: Context) -> Iterator[Finding]:
         present = context.frame.table.column_names
-        for column in context.option("hash-col"):
+        for column in context.option(HASH_COL):
             if column in present:
                 yield from _leak(context, self, column, "file")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
+from splitguard.core.options import CLASSES
 from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
+from splitguard.rules.leakage_keys import HASH_COL
 from splitguard.rules.schema_cells import BareCellInListColumn, MixedLabelEncoding
 from splitguard.rules.schema_classes import ClassWithoutPositives, UnknownClass
 from splitguard.rules.schema_options import LikelierSeparator, NoneAsClass
@@ -45,12 +47,12 @@ class MissingColumn(Rule):
     name = "missing-column"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("hash-col", "classes")
+    options = (HASH_COL, CLASSES)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
         present = frame.table.column_names
-        for column in context.option("hash-col"):
+        for column in context.option(HASH_COL):
             if column not in present:
                 yield self.finding(
                     f"column {column!r} (--hash-col) is not in the table.", column=column

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from splitguard.core.labels import bare_list_cells, distinct
+from splitguard.core.options import LABEL_COLS, LABELS
 from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
@@ -87,7 +88,7 @@ class MixedLabelEncoding(Rule):
     name = "mixed-label-encoding"
     family = "schema"
     severity: ClassVar[Severity] = "warning"
-    options = ("label-cols",)
+    options = (LABEL_COLS,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
@@ -147,7 +148,7 @@ class BareCellInListColumn(Rule):
     name = "bare-cell-in-list-column"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("labels",)
+    options = (LABELS,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame

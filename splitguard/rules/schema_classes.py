@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import CLASSES
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import frame_rows
@@ -38,7 +39,7 @@ class UnknownClass(Rule):
     name = "unknown-class"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("classes",)
+    options = (CLASSES,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import LABEL_COLS, NONE, SEP
 from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
@@ -94,7 +95,7 @@ class LikelierSeparator(Rule):
     name = "likelier-separator"
     family = "schema"
     severity: ClassVar[Severity] = "warning"
-    options = ("sep",)
+    options = (SEP,)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
@@ -149,7 +150,7 @@ class NoneAsClass(Rule):
     name = "none-as-class"
     family = "schema"
     severity: ClassVar[Severity] = "warning"
-    options = ("none", "label-cols")
+    options = (NONE, LABEL_COLS)
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame

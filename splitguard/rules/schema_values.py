@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.options import BLANK, GROUP, ID, UNCERTAIN
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.schema_checks import ColumnCheck, validate
@@ -60,7 +61,7 @@ class DuplicateRowId(_PanderaRule):
     name = "duplicate-row-id"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("id",)
+    options = (ID,)
     kind = "duplicate-id"
 
     def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
@@ -94,7 +95,7 @@ class MissingRowId(_PanderaRule):
     name = "missing-row-id"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("id",)
+    options = (ID,)
     kind = "null-id"
 
     def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
@@ -126,7 +127,7 @@ class MissingGroupKey(_PanderaRule):
     name = "missing-group-key"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("group",)
+    options = (GROUP,)
     kind = "null-group"
 
     def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
@@ -160,7 +161,7 @@ class InvalidLabelValue(_PanderaRule):
     name = "invalid-label-value"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("uncertain", "blank")
+    options = (UNCERTAIN, BLANK)
     kind = "bad-label"
 
     def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from splitguard.core.errors import OptionError
-from splitguard.core.options import is_module_reference
+from splitguard.core.options import Option, is_module_reference, optional, text
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import table_rows
@@ -28,6 +28,17 @@ if TYPE_CHECKING:
 
 VALUE_SAMPLE = 5
 MISSING_COLUMN = "column_in_dataframe"
+
+SCHEMA = Option(
+    "schema",
+    "A pandera schema the input table must pass (SG120): a YAML file written by "
+    "DataFrameSchema.to_yaml, or MODULE:ATTR naming a DataFrameSchema or DataFrameModel.",
+    optional(text),
+    None,
+    "FILE|MODULE:ATTR",
+    # In a config file, a YAML file's path is relative to the file; MODULE:ATTR is not a path.
+    path=lambda value: not is_module_reference(value),
+)
 
 
 class SchemaFileError(OptionError):
@@ -228,10 +239,10 @@ class UserSchema(Rule):
     name = "user-schema"
     family = "schema"
     severity: ClassVar[Severity] = "error"
-    options = ("schema",)
+    options = (SCHEMA,)
 
     def check(self, context: Context) -> Iterator[Finding]:
-        reference = context.option("schema")
+        reference = context.option(SCHEMA)
         if not reference:
             return
         frame = context.frame

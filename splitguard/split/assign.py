@@ -20,8 +20,8 @@ from splitguard.core.shortfalls import (
     LISTED,
     MinimumSpec,
     cut_listing,
+    in_split_order,
     listing,
-    per_split,
     train_index,
 )
 from splitguard.lint.findings import counted
@@ -30,7 +30,7 @@ __all__ = [
     "SplitRequest",
     "SplitResult",
     "impossible_minimums",
-    "per_split",
+    "in_split_order",
     "shortfall_dicts",
     "split_frame",
 ]
@@ -120,9 +120,9 @@ class SplitRequest:
             return (1.0 / self.folds,) * self.folds
         return tuple(self.named_fractions.values())
 
-    def per_split(self, minimums: Mapping[str, Any], option: str) -> list[Any]:
+    def in_split_order(self, minimums: Mapping[str, Any], option: str) -> list[Any]:
         """A minimum per split, in split order; `*` applies to every split."""
-        return per_split(self.split_names, minimums, option)
+        return in_split_order(self.split_names, minimums, option)
 
     @property
     def minimums(self) -> MinimumSpec:

@@ -48,7 +48,7 @@ from splitguard.split.state import (
     canonical_counts,
 )
 from splitguard.split.validate import (
-    per_split,
+    checked_minimum,
     validate_counts,
     validate_fractions,
     validate_train,
@@ -150,7 +150,7 @@ def repair(
             ("min_positives", min_positives),
             ("min_positive_groups", min_positive_groups),
         )
-        for asked in [per_split(name, values, n_splits, integer=True, n_classes=n_classes)]
+        for asked in [checked_minimum(name, values, n_splits, integer=True, n_classes=n_classes)]
     )
     state = GroupState(canonical_counts(counts, order), sizes, n_splits)
     # Without a training split (train=None), no split's minimums take more than

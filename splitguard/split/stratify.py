@@ -96,7 +96,7 @@ from splitguard.split.state import (
     canonical_counts,
 )
 from splitguard.split.validate import (
-    per_split,
+    checked_minimum,
     validate_counts,
     validate_fixed,
     validate_fractions,
@@ -183,7 +183,7 @@ def assign_groups(
     shares = validate_fractions(fractions)
     n_splits, n_classes = shares.size, counts.shape[1]
     asked = {
-        name: per_split(name, values, n_splits, integer=integer, n_classes=n_classes)
+        name: checked_minimum(name, values, n_splits, integer=integer, n_classes=n_classes)
         for name, values, integer in (
             ("min_positives", min_positives, True),
             ("min_positive_groups", min_positive_groups, True),

@@ -65,7 +65,7 @@ def validate_fractions(fractions: Sequence[float]) -> FloatArray:
     return shares
 
 
-def per_split(
+def checked_minimum(
     name: str,
     values: npt.ArrayLike | None,
     n_splits: int,

@@ -18,7 +18,7 @@ def test_default_request_is_80_10_10() -> None:
 def test_folds_name_their_splits() -> None:
     request = split_request({"folds": 4, "min-positives": {"*": 3}})
     assert request.split_names == ("fold-1", "fold-2", "fold-3", "fold-4")
-    assert request.per_split(request.min_positives, "min-positives") == [3, 3, 3, 3]
+    assert request.in_split_order(request.min_positives, "min-positives") == [3, 3, 3, 3]
 
 
 def test_the_train_floor_and_the_classes_aimed_at_are_part_of_the_request() -> None:

@@ -213,3 +213,27 @@ def test_a_config_without_inputs_names_the_file_and_its_table(run: Run, in_folde
     assert result.code == 2
     assert f"{in_folder / 'pyproject.toml'} sets no `inputs`" in result.err
     assert "[tool.splitguard.inputs]" in result.err
+
+
+def test_config_key_value_sets_any_key_over_the_file(run: Run, in_folder: Path) -> None:
+    header = "labels,patient\n"
+    (in_folder / "train.csv").write_text(header + "Mass,1\nNodule|Mass,2\n")
+    (in_folder / "test.csv").write_text(header + "Mass,1\nNodule,3\n")
+    (in_folder / "splitguard.toml").write_text(
+        'labels = "labels"\nsep = ";"\ngroup = "patient"\nselect = ["SG201"]\n'
+    )
+    inputs = ("train=train.csv", "test=test.csv")
+    assert run("check", *inputs, "--config", "sep=|").code == 1
+    warned = run("check", *inputs, "--config", 'severity={SG201 = "warning"}')
+    assert warned.code == 0, warned.err
+    assert "SG201 group-leak warning" in warned.out
+    # A flag wins over a --config KEY=VALUE of the same key.
+    assert run("check", *inputs, "--config", "select=SG3", "--select", "SG201").code == 1
+
+
+def test_config_takes_one_file(run: Run, in_folder: Path) -> None:
+    (in_folder / "a.toml").write_text('labels = "labels"\n')
+    (in_folder / "b.toml").write_text('labels = "labels"\n')
+    result = run("check", "t.csv", "--config", "a.toml", "--config", "b.toml")
+    assert result.code == 2
+    assert "--config names 2 files (a.toml, b.toml); give one file" in result.err

@@ -347,7 +347,7 @@ def test_loading_and_linting_a_grouped_table_does_not_import_pandas(tmp_path: Pa
         "from splitguard.core.load import load_frame; "
         "from splitguard.lint.engine import lint; "
         f"frame = load_frame({str(tmp_path / 't.csv')!r}, LabelSpec(labels='lab', sep='|', "
-        "id='id', group=('pid',), split_col='part'), strict=False); lint(frame, {}); "
+        "id='id', group=('pid',), split_col='part'), strict=False); lint(frame); "
         "sys.exit('pandas' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

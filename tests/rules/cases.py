@@ -13,10 +13,12 @@ from typing import Any
 
 import yaml
 
-from splitguard.cli.common import label_spec
 from splitguard.core.load import load_frame
+from splitguard.core.options import label_spec
+from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import lint
 from splitguard.lint.findings import Finding
+from splitguard.rules.registry import registered_options
 
 CASES = Path(__file__).parents[1] / "fixtures" / "rules"
 DEFAULTS: dict[str, Any] = {
@@ -45,11 +47,15 @@ def all_cases() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _values(case: dict[str, Any]) -> dict[str, Any]:
+    """The case's options over the defaults, parsed as config-file keys are (null: unset)."""
     options = case.get("options", {})
     # Wide labels have no "no label" value: --none belongs to the delimited default.
     defaults = {k: v for k, v in DEFAULTS.items() if not (k == "none" and "label-cols" in options)}
-    values = {**defaults, **options}
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    known = registered_options()
+    return {
+        name: None if value is None else known[name].parse(value, name)
+        for name, value in {**defaults, **options}.items()
+    }
 
 
 def run_case(
@@ -66,4 +72,5 @@ def run_case(
         path.write_text(text, encoding="utf-8")
         inputs.append((None if split == "table" else split, path))
     frame = load_frame(inputs, label_spec(values), strict=False)
-    return list(lint(frame, {**values, "select": tuple(select) or (code,)}).findings)
+    config = LintConfig.of({**values, "select": tuple(select) or (code,)})
+    return list(lint(frame, config).findings)

@@ -14,6 +14,7 @@ from splitguard.core.frame import LabelFrame
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
 from splitguard.lint.baseline import baseline_payload
+from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import RuleError, exit_status, failing, lint
 from splitguard.lint.findings import HIDDEN, Finding, Location, Severity
 from splitguard.rules.base import Context, Rule
@@ -37,7 +38,7 @@ def _codes(findings: tuple[Finding, ...]) -> list[str]:
 
 
 def test_findings_and_exit_status(leaky: LabelFrame) -> None:
-    result = lint(leaky, {"select": ("SG201", "SG301")})
+    result = lint(leaky, LintConfig(select=("SG201", "SG301")))
     assert _codes(result.findings) == ["SG201", "SG301"]
     assert exit_status(result.findings) == EXIT_FAIL
     assert exit_status(result.findings, exit_zero=True) == EXIT_SUCCESS
@@ -65,35 +66,35 @@ def test_fail_on(fail_on: str, severity: Severity, status: int) -> None:
 
 def test_a_table_without_splits_runs_schema_and_imbalance_only(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text(TRAIN)
-    result = lint(load_frame(tmp_path / "t.csv", SPEC, strict=False), {})
+    result = lint(load_frame(tmp_path / "t.csv", SPEC, strict=False))
     assert {rule.family for rule in result.rules} == {"schema", "imbalance"}
 
 
 def test_hide_ids_masks_every_id(leaky: LabelFrame) -> None:
-    result = lint(leaky, {"select": ("SG201",), "hide-ids": True})
+    result = lint(leaky, LintConfig(select=("SG201",), hide_ids=True))
     text = json.dumps(result.as_dict())
     assert HIDDEN in text
     assert not any(f'"{rid}"' in text for rid in ("a", "d", "p1"))
 
 
 def test_baseline_accepts_old_findings_fails_new(leaky: LabelFrame, tmp_path: Path) -> None:
-    old = lint(leaky, {"select": ("SG201",)})
+    old = lint(leaky, LintConfig(select=("SG201",)))
     baseline = tmp_path / "baseline.json"
     baseline.write_text(json.dumps(baseline_payload(old.findings)))
-    again = lint(leaky, {"select": ("SG201", "SG301"), "baseline": str(baseline)})
+    again = lint(leaky, LintConfig(select=("SG201", "SG301"), baseline=str(baseline)))
     assert _codes(again.accepted) == ["SG201"]
     assert _codes(again.findings) == ["SG301"]
     assert exit_status(again.findings) == EXIT_FAIL
 
 
 def test_config_ignores_and_severity(leaky: LabelFrame) -> None:
-    values = {
-        "select": ("SG301", "SG302"),
-        "per-class-ignores": {"Hernia": ["SG301"]},
-        "severity": {"SG302": "error"},
-        "min-positives": {"train": 1},
-    }
-    result = lint(leaky, values)
+    config = LintConfig(
+        select=("SG301", "SG302"),
+        per_class_ignores={"Hernia": ["SG301"]},
+        severity={"SG302": "error"},
+        options={"min-positives": {"train": 1}},
+    )
+    result = lint(leaky, config)
     assert result.ignored == 1
     assert {(f.code, f.severity) for f in result.findings} == {("SG302", "error")}
 
@@ -113,4 +114,4 @@ class _Crashing(Rule):
 
 def test_a_crashing_rule_is_a_named_error(leaky: LabelFrame) -> None:
     with pytest.raises(RuleError, match="XX999"):
-        lint(leaky, {}, rules={**registered_rules(), "XX999": _Crashing})
+        lint(leaky, rules={**registered_rules(), "XX999": _Crashing})

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from splitguard.core.options import Option, count
 from splitguard.rules.base import Rule
-from splitguard.rules.registry import GROUP, PluginError, collect, registered_rules
+from splitguard.rules.registry import (
+    GROUP,
+    PluginError,
+    collect,
+    registered_options,
+    registered_rules,
+)
 
 EXAMPLE_SOURCE = Path(__file__).parents[1] / "plugins" / "example"
 
@@ -103,7 +110,7 @@ def test_an_entry_point_must_give_rule_classes(monkeypatch: pytest.MonkeyPatch) 
         collect([_entry(f"{__name__}:NOT_RULES")])
 
 
-def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _cli(site: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join([str(site), str(EXAMPLE_SOURCE), os.environ.get("PYTHONPATH", "")])
     return subprocess.run(
         [sys.executable, "-m", "splitguard", *args],
@@ -111,6 +118,7 @@ def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        cwd=cwd,
     )
 
 
@@ -145,3 +153,144 @@ def test_a_broken_plugin_is_exit_2_naming_the_package(site: Path) -> None:
     result = _cli(site, "rules")
     assert result.returncode == 2
     assert "broken-plugin" in result.stderr
+
+
+# Hernia's positives come from one patient, Mass's from two, Nodule's from three.
+GROUPED = (
+    "id,patient,labels\na,p1,Hernia\nb,p1,Hernia\nc,p2,Mass\nd,p3,Mass\n"
+    "e,p4,Nodule\nf,p5,Nodule\ng,p6,Nodule\n"
+)
+XP_ARGS = ("--labels", "labels", "--id", "id", "--group", "patient", "--select", "XP")
+
+
+def _flagged(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert result.returncode == 0, result.stderr
+    return [f["location"]["label"] for f in json.loads(result.stdout)["findings"]]
+
+
+@pytest.fixture
+def plugin_site(site: Path) -> Path:
+    install_dist(site, "splitguard-example-plugin", {"example": "splitguard_example_plugin:RULES"})
+    return site
+
+
+def test_a_plugin_option_is_set_on_the_command_line(plugin_site: Path, tmp_path: Path) -> None:
+    table = tmp_path / "labels.csv"
+    table.write_text(GROUPED)
+    default = _cli(plugin_site, "check", str(table), *XP_ARGS, "--format", "json")
+    assert _flagged(default) == ["Hernia"]
+    raised = _cli(
+        plugin_site,
+        "check",
+        str(table),
+        *XP_ARGS,
+        "--config",
+        "xp-min-groups=3",
+        "--format",
+        "json",
+    )
+    assert _flagged(raised) == ["Hernia", "Mass"]
+
+
+def test_a_plugin_option_is_a_config_key(plugin_site: Path, tmp_path: Path) -> None:
+    (tmp_path / "labels.csv").write_text(GROUPED)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.splitguard]\nlabels = "labels"\nid = "id"\ngroup = "patient"\n'
+        'select = ["XP"]\nxp-min-groups = 4\n'
+    )
+    result = _cli(plugin_site, "check", "labels.csv", "--format", "json", cwd=tmp_path)
+    assert _flagged(result) == ["Hernia", "Mass", "Nodule"]
+    # The command line wins over the file, as for every key.
+    result = _cli(
+        plugin_site,
+        "check",
+        "labels.csv",
+        "--config",
+        "xp-min-groups = 3",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert _flagged(result) == ["Hernia", "Mass"]
+
+
+def test_a_bad_plugin_option_value_is_exit_2_naming_the_option(
+    plugin_site: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "labels.csv"
+    table.write_text(GROUPED)
+    result = _cli(plugin_site, "check", str(table), *XP_ARGS, "--config", "xp-min-groups=many")
+    assert result.returncode == 2
+    assert "xp-min-groups takes a whole number, not 'many'" in result.stderr
+
+
+def test_a_plugin_key_without_the_plugin_is_an_unknown_key(site: Path, tmp_path: Path) -> None:
+    (tmp_path / "labels.csv").write_text(GROUPED)
+    (tmp_path / "splitguard.toml").write_text('labels = "labels"\nxp-min-groups = 3\n')
+    result = _cli(site, "check", "labels.csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown key 'xp-min-groups'" in result.stderr
+
+
+def test_a_plugin_option_through_the_python_api(plugin_site: Path, tmp_path: Path) -> None:
+    from splitguard.app.check import check
+
+    table = tmp_path / "labels.csv"
+    table.write_text(GROUPED)
+    outcome = check(
+        table, labels="labels", id="id", group="patient", select="XP", config={"xp-min-groups": 3}
+    )
+    assert [f.location.label for f in outcome.findings] == ["Hernia", "Mass"]
+    assert outcome.exit_status == 0
+
+
+class _TakesACoreName(Rule):
+    code = "XX102"
+    name = "takes-a-core-name"
+    family = "example"
+    severity = "warning"
+    options = (Option("min-positives", "Mine.", count, 1),)
+
+
+class _DeclaresAName(Rule):
+    code = "XX103"
+    name = "declares-a-name"
+    family = "example"
+    severity = "warning"
+    options = (Option("xx-limit", "Mine.", count, 1),)
+
+
+class _DeclaresItAgain(_DeclaresAName):
+    code = "XX104"
+    name = "declares-it-again"
+    options = (Option("xx-limit", "Also mine.", count, 2),)
+
+
+class _NotAnOption(Rule):
+    code = "XX105"
+    name = "not-an-option"
+    family = "example"
+    severity = "warning"
+    options = ("xx-limit",)  # type: ignore[assignment]
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        ([_TakesACoreName], "'min-positives' is already declared by splitguard itself"),
+        ([_DeclaresAName, _DeclaresItAgain], "'xx-limit' is already declared by rule XX103"),
+        ([_NotAnOption], "options must be Option objects"),
+    ],
+)
+def test_option_names_are_owned_once(
+    rules: list[type[Rule]], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "PLUGIN_RULES", rules, raising=False)
+    with pytest.raises(PluginError, match=message):
+        collect([*entry_points(group=GROUP), _entry(f"{__name__}:PLUGIN_RULES")])
+
+
+def test_rules_may_share_one_option_object() -> None:
+    rules = registered_rules()
+    assert rules["SG302"].options[0] is rules["SG306"].options[0]
+    assert registered_options()["min-positives"] is rules["SG302"].options[0]

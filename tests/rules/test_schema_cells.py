@@ -9,12 +9,13 @@ import pytest
 
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
+from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import lint
 
 
 def findings(path: Path, spec: LabelSpec, code: str) -> list[Any]:
     frame = load_frame(path, spec, strict=False)
-    return list(lint(frame, {"select": (code,)}).findings)
+    return list(lint(frame, LintConfig(select=(code,))).findings)
 
 
 @pytest.mark.parametrize("as_text", [True, False])

@@ -22,6 +22,7 @@ from splitguard.core.load import load_frame
 from splitguard.core.shapes.base import CellCheck, LabelShape
 from splitguard.core.shapes.registry import registered_shapes
 from splitguard.core.spec import LabelSpec
+from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import lint
 
 
@@ -100,7 +101,7 @@ def test_lint_reports_the_shapes_schema_checks(installed: None, tmp_path: Path) 
     with pytest.raises(LabelValueError, match="row 3: Mass=2 is not 0 or 1"):
         load_frame(path, spec)
     frame = load_frame(path, spec, strict=False)
-    (finding,) = lint(frame, {"select": ("SG105",)}).findings
+    (finding,) = lint(frame, LintConfig(select=("SG105",))).findings
     assert finding.code == "SG105" and "column 'tags'" in finding.message
     assert "'Mass=2;Nodule=1'" in finding.message and finding.location.row_ids == ("c",)
 

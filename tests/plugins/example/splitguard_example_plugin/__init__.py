@@ -1,4 +1,9 @@
-"""An example third-party rule package: installing it adds XP101 to `splitguard check`."""
+"""An example third-party rule package: installing it adds XP101 to `splitguard check`.
+
+XP101 owns an option, `xp-min-groups`: declared here, it is a config key
+(`xp-min-groups = 3` in `[tool.splitguard]`), a `--config xp-min-groups=3` on the
+command line and a `config={"xp-min-groups": 3}` in the Python API.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,33 @@ from typing import ClassVar
 
 import numpy as np
 
-from splitguard.lint.findings import Finding, Severity
+from splitguard.core.options import Option, count
+from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
+
+MIN_GROUPS = Option(
+    "xp-min-groups",
+    "Fewest groups (patients) a class's positives must come from (XP101).",
+    count,
+    2,
+    "N",
+)
 
 
 class ClassInOneGroup(Rule):
-    """A class's positives all come from one group (patient).
+    """A class's positives come from too few groups (patients): one, by default.
 
     ## What it does
-    Reports every class whose positive rows all belong to a single group.
+    Reports every class whose positive rows come from fewer than `xp-min-groups` groups.
 
     ## Why it matters
     A model learns that patient, not the finding.
 
     ## Example
-    `XP101 class 'Hernia' has positives from one group only.`
+    `XP101 class 'Hernia' has positives from 1 group only (xp-min-groups 2).`
 
     ## Options
-    None.
+    `xp-min-groups` (2): the fewest groups a class's positives must come from.
 
     ## Fix
     Gather positives from more patients.
@@ -34,12 +48,18 @@ class ClassInOneGroup(Rule):
     name = "class-in-one-group"
     family = "example"
     severity: ClassVar[Severity] = "warning"
+    options = (MIN_GROUPS,)
 
     def check(self, context: Context) -> Iterator[Finding]:
+        fewest = context.option(MIN_GROUPS)
         groups_per_class = np.count_nonzero(context.frame.group_label_counts, axis=0)
-        for label in np.flatnonzero(groups_per_class == 1):
+        for label in np.flatnonzero((groups_per_class > 0) & (groups_per_class < fewest)):
             name = context.frame.classes[int(label)]
-            yield self.finding(f"class {name!r} has positives from one group only.", label=name)
+            groups = counted(int(groups_per_class[label]), "group")
+            yield self.finding(
+                f"class {name!r} has positives from {groups} only (xp-min-groups {fewest}).",
+                label=name,
+            )
 
 
 RULES = [ClassInOneGroup]
