@@ -9,6 +9,7 @@ import numpy as np
 
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
+from splitguard.rules.where import split_file
 
 
 def split_fractions(context: Context) -> np.ndarray:
@@ -104,6 +105,7 @@ class ClassShareDrift(Rule):
                 label=name,
                 n_rows=int(aggregates.positives_by_split[split, label]),
                 n_groups=int(aggregates.positive_groups_by_split[split, label]),
+                **split_file(context.frame, split_name),
             )
 
 
@@ -171,4 +173,5 @@ class SplitSizeDrift(Rule):
                     f"fraction of {fraction:.1%} (tolerance {tolerance:.1%}).",
                     split=split_name,
                     n_rows=rows,
+                    **split_file(context.frame, split_name),
                 )
