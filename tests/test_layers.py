@@ -20,7 +20,7 @@ KNOWN_UPWARD = {
     ("splitguard.app.run", "splitguard.cli.progress"),
     ("splitguard.app.run", "splitguard.cli.run_view"),
 }
-KNOWN_TERMINAL = {("splitguard.app.run", "click"), ("splitguard.lint.formats.text", "rich")}
+KNOWN_TERMINAL = {("splitguard.app.run", "click")}
 
 
 def _modules() -> dict[str, ast.Module]:

@@ -18,7 +18,17 @@ from splitguard.core.options import OPTIONS, is_module_reference
 
 # Options whose value is a path: relative paths in a file are relative to the file.
 PATH_OPTIONS = frozenset(
-    {"baseline", "write-baseline", "html", "markdown", "keep", "out", "weights-out", "inputs"}
+    {
+        "baseline",
+        "write-baseline",
+        "html",
+        "markdown",
+        "keep",
+        "out",
+        "weights-out",
+        "inputs",
+        "root",
+    }
 )
 
 
