@@ -31,16 +31,32 @@ def _status(findings: list[Finding], values: Mapping[str, Any]) -> int:
 def manifest(
     frame: LabelFrame, outputs: list[Path], options: Mapping[str, Any], seed: int
 ) -> dict[str, Any]:
+    from splitguard.core.config import PATH_OPTIONS
     from splitguard.core.io.outdir import sha256_of
+    from splitguard.core.paths import shown_path
+
+    def shown(value: Any) -> Any:
+        # Paths read from a config file arrive absolute: named as the inputs are named.
+        if isinstance(value, dict):
+            return {k: shown_path(v) if isinstance(v, str) else v for k, v in value.items()}
+        return shown_path(value) if isinstance(value, str) else value
 
     return {
         "splitguard_version": __version__,
         "inputs": [
-            {"path": source.path, "split": source.split, "sha256": sha256_of(Path(source.path))}
+            {
+                "path": shown_path(source.path),
+                "split": source.split,
+                "sha256": sha256_of(Path(source.path)),
+            }
             for source in frame.sources
         ],
         "outputs": [{"path": path.name, "sha256": sha256_of(path)} for path in outputs],
-        "options": {k: v for k, v in options.items() if v not in (None, (), {}, [])},
+        "options": {
+            k: shown(v) if k in PATH_OPTIONS else v
+            for k, v in options.items()
+            if v not in (None, (), {}, [])
+        },
         "seed": seed,
     }
 
@@ -176,8 +192,8 @@ def run_split(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) 
             shares=request.shares,
             minimums=request.minimums,
             shortfalls=result.shortfalls,
-            findings_before=[f.as_dict() for f in before],
-            findings_after=[f.as_dict() for f in after],
+            findings_before=[f.shown().as_dict() for f in before],
+            findings_after=[f.shown().as_dict() for f in after],
             extra={"keep": kept},
         )
         column = "fold" if request.folds is not None else "split"
@@ -236,8 +252,8 @@ def run_fix(load_inputs: Callable[[], LabelFrame], values: Mapping[str, Any]) ->
             shares=list(fixed.fractions.values()),
             minimums=fixed.minimums,
             shortfalls=fixed.shortfalls,
-            findings_before=[f.as_dict() for f in before],
-            findings_after=[f.as_dict() for f in after],
+            findings_before=[f.shown().as_dict() for f in before],
+            findings_after=[f.shown().as_dict() for f in after],
             extra={"moves": _moves(fixed.moves, values), "moves_summary": fixed.moves_summary},
         )
         written = write_run(
