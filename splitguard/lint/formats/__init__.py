@@ -151,9 +151,8 @@ def format_named(name: str) -> Format:
     """The installed format `name`; an `OptionError` listing the others if there is none."""
     formats = registered_formats()
     if name not in formats:
-        raise OptionError(
-            f"--format {name!r} is not an installed format; use one of {', '.join(formats)}."
-        )
+        known = "; ".join(f"{key} ({kind.help})" for key, kind in formats.items())
+        raise OptionError(f"--format {name!r} is not an installed format; use one of {known}.")
     return formats[name]()
 
 

@@ -51,7 +51,7 @@ def line(finding: Finding) -> str:
 
 class Github(Format):
     name = "github"
-    help = "GitHub Actions workflow commands: one pull-request annotation per finding"
+    help = "GitHub Actions annotations on a pull request"
 
     def render(self, result: LintResult, view: View) -> str:
         return "\n".join(line(finding) for finding in view.shown(result).findings)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 class Junit(Format):
     name = "junit"
-    help = "JUnit XML: one test case per rule run, each finding a failure of its rule"
+    help = "JUnit XML, one test case per rule"
 
     def render(self, result: LintResult, view: View) -> str:
         return _render(view.shown(result))

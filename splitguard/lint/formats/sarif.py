@@ -57,7 +57,7 @@ def _artifact(file: str) -> dict[str, str]:
 
 class Sarif(Format):
     name = "sarif"
-    help = "SARIF 2.1.0, for code scanning"
+    help = "SARIF 2.1.0 for code scanning"
 
     def render(self, result: LintResult, view: View) -> str:
         return _render(view.shown(result))

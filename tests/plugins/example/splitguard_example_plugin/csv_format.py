@@ -11,7 +11,7 @@ from splitguard.lint.formats import Format, View
 
 class Csv(Format):
     name = "csv"
-    help = "one CSV row per finding: code, severity, file, line, message"
+    help = "a CSV row per finding"
 
     def render(self, result: LintResult, view: View) -> str:
         out = io.StringIO()
