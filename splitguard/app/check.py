@@ -57,11 +57,13 @@ def run_check(
     *,
     outputs: CheckOutputs = CheckOutputs(),
     exit_zero: bool = False,
+    root: Path | None = None,
     reads: Sequence[Path] = (),
     progress: Progress = _quiet,
 ) -> CheckOutcome:
     """Lint the frame `load` reads. `reads` are the files an output must never replace
-    (the tables, the config file); they are refused before any work."""
+    (the tables, the config file); they are refused before any work. The reports name
+    files relative to `root` (default: the current folder)."""
     from splitguard.core.io.safepath import check_output_files
     from splitguard.lint.engine import exit_status, lint
 
@@ -88,12 +90,12 @@ def run_check(
         written_baseline = Path(outputs.write_baseline)
     reports = None
     if outputs.html or outputs.markdown:
+        from splitguard.lint.formats import View
         from splitguard.report.check_page import write_check_reports
 
         progress("writing the report")
-        reports = write_check_reports(
-            frame, result.as_dict(), html=outputs.html, markdown=outputs.markdown
-        )
+        shown = View(root).shown(result).as_dict()
+        reports = write_check_reports(frame, shown, html=outputs.html, markdown=outputs.markdown)
     status = exit_status(result.findings, config.fail_on, exit_zero)
     return CheckOutcome(result, status, written_baseline, reports, frame)
 
@@ -135,6 +137,7 @@ def check(
     size_tolerance: float | None = None,
     imbalance_threshold: float | None = None,
     schema: str | Path | None = None,
+    root: str | Path | None = None,
     severity: dict[str, str] | None = None,
     per_class_ignores: dict[str, Sequence[str]] | None = None,
     per_split_ignores: dict[str, Sequence[str]] | None = None,
@@ -169,5 +172,6 @@ def check(
             values.get("write-baseline"), values.get("html"), values.get("markdown")
         ),
         exit_zero=bool(values.get("exit-zero")),
+        root=None if values.get("root") is None else Path(values["root"]),
         reads=paths_read(data),
     )

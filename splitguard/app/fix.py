@@ -57,8 +57,8 @@ def run_fix(
         shares=list(fixed.fractions.values()),
         minimums=fixed.minimums,
         shortfalls=fixed.shortfalls,
-        findings_before=[f.as_dict() for f in before],
-        findings_after=[f.as_dict() for f in after],
+        findings_before=[f.shown().as_dict() for f in before],
+        findings_after=[f.shown().as_dict() for f in after],
         extra={"moves": _moves(fixed.moves, request), "moves_summary": fixed.moves_summary},
     )
     return Outcome(

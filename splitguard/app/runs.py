@@ -228,19 +228,41 @@ def write_outcome(
 
 
 def manifest(outcome: Outcome, outputs: list[Path], *, out: Path, force: bool) -> dict[str, Any]:
+    """What a run read, wrote and was asked; files named relative to the current folder
+    (`core.paths.shown_path`), never by this machine's absolute path."""
     from splitguard.core.io.outdir import sha256_of
+    from splitguard.core.paths import shown_path
 
     options = [("out", str(out)), ("force", force), *outcome.options]
     return {
         "splitguard_version": __version__,
         "inputs": [
-            {"path": source.path, "split": source.split, "sha256": _input_sha256(outcome, i)}
+            {
+                "path": shown_path(source.path),
+                "split": source.split,
+                "sha256": _input_sha256(outcome, i),
+            }
             for i, source in enumerate(outcome.frame.sources)
         ],
         "outputs": [{"path": path.name, "sha256": sha256_of(path)} for path in outputs],
-        "options": {name: value for name, value in options if _recorded(name, value)},
+        "options": {
+            name: _shown_option(name, value) for name, value in options if _recorded(name, value)
+        },
         "seed": outcome.seed,
     }
+
+
+def _shown_option(name: str, value: Any) -> Any:
+    """A path option's value as `shown_path` names it (a config file's arrive absolute)."""
+    from splitguard.core.paths import shown_path
+    from splitguard.rules.registry import registered_options
+
+    option = registered_options().get(name)
+    if option is None or not option.path(value):
+        return value
+    if isinstance(value, Mapping):
+        return {k: shown_path(v) if isinstance(v, str) else v for k, v in value.items()}
+    return shown_path(value) if isinstance(value, str) else value
 
 
 def _input_sha256(outcome: Outcome, index: int) -> str:

@@ -83,8 +83,8 @@ def run_split(
         shares=request.shares,
         minimums=request.minimums,
         shortfalls=result.shortfalls,
-        findings_before=[f.as_dict() for f in before],
-        findings_after=[f.as_dict() for f in after],
+        findings_before=[f.shown().as_dict() for f in before],
+        findings_after=[f.shown().as_dict() for f in after],
         extra={"keep": kept},
     )
     return Outcome(

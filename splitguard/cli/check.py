@@ -13,6 +13,7 @@ from splitguard.core.errors import OptionError
 from splitguard.core.options import COMMAND_OPTIONS, EVALUATION_OPTIONS
 from splitguard.core.printable import printable
 from splitguard.lint.config import LINT_OPTIONS
+from splitguard.lint.formats import Format, View, format_named
 from splitguard.rules.coverage_drift import DRIFT_TOLERANCE, SIZE_TOLERANCE
 from splitguard.rules.leakage_keys import HASH_COL
 from splitguard.rules.user_schema import SCHEMA
@@ -31,10 +32,23 @@ CHECK_OPTIONS = (
 CLI_NAMES = tuple(o.name for o in CHECK_OPTIONS if o.cli and o.name != "weights-out")
 
 
+# click >= 8.2 types ParamType by its values; 8.1, which we support, cannot subscript it.
+class FormatName(click.ParamType):  # type: ignore[type-arg]
+    """`--format NAME`: any installed format; the help lists them (read only when shown)."""
+
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        from splitguard.lint.formats import registered_formats
+
+        return "|".join(registered_formats())
+
+
 @click.command("check")
 @click.argument("inputs", nargs=-1)
 @input_options
 @options(*CLI_NAMES)
+@click.option("--format", type=FormatName(), default=None, help="Output format.")
 def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     """Run the rules on a label table and its splits; print the findings.
 
@@ -52,6 +66,9 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     values, config = settings(kwargs, *registered_options())
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
+    # Before any work: a format that is not installed, a root that is not a folder.
+    chosen = format_named(values["format"])
+    view = View(_root(values["root"]), values["statistics"])
     tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
     with steps(3) as advance:
         outcome = run_check(
@@ -59,6 +76,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             LintConfig.of(values),
             outputs=CheckOutputs(values["write-baseline"], values["html"], values["markdown"]),
             exit_zero=values["exit-zero"],
+            root=view.root,
             reads=[*tables, *([config.path] if config.path else [])],
             progress=advance,
         )
@@ -69,7 +87,7 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
 
         for note in report_notes(outcome.reports):
             click.echo(printable(note), err=True)
-    _print(outcome.result, values["format"], statistics=values["statistics"])
+    _print(outcome.result, chosen, view)
     sys.exit(outcome.exit_status)
 
 
@@ -105,20 +123,37 @@ def _no_inputs(config_path: Any) -> str:
     )
 
 
-def _print(result: Any, format_name: str, *, statistics: bool) -> None:
-    from splitguard.cli.render import console
+def _root(root: str | None) -> Path | None:
+    if root is not None and not Path(root).is_dir():
+        raise OptionError(
+            f"--root {root}: no such folder. Give the repository root, the folder that the "
+            "paths in findings are relative to."
+        )
+    return None if root is None else Path(root)
 
-    if format_name == "text":
-        from splitguard.lint.formats.text import print_result
 
-        print_result(result, console(), statistics=statistics)
-        return
-    from splitguard.lint.formats import render
+def _print(result: Any, chosen: Format, view: View) -> None:
+    from splitguard.cli.render import console, print_lines
 
-    click.echo(render(result, format_name))
-    if statistics:
+    lines = chosen.styled(result, view)
+    if lines is None:
+        click.echo(chosen.render(result, view))
+    else:
+        print_lines(console(), lines)
+    if not chosen.for_people:
+        root = str(view.root) if view.root is not None else "the current folder"
+        for file in view.outside(result):
+            click.echo(
+                printable(
+                    f"splitguard: {file} is outside the repository root ({root}): its findings "
+                    "name it as given, and a pull request cannot attach them to it. Run from "
+                    "the repository root or pass --root."
+                ),
+                err=True,
+            )
+    if view.statistics and not chosen.for_people:
         from rich.console import Console
 
-        from splitguard.lint.formats.text import print_statistics
+        from splitguard.lint.formats.text import statistics_lines
 
-        print_statistics(result, Console(stderr=True, highlight=False))
+        print_lines(Console(stderr=True, highlight=False), statistics_lines(result))

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from splitguard.core.class_stats import TableStats
+    from splitguard.lint.formats import Line
     from splitguard.report.model import RunReport
 
 BAR_WIDTH = 24
@@ -30,6 +33,27 @@ def console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
+
+
+# The colour of each role a format's styled lines use (splitguard.lint.formats.STYLES).
+ROLE_STYLES = {
+    "error": "bold red",
+    "warning": "yellow",
+    "info": "cyan",
+    "dim": "dim",
+    "bold": "bold",
+    "passed": "bold green",
+    "failed": "bold red",
+}
+
+
+def print_lines(out: Console, lines: Iterable[Line]) -> None:
+    """A format's styled lines, coloured (text, never markup: names print as they are)."""
+    from rich.text import Text
+
+    for line in lines:
+        text = Text.assemble(*((span.text, ROLE_STYLES.get(span.style, "")) for span in line.spans))
+        out.print(text, soft_wrap=not line.wrap)
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:

@@ -413,12 +413,15 @@ INPUTS = Option(
     cli=False,
     path=anywhere,
 )
-FORMAT = Option(
-    "format",
-    "Output format.",
-    choice("text", "json", "sarif", "github", "junit"),
-    "text",
-    "text|json|sarif|github|junit",
+# Any installed format's name: the formats are plugins, checked where they are found.
+FORMAT = Option("format", "Output format.", text, "text", "NAME", cli=False)
+ROOT = Option(
+    "root",
+    "Repository root: files in findings are named relative to it (default: here).",
+    optional(text),
+    None,
+    "DIR",
+    path=anywhere,
 )
 EXIT_ZERO = Option(
     "exit-zero", "Exit 0 even when findings fail the run.", boolean, False, flag=True
@@ -455,6 +458,7 @@ COMMAND_OPTIONS: tuple[Option[Any], ...] = (
     HIDE_IDS,
     INPUTS,
     FORMAT,
+    ROOT,
     EXIT_ZERO,
     STATISTICS,
     WRITE_BASELINE,

@@ -7,6 +7,7 @@ can mask them in every output format by masking one field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any, Literal, get_args
 
 Severity = Literal["error", "warning", "info"]
@@ -36,7 +37,9 @@ class Location:
     """Where a finding is: any of split, class, group, column, file, and the rows involved.
 
     `row_ids` and `groups` are samples (at most `SAMPLE_SIZE`); `n_rows` and `n_groups`
-    are the totals they are drawn from.
+    are the totals they are drawn from. The first offending row of `file` is `line`
+    in a CSV file (its physical line: the header is line 1, a cell holding a newline
+    spans two) and `row` in a Parquet file or folder (1 = its first row of data).
     """
 
     split: str | None = None
@@ -48,6 +51,8 @@ class Location:
     groups: tuple[str, ...] = ()
     n_rows: int = 0
     n_groups: int = 0
+    line: int | None = None
+    row: int | None = None
 
     def masked(self) -> Location:
         """The same place with every patient and row id replaced by a mask."""
@@ -80,6 +85,16 @@ class Finding:
     def masked(self) -> Finding:
         return replace(self, location=self.location.masked())
 
+    def shown(self, root: PurePath | None = None) -> Finding:
+        """The same finding with its file named relative to `root` (`core.paths.shown_path`)."""
+        if not self.location.file:
+            return self
+        from splitguard.core.paths import shown_path
+
+        return replace(
+            self, location=replace(self.location, file=shown_path(self.location.file, root))
+        )
+
     def with_severity(self, severity: Severity) -> Finding:
         return replace(self, severity=severity)
 
@@ -102,6 +117,8 @@ class Finding:
                 "groups": list(where.groups),
                 "n_rows": where.n_rows,
                 "n_groups": where.n_groups,
+                "line": where.line,
+                "row": where.row,
             },
         }
 

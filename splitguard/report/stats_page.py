@@ -16,7 +16,9 @@ if TYPE_CHECKING:
 
 
 def input_names(frame: LabelFrame) -> str:
-    return ", ".join(dict.fromkeys(source.path for source in frame.sources))
+    from splitguard.core.paths import shown_path
+
+    return ", ".join(dict.fromkeys(shown_path(source.path) for source in frame.sources))
 
 
 def overview_section(stats: TableStats, frame: LabelFrame) -> Section:

@@ -29,6 +29,7 @@ from splitguard.rules.coverage_drift import (
     asked_minimums,
     split_fractions,
 )
+from splitguard.rules.where import frame_rows, split_file
 
 DEFAULT_MINIMUM = 10
 
@@ -40,11 +41,11 @@ def interval_text(count: int) -> str:
 
 def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
     """Location fields for the positive rows of class `label` in split `split`."""
-    from splitguard.rules.where import frame_rows
-
     frame = context.frame
     mask = frame.labels[:, label] & (context.aggregates.split_of_row == split)
-    return frame_rows(frame, np.flatnonzero(mask))
+    where = frame_rows(frame, np.flatnonzero(mask))
+    # No positive row (SG306 on a class absent from the split): the split's file still.
+    return {**split_file(frame, context.aggregates.split_names[split]), **where}
 
 
 class ClassAbsentFromSplit(Rule):
@@ -88,6 +89,7 @@ class ClassAbsentFromSplit(Rule):
                 "measured there.",
                 split=split_name,
                 label=name,
+                **split_file(context.frame, split_name),
             )
 
 

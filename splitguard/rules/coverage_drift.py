@@ -20,6 +20,7 @@ from splitguard.core.options import (
 )
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
+from splitguard.rules.where import split_file
 
 if TYPE_CHECKING:
     from splitguard.core.shortfalls import MinimumSpec
@@ -151,6 +152,7 @@ class ClassShareDrift(Rule):
                 label=name,
                 n_rows=int(aggregates.positives_by_split[split, label]),
                 n_groups=int(aggregates.positive_groups_by_split[split, label]),
+                **split_file(context.frame, split_name),
             )
 
 
@@ -216,4 +218,5 @@ class SplitSizeDrift(Rule):
                     f"fraction of {fraction:.1%} (tolerance {tolerance:.1%}).",
                     split=split_name,
                     n_rows=rows,
+                    **split_file(context.frame, split_name),
                 )

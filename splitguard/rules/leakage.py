@@ -17,7 +17,7 @@ from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.leakage_keys import FileLeak, RowIdLeak
 from splitguard.rules.spread import pair_counts
-from splitguard.rules.where import frame_rows
+from splitguard.rules.where import leaked_rows, records_of
 
 
 class GroupLeak(Rule):
@@ -69,7 +69,7 @@ class GroupLeak(Rule):
             f"({pair_counts(presence[leaked], aggregates.split_names)}); "
             f"{counted(len(rows), 'row')} in all.",
             column=frame.spec.group[0],
-            **frame_rows(frame, rows),
+            **leaked_rows(frame, records_of(frame, rows)),
         )
 
 

@@ -11,7 +11,7 @@ from splitguard.core.options import ID, Option, names
 from splitguard.lint.findings import Finding, Severity, counted
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.spread import pair_counts, rows_by_key_and_split
-from splitguard.rules.where import table_rows
+from splitguard.rules.where import leaked_rows
 
 HASH_COL: Option[tuple[str, ...]] = Option(
     "hash-col",
@@ -39,7 +39,7 @@ def _leak(context: Context, rule: Rule, column: str, what: str) -> Iterator[Find
         f"({pair_counts(presence[leaked], aggregates.split_names)}); "
         f"{counted(len(records), 'row')} in all.",
         column=column,
-        **table_rows(frame, records),
+        **leaked_rows(frame, records),
     )
 
 

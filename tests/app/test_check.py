@@ -80,7 +80,10 @@ def test_keywords_are_the_check_command_s_long_options() -> None:
         if option.startswith("--")
     }
     # Keys with no flag of their own (`data` stands for `inputs`).
-    keys_only = {o.keyword for o in registered_options().values() if not o.cli} - {"inputs"}
+    keys_only = {o.keyword for o in registered_options().values() if not o.cli} - {
+        "inputs",
+        "format",
+    }
     keywords = set(inspect.signature(check).parameters) - {"data", "config"}
     assert keywords == (flags - printing_only) | keys_only
 

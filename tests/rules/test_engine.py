@@ -45,8 +45,15 @@ def test_findings_and_exit_status(leaky: LabelFrame) -> None:
     payload = result.as_dict()
     assert payload["version"] == 1
     assert payload["summary"]["errors"] == 2
-    location = payload["findings"][0]["location"]
-    assert (location["n_groups"], location["n_rows"], location["row_ids"]) == (1, 2, ["a", "d"])
+    leak, absent = (finding["location"] for finding in payload["findings"])
+    # The leak is named in the evaluation split's file: its rows there, its first line.
+    assert (leak["n_groups"], leak["n_rows"], leak["row_ids"]) == (1, 1, ["d"])
+    assert (Path(leak["file"]).name, leak["line"], leak["row"]) == ("test.csv", 2, None)
+    assert (absent["split"], Path(absent["file"]).name, absent["line"]) == (
+        "test",
+        "test.csv",
+        None,
+    )
 
 
 @pytest.mark.parametrize(

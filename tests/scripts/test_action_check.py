@@ -69,6 +69,24 @@ def test_a_leaky_split_fails_with_error_annotations(repo: Path) -> None:
     files = [p.removeprefix("file=") for p in properties if p.startswith("file=")]
     assert all(not f.startswith("/") for f in files), files
     assert not (repo / "splitguard.sarif").exists()
+    # An annotation about one split attaches to that split's file, as the repository
+    # names it; the leak to the line of its first leaked row in the evaluation split.
+    by_title = {}
+    for line in result.stdout.splitlines():
+        head, message = line.split("::")[1:]
+        fields = dict(p.split("=", 1) for p in head.split(" ", 1)[1].split(","))
+        by_title.setdefault(fields["title"], fields)
+        if "(split " in message:
+            split = message.rsplit("(split ", 1)[1].split(",")[0].rstrip(")")
+            assert fields["file"] == f"data/{split}.csv", line
+    leak = by_title["SG201 group-leak"]
+    assert leak["file"] == "data/test.csv"
+    lines = (repo / "data" / "test.csv").read_text().splitlines()
+    leaked_row = lines[int(leak["line"]) - 1]
+    train_patients = {
+        row.split(",")[3] for row in (repo / "data" / "train.csv").read_text().splitlines()[1:]
+    }
+    assert leaked_row.split(",")[3] in train_patients
 
 
 def test_sarif_true_writes_the_sarif_file_and_names_it(repo: Path, tmp_path: Path) -> None:
@@ -87,6 +105,13 @@ def test_sarif_true_writes_the_sarif_file_and_names_it(repo: Path, tmp_path: Pat
     assert log["version"] == "2.1.0"
     rules = {r["ruleId"] for r in log["runs"][0]["results"]}
     assert "SG201" in rules
+    places = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]
+        for r in log["runs"][0]["results"]
+        if "physicalLocation" in r["locations"][0]
+    ]
+    assert places and all(p["uriBaseId"] == "%SRCROOT%" for p in places)
+    assert {p["uri"] for p in places} <= {"data/train.csv", "data/test.csv"}
     assert outputs.read_text() == f"sarif-file={sarif}\n"
 
 

@@ -4,6 +4,10 @@ GitHub reads `::error file=F,title=T::message`; as actions/toolkit's `escapeData
 `escapeProperty` do, messages escape `%`, CR and LF, and property values also `:` and
 `,`. Control characters in names are made `printable` first (`x\n::error` prints as
 the text `x\n::error` on one line), so a name never starts a workflow command.
+
+`file` is relative to the repository root, as GitHub needs it to attach the annotation
+to the file in a pull request; `line` is the first offending row's line in a CSV file
+(a Parquet file has no lines: its row number joins the message).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from splitguard.core.printable import printable
+from splitguard.lint.formats import Format, View
 
 if TYPE_CHECKING:
     from splitguard.lint.engine import LintResult
@@ -31,9 +36,12 @@ def line(finding: Finding) -> str:
     where = finding.location
     properties = [f"title={_property(f'{finding.code} {finding.name}')}"]
     if where.file:
-        properties.insert(0, f"file={_property(where.file)}")
+        lines = [f"line={where.line}"] if where.line is not None else []
+        properties[:0] = [f"file={_property(where.file)}", *lines]
     place = ", ".join(
-        f"{key} {value}" for key, value in (("split", where.split), ("class", where.label)) if value
+        f"{key} {value}"
+        for key, value in (("split", where.split), ("class", where.label), ("row", where.row))
+        if value not in (None, "")
     )
     suffix = f" ({place})" if place else ""
     return (
@@ -41,5 +49,9 @@ def line(finding: Finding) -> str:
     )
 
 
-def render(result: LintResult) -> str:
-    return "\n".join(line(finding) for finding in result.findings)
+class Github(Format):
+    name = "github"
+    help = "GitHub Actions annotations on a pull request"
+
+    def render(self, result: LintResult, view: View) -> str:
+        return "\n".join(line(finding) for finding in view.shown(result).findings)

@@ -10,12 +10,21 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from splitguard.core.printable import printable
+from splitguard.lint.formats import Format, View
 
 if TYPE_CHECKING:
     from splitguard.lint.engine import LintResult
 
 
-def render(result: LintResult) -> str:
+class Junit(Format):
+    name = "junit"
+    help = "JUnit XML, one test case per rule"
+
+    def render(self, result: LintResult, view: View) -> str:
+        return _render(view.shown(result))
+
+
+def _render(result: LintResult) -> str:
     by_code: dict[str, list[str]] = {}
     for finding in result.findings:
         where = finding.location
@@ -25,8 +34,11 @@ def render(result: LintResult) -> str:
                 ("split", where.split),
                 ("class", where.label),
                 ("column", where.column),
+                ("file", where.file),
+                ("line", where.line),
+                ("row", where.row),
             )
-            if value
+            if value not in (None, "")
         )
         by_code.setdefault(finding.code, []).append(
             printable(f"[{finding.severity}] {finding.message}" + (f" ({place})" if place else ""))

@@ -1,13 +1,23 @@
 """`--format sarif`: SARIF 2.1.0, the rules in the driver, one result per finding.
 
-A finding's place is logical, not a line of code: the file where there is one, and a
+A finding's place is its file where there is one, with the line of its first offending
+row in a CSV file (Parquet has no lines: its row number rides in `properties`), and a
 logical location `split/class/column`; the full location rides in `properties`.
+
+A file under the repository root is a relative URI against the base `%SRCROOT%`, as
+code scanning resolves it; the run leaves that base's absolute place unsaid
+(`originalUriBaseIds` without a `uri`), so the log names no folder of this machine. A
+file outside the root is given as an absolute `file:` URI, without the base.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from splitguard.core.paths import is_outside
+from splitguard.lint.formats import Format, View
 
 if TYPE_CHECKING:
     from splitguard.lint.engine import LintResult
@@ -17,13 +27,17 @@ SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+ROOT = "%SRCROOT%"
 
 
 def _location(finding: Finding) -> dict[str, Any]:
     where = finding.location
     location: dict[str, Any] = {}
     if where.file:
-        location["physicalLocation"] = {"artifactLocation": {"uri": where.file.replace("\\", "/")}}
+        physical: dict[str, Any] = {"artifactLocation": _artifact(where.file)}
+        if where.line is not None:
+            physical["region"] = {"startLine": where.line}
+        location["physicalLocation"] = physical
     parts = [part for part in (where.split, where.label, where.column) if part]
     location["logicalLocations"] = [
         {"fullyQualifiedName": "/".join(parts) or "table", "kind": "object"}
@@ -31,7 +45,25 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def render(result: LintResult) -> str:
+def _artifact(file: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    if not is_outside(file):
+        return {"uri": quote(file.replace("\\", "/")), "uriBaseId": ROOT}
+    if Path(file).is_absolute():
+        return {"uri": Path(file).as_uri()}
+    return {"uri": quote(file.replace("\\", "/"))}
+
+
+class Sarif(Format):
+    name = "sarif"
+    help = "SARIF 2.1.0 for code scanning"
+
+    def render(self, result: LintResult, view: View) -> str:
+        return _render(view.shown(result))
+
+
+def _render(result: LintResult) -> str:
     from splitguard import __version__
 
     rules = list(result.rules)
@@ -67,6 +99,14 @@ def render(result: LintResult) -> str:
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{"tool": {"driver": driver}, "results": results}],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "originalUriBaseIds": {
+                    ROOT: {"description": {"text": "The repository root (check's --root)."}}
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2, ensure_ascii=False)

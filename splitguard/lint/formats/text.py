@@ -1,4 +1,8 @@
-"""`--format text`: findings grouped by family, a summary line, optional statistics."""
+"""`--format text`: findings grouped by family, a summary line, optional statistics.
+
+The lines are styled by role (`Span`), not coloured: the command line colours them
+for a terminal, and `render` gives them as plain text.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,12 @@ from typing import TYPE_CHECKING
 
 from splitguard.core.printable import printable
 from splitguard.lint.findings import counted
+from splitguard.lint.formats import Format, Line, Span, View, plain
 from splitguard.rules.base import FAMILIES
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from splitguard.lint.engine import LintResult
     from splitguard.lint.findings import Finding
-
-STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
 def _where(finding: Finding) -> str:
@@ -27,8 +28,10 @@ def _where(finding: Finding) -> str:
             ("class", where.label),
             ("column", where.column),
             ("file", where.file),
+            ("line", where.line),
+            ("row", where.row),
         )
-        if value
+        if value not in (None, "")
     ]
     if where.row_ids:
         more = f" of {where.n_rows:,}" if where.n_rows > len(where.row_ids) else ""
@@ -43,37 +46,54 @@ def _where(finding: Finding) -> str:
     return "; ".join(parts)
 
 
-def print_result(result: LintResult, console: Console, *, statistics: bool = False) -> None:
-    from rich.markup import escape
+class Text(Format):
+    name = "text"
+    help = "findings grouped by family, for people"
+    for_people = True
 
-    families = [*FAMILIES, *sorted({f.family for f in result.findings} - set(FAMILIES))]
-    for family in families:
-        found = [f for f in result.findings if f.family == family]
-        if not found:
-            continue
-        console.print(f"[bold]{family}[/] ({len(found)})")
-        for finding in found:
-            style = STYLES[finding.severity]
-            console.print(
-                f"  [{style}]{finding.code}[/] [dim]{finding.name}[/] "
-                f"[{style}]{finding.severity}[/]: {escape(printable(finding.message))}",
-                soft_wrap=True,
-            )
-            where = _where(finding)
-            if where:
-                console.print(f"      [dim]{escape(printable(where))}[/]", soft_wrap=True)
-    if statistics:
-        print_statistics(result, console)
-    console.print(summary_line(result))
+    def render(self, result: LintResult, view: View) -> str:
+        return plain(self.styled(result, view))
+
+    def styled(self, result: LintResult, view: View) -> list[Line]:
+        result = view.shown(result)
+        lines: list[Line] = []
+        families = [*FAMILIES, *sorted({f.family for f in result.findings} - set(FAMILIES))]
+        for family in families:
+            found = [f for f in result.findings if f.family == family]
+            if not found:
+                continue
+            lines.append(Line((Span(printable(family), "bold"), Span(f" ({len(found)})"))))
+            for finding in found:
+                style = finding.severity
+                head = (
+                    Span("  "),
+                    Span(finding.code, style),
+                    Span(" "),
+                    Span(finding.name, "dim"),
+                    Span(" "),
+                    Span(finding.severity, style),
+                    Span(f": {printable(finding.message)}"),
+                )
+                lines.append(Line(head, wrap=False))
+                where = _where(finding)
+                if where:
+                    lines.append(Line((Span("      "), Span(printable(where), "dim")), wrap=False))
+        if view.statistics:
+            lines.extend(statistics_lines(result))
+        lines.append(summary_line(result))
+        return lines
 
 
-def print_statistics(result: LintResult, console: Console) -> None:
+def statistics_lines(result: LintResult) -> list[Line]:
+    """One line per rule that found something: the count, code, name and severity."""
     counts = Counter((f.code, f.name, f.severity) for f in result.findings)
-    for (code, name, severity), count in sorted(counts.items()):
-        console.print(f"{count:>6}  {code}  {name} [dim]({severity})[/]")
+    return [
+        Line((Span(f"{count:>6}  {code}  {name} "), Span(f"({severity})", "dim")))
+        for (code, name, severity), count in sorted(counts.items())
+    ]
 
 
-def summary_line(result: LintResult) -> str:
+def summary_line(result: LintResult) -> Line:
     summary = result.summary()
     counts = ", ".join(
         counted(summary[key], noun)
@@ -84,9 +104,12 @@ def summary_line(result: LintResult) -> str:
         extra += f", {summary['accepted']} accepted by the baseline"
     if summary["ignored"]:
         extra += f", {summary['ignored']} ignored by the config"
-    verdict = (
-        f"[bold red]failed[/]: {summary['failing']} at or above {summary['fail_on']}"
-        if summary["failing"]
-        else "[bold green]passed[/]"
-    )
-    return f"{counted(len(result.rules), 'rule')}, {counts}{extra}: {verdict}."
+    head = Span(f"{counted(len(result.rules), 'rule')}, {counts}{extra}: ")
+    if summary["failing"]:
+        verdict = (
+            Span("failed", "failed"),
+            Span(f": {summary['failing']} at or above {summary['fail_on']}."),
+        )
+    else:
+        verdict = (Span("passed", "passed"), Span("."))
+    return Line((head, *verdict))
