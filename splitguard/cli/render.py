@@ -42,7 +42,7 @@ def print_stats(stats: TableStats) -> None:
     from rich import box
     from rich.table import Table
 
-    from splitguard.lint.findings import percent
+    from splitguard.core.wording import percent
 
     low, median, high = stats.rows_per_group
     table = Table(

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from splitguard.lint.findings import SEVERITIES, counted, percent, severity_rank
+from splitguard.core.wording import counted, percent
+from splitguard.lint.findings import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
     from splitguard.report.output import Written

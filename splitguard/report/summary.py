@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from splitguard.core.wording import counted
 from splitguard.report.document import Code, Facts, Section, Table, Text
-from splitguard.report.fmt import count, number, plural
+from splitguard.report.fmt import count, number
 
 QUALITY_NAMES = (
     ("LD", "Label distribution (LD): class shares vs requested fractions"),
@@ -79,7 +80,7 @@ def coverage_sentence(
     else:
         listed = _listed(f"{e['class']} in {e['split']}" for e in absent)
         verb = "has" if len(absent) == 1 else "have"
-        parts = [f"{plural(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
+        parts = [f"{counted(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
                  f"positive row: {listed}."]  # fmt: skip
     asked = [e for e in coverage if (e.get("minimum") or 0) > 0 or (e.get("minimum_groups") or 0)]
     if shortfalls is None:
@@ -92,11 +93,11 @@ def coverage_sentence(
             f"{number(s['target'], 3)})"
             for s in shortfalls
         )
-        parts.append(f"{plural(len(shortfalls), 'minimum')} asked not met: {listed}.")
+        parts.append(f"{counted(len(shortfalls), 'minimum')} asked not met: {listed}.")
     elif asked:
         closest = min(asked, key=lambda e: e["positives"] - (e.get("minimum") or 0))
         parts.append(
-            f"Every minimum asked is met ({plural(len(asked), 'class-split pair')}; the "
+            f"Every minimum asked is met ({counted(len(asked), 'class-split pair')}; the "
             f"closest: {closest['class']} in {closest['split']}, {closest['positives']:,} "
             f"positive rows for {closest.get('minimum') or 0:,} asked)."
         )
@@ -123,16 +124,17 @@ def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:
     short = [e for e in coverage if e["positives"] < (e.get("minimum") or 0) or e["positives"] == 0]
     after = report.get("findings_after") or []
     errors = [f for f in after if f.get("severity") == "error"]
-    pairs = plural(len(shortfalls) or len(short), "class-split pair")
+    pairs = counted(len(shortfalls) or len(short), "class-split pair")
     items = [
-        ("Leakage", "none" if not leaked_groups else f"{count(leaked_groups)} groups leak"),
+        ("Leakage", "none" if not leaked_groups else f"{counted(leaked_groups, 'group')} leak"),
         (
             "Coverage",
             "every class covered in every split"
             if not short and not shortfalls
             else f"{pairs} short of the minimum",
         ),
-        ("Findings after", "none" if not after else f"{len(after)} ({len(errors)} errors)"),
+        ("Findings after",
+         "none" if not after else f"{len(after)} ({counted(len(errors), 'error')})"),
     ]  # fmt: skip
     status = ["ok" if leaked_groups == 0 else "bad", "ok" if not (short or shortfalls) else "bad"]
     status.append("ok" if not after else ("bad" if errors else ""))

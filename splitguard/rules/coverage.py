@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from splitguard.core.intervals import sensitivity_interval
+from splitguard.core.wording import counted
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.coverage_drift import ClassShareDrift, SplitSizeDrift, split_fractions
@@ -103,7 +104,7 @@ class _BelowMinimum(Rule):
                 where = positive_rows(context, split, int(label))
                 where.update(split=split_name, label=name)
                 yield self.finding(
-                    f"{name} has {count} {self.unit} in {split_name} (minimum {minimum}): "
+                    f"{name} has {counted(count, self.unit)} in {split_name} (minimum {minimum}): "
                     f"{interval_text(count)}.",
                     **where,
                 )
@@ -139,7 +140,7 @@ class TooFewPositives(_BelowMinimum):
     options = ("min-positives",)
     needs_splits = True
     option = "min-positives"
-    unit = "positives"
+    unit = "positive"
 
     def counts(self, context: Context) -> np.ndarray:
         return context.aggregates.positives_by_split
@@ -175,7 +176,7 @@ class TooFewPositiveGroups(_BelowMinimum):
     options = ("min-positive-groups",)
     needs_splits = True
     option = "min-positive-groups"
-    unit = "positive groups"
+    unit = "positive group"
 
     def check(self, context: Context) -> Iterator[Finding]:
         if context.frame.has_groups:

@@ -25,7 +25,7 @@ from splitguard.core.shortfalls import (
     train_index,
     unknown_split,
 )
-from splitguard.lint.findings import counted
+from splitguard.core.wording import counted
 
 __all__ = [
     "SplitRequest",

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from splitguard.core.printable import printable
-from splitguard.lint.findings import counted
+from splitguard.core.wording import counted
 from splitguard.rules.base import FAMILIES
 
 if TYPE_CHECKING:
