@@ -18,6 +18,7 @@ import numpy as np
 
 from splitguard.core.errors import LabelValueError
 from splitguard.core.io.arrow import int_values, string_array, valid_mask
+from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -198,8 +199,8 @@ def _refuse_bare_cells(
 
 def _blank_error(where: str, name: str, count: int) -> LabelValueError:
     return LabelValueError(
-        f"{where}: column {name!r} is empty ({count} rows in all). Pass --blank negative "
-        "to read an empty cell as no positive label, or fill the cells."
+        f"{where}: column {name!r} is empty ({counted(count, 'row')} in all). Pass --blank "
+        "negative to read an empty cell as no positive label, or fill the cells."
     )
 
 
