@@ -45,16 +45,35 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     guard_outputs(inputs, values, config, "write-baseline", "html", "markdown")
     frame = load(inputs, values, strict=False)
     result = lint(frame, values)
-    if values["write-baseline"]:
-        from splitguard.lint.baseline import baseline_payload
-
-        write_json(values["write-baseline"], baseline_payload((*result.findings, *result.accepted)))
-        click.echo(printable(f"splitguard: wrote {values['write-baseline']}"), err=True)
     if values["html"] or values["markdown"]:
         _write_reports(frame, result.as_dict(), values["html"], values["markdown"])
     _print(result, values["format"], statistics=values["statistics"])
+    if values["write-baseline"]:
+        # Recording today's findings is the job done, not a failed gate (ruff's --add-noqa).
+        _write_baseline(values["write-baseline"], (*result.findings, *result.accepted))
+        sys.exit(0)
     status = exit_status(result.findings, values["fail-on"], values["exit-zero"])
     sys.exit(status)
+
+
+def _write_baseline(path: str, findings: tuple[Any, ...]) -> None:
+    """Write the baseline file; say how many findings it holds (by severity) and where."""
+    from splitguard.cli.flags import quiet
+    from splitguard.cli.run_view import severity_counts
+    from splitguard.core.wording import counted
+    from splitguard.lint.baseline import baseline_payload
+
+    write_json(path, baseline_payload(findings))
+    if quiet():
+        return
+    by_severity = f" ({severity_counts([f.as_dict() for f in findings])})" if findings else ""
+    click.echo(
+        printable(
+            f"splitguard: wrote {counted(len(findings), 'finding')}{by_severity} to {path}; "
+            f"`--baseline {path}` accepts them from now on."
+        ),
+        err=True,
+    )
 
 
 def minimal_config(table: str) -> str:
@@ -90,12 +109,13 @@ def _no_inputs(config_path: Any) -> str:
 
 
 def _print(result: Any, format_name: str, *, statistics: bool) -> None:
+    from splitguard.cli.flags import quiet
     from splitguard.cli.render import console
 
     if format_name == "text":
         from splitguard.lint.formats.text import print_result
 
-        print_result(result, console(), statistics=statistics)
+        print_result(result, console(), statistics=statistics, quiet=quiet())
         return
     from splitguard.lint.formats import render
 

@@ -42,6 +42,11 @@ def demo_command(out: Path) -> None:
         "id": NIH_SPEC.id,
         "group": NIH_SPEC.group,
     }
-    click.echo(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
+    from splitguard.cli.flags import quiet
+
+    if not quiet():
+        from splitguard.cli.render import console
+
+        console().print(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
     status = run_split(lambda: load_frame(example_path(), NIH_SPEC), values)
     raise SystemExit(status)

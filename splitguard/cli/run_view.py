@@ -6,7 +6,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from splitguard.core.wording import counted, percent
+import click
+
+from splitguard.core.printable import printable
+from splitguard.core.wording import counted, number, percent
 from splitguard.lint.findings import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
@@ -48,12 +51,18 @@ def quality_lines(quality: Mapping[str, Any]) -> list[tuple[str, str]]:
             )
         )
     if "ED" in quality:
-        lines.append(("sizes", f"{quality['ED']:,.0f} rows off target per split on average"))
+        off = counted(round(quality["ED"]), "row")
+        lines.append(("sizes", f"{off} off target per split on average"))
     if "leaked_groups" in quality:
         leaked = int(quality["leaked_groups"])
         text = counted(leaked, "group") if leaked else "no group"
         lines.append(("leakage", f"{text} in more than one split"))
     return lines
+
+
+def amount(kind: str, value: float) -> str:
+    """A minimum asked or reached: a prevalence as a percentage, a count as a number."""
+    return percent(value, 2) if kind == "min-prevalence" else number(value)
 
 
 def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
@@ -64,8 +73,11 @@ def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(counted(n, s) for s, n in counts.items() if n) or "none"
 
 
-def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FINDINGS) -> list[str]:
-    """Errors and warnings, one line each, the most telling first; then how many are left.
+def finding_lines(
+    findings: Sequence[Mapping[str, Any]], limit: int | None = SHOWN_FINDINGS
+) -> list[str]:
+    """Errors and warnings, one line each, the most telling first; then how many are left
+    (no limit: all of them).
 
     Schema findings come first: a wrong label option (SG108, SG109) explains the
     hundreds of coverage findings it causes.
@@ -75,16 +87,24 @@ def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FIND
         key=lambda f: (f["family"] != "schema", severity_rank(f["severity"]), f["code"]),
     )
     lines = [f"  {f['code']} {f['severity']}: {f['message']}" for f in shown[:limit]]
-    if len(shown) > limit:
+    if limit is not None and len(shown) > limit:
         lines.append(f"  ... and {len(shown) - limit:,} more (report.json has them all)")
     return lines
 
 
 def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None:
-    """The coverage table, the split sizes and quality, the findings, and the files written."""
+    """The coverage table, the split sizes and quality, the findings, and the files written.
 
+    Under -q, the errors and warnings on the result only: all of them, one line each.
+    """
+    from splitguard.cli.flags import quiet
     from splitguard.cli.render import console, print_coverage, safe
+    from splitguard.lint.formats.text import print_wrapped
 
+    if quiet():
+        for line in finding_lines(report.get("findings_after", []), limit=None):
+            click.echo(printable(line.strip()))
+        return
     print_coverage(report)
     terminal = console()
     total = max(report["input"]["rows"], 1)
@@ -99,8 +119,8 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
     for shortfall in report.get("shortfalls", []):
         terminal.print(
             f"[yellow]shortfall[/]: {safe(shortfall['class'])} in {safe(shortfall['split'])}: "
-            f"{shortfall['kind']} {shortfall['target']:,g} asked, "
-            f"{shortfall['achieved']:,g} reached "
+            f"{shortfall['kind']} {amount(shortfall['kind'], shortfall['target'])} asked, "
+            f"{amount(shortfall['kind'], shortfall['achieved'])} reached "
             f"({safe(shortfall.get('reason', 'the data has no more'))})"
         )
     moves = report.get("moves_summary")
@@ -110,7 +130,7 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
     after = report.get("findings_after", [])
     terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
     for line in finding_lines(after):
-        terminal.print(safe(line), soft_wrap=True)
+        print_wrapped(terminal, safe(line.strip()), first=2)
     terminal.print(f"[bold]written to[/] {safe(out)}/: {safe(', '.join(written))}")
 
 
@@ -119,16 +139,19 @@ def unwritten_warning(path: str, reason: str) -> str:
 
 
 def report_notes(written: Written) -> list[str]:
-    """Lines for stderr: a warning for each report file not written, then those written."""
+    """Lines for stderr: a warning for each report file not written, then those written
+    (not under -q)."""
+    from splitguard.cli.flags import quiet
+
     lines = [unwritten_warning(str(path), reason) for path, reason in written.failed]
-    if written.paths:
+    if written.paths and not quiet():
         lines.append(f"splitguard: wrote {', '.join(str(path) for path in written.paths)}")
     return lines
 
 
 def moves_lines(moves: dict[str, Any]) -> list[str]:
     """What `fix` did: its mode, the rows moved against the leak bound, sizes before/after."""
-    points = f"{100 * moves.get('size_tolerance', 0.01):g} point"
+    points = counted(100 * moves.get("size_tolerance", 0.01), "point")
     if moves.get("mode") == "fewest-moves":
         mode = "fewest moves, split sizes not kept"
     elif moves.get("sizes_within_tolerance", True):

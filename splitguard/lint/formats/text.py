@@ -43,7 +43,12 @@ def _where(finding: Finding) -> str:
     return "; ".join(parts)
 
 
-def print_result(result: LintResult, console: Console, *, statistics: bool = False) -> None:
+def print_result(
+    result: LintResult, console: Console, *, statistics: bool = False, quiet: bool = False
+) -> None:
+    """Findings by family, then the summary line. Each finding wraps to the console's
+    width under its code; `quiet` (for scripts) leaves out the family headings and the
+    summary line and keeps each line whole."""
     from rich.markup import escape
 
     families = [*FAMILIES, *sorted({f.family for f in result.findings} - set(FAMILIES))]
@@ -51,20 +56,44 @@ def print_result(result: LintResult, console: Console, *, statistics: bool = Fal
         found = [f for f in result.findings if f.family == family]
         if not found:
             continue
-        console.print(f"[bold]{family}[/] ({len(found)})")
+        if not quiet:
+            console.print(f"[bold]{family}[/] ({len(found)})")
         for finding in found:
             style = STYLES[finding.severity]
-            console.print(
-                f"  [{style}]{finding.code}[/] [dim]{finding.name}[/] "
+            print_wrapped(
+                console,
+                f"[{style}]{finding.code}[/] [dim]{finding.name}[/] "
                 f"[{style}]{finding.severity}[/]: {escape(printable(finding.message))}",
-                soft_wrap=True,
+                first=2,
+                wrap=not quiet,
             )
             where = _where(finding)
             if where:
-                console.print(f"      [dim]{escape(printable(where))}[/]", soft_wrap=True)
+                print_wrapped(
+                    console, f"[dim]{escape(printable(where))}[/]", first=6, wrap=not quiet
+                )
     if statistics:
         print_statistics(result, console)
-    console.print(summary_line(result))
+    if not quiet:
+        console.print(summary_line(result))
+
+
+# Continuation lines of a wrapped finding start under its message, past the code.
+HANGING = 6
+
+
+def print_wrapped(console: Console, markup: str, *, first: int, wrap: bool = True) -> None:
+    """`markup` indented by `first`, wrapped to the console's width (`wrap`) with its
+    continuation lines indented by `HANGING`."""
+    from rich.text import Text
+
+    if not wrap:
+        console.print(" " * first + markup, soft_wrap=True)
+        return
+    text = Text.from_markup(markup)
+    for index, line in enumerate(text.wrap(console, max(20, console.width - HANGING))):
+        line.rstrip()
+        console.print(Text(" " * (first if index == 0 else HANGING)) + line, soft_wrap=True)
 
 
 def print_statistics(result: LintResult, console: Console) -> None:
