@@ -79,7 +79,7 @@ def splitguard_split(labels: Labels, groups: Keys, seed: int) -> RowSplit:
     splitter = MultilabelStratifiedGroupSplit(
         fractions=FRACTIONS, min_positives=MIN_POSITIVES, seed=seed
     )
-    return _row_split(next(splitter.split(labels, labels, groups)), labels.shape[0])
+    return _row_split(splitter.split_parts(labels, labels, groups), labels.shape[0])
 
 
 def splitguard_classes_only(labels: Labels, groups: Keys, seed: int) -> RowSplit:

@@ -13,6 +13,7 @@ from splitguard.core.printable import printable
 
 if TYPE_CHECKING:
     from splitguard.lint.findings import Finding
+    from splitguard.report.model import RunReport
 
 
 def lint_findings(frame: LabelFrame, values: Mapping[str, Any]) -> list[Finding]:
@@ -68,7 +69,7 @@ def prepare_out(out: Path, values: Mapping[str, Any]) -> None:
 def write_run(
     out: Path,
     frame: LabelFrame,
-    report: dict[str, Any],
+    report: RunReport,
     values: Mapping[str, Any],
     *,
     seed: int,
@@ -98,7 +99,7 @@ def write_run(
         with staged_dir(out, force=force) as staging:
             advance("writing splits")
             outputs = write_split_tables(staging, frame, column)
-            write_json(staging / "report.json", report)
+            write_json(staging / "report.json", report.to_dict())
             outputs.append(staging / "report.json")
             run_manifest = manifest(frame, outputs, values, seed)
             write_json(staging / "manifest.json", run_manifest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from splitguard.core.printable import printable
 from splitguard.core.wording import counted, number
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from splitguard.core.class_stats import TableStats
+    from splitguard.report.model import RunReport
 
 BAR_WIDTH = 24
 STATS_BAR_WIDTH = 8
@@ -215,14 +216,12 @@ def coverage_bar(positives: int, target: float, minimum: int) -> str:
     return f"[{colour}]{''.join(cells)}[/]"
 
 
-def print_coverage(report: dict[str, Any]) -> None:
+def print_coverage(report: RunReport) -> None:
     """Per class (most frequent first) and split: positives, and a bar with the marks."""
-    coverage = report.get("coverage") or []
-    splits = [str(split["name"]) for split in report["splits"]]
-    entries = {(entry["class"], entry["split"]): entry for entry in coverage}
-    labels = (report.get("stats") or {}).get("labels") or []
-    classes = [label["name"] for label in sorted(labels, key=lambda label: -label["freq_pos"])]
-    classes = classes or list(dict.fromkeys(entry["class"] for entry in coverage))
+    splits = [split.name for split in report.splits]
+    entries = {(entry.label, entry.split): entry for entry in report.coverage}
+    labels = sorted(report.stats.labels, key=lambda label: -label.freq_pos)
+    classes = [label.name for label in labels]
     # Per split, the count (red when short) and its bar; the bars go first when the
     # terminal is narrow.
     columns = [
@@ -246,8 +245,7 @@ def print_coverage(report: dict[str, Any]) -> None:
             if entry is None:
                 cells += ["-", ""]
                 continue
-            positives, target = int(entry["positives"]), float(entry.get("target") or 0.0)
-            minimum = int(entry.get("minimum") or 0)
+            positives, target, minimum = entry.positives, entry.target, entry.minimum
             short = positives < minimum or positives == 0
             cells += [
                 f"[red]{positives:,}[/]" if short else f"{positives:,}",

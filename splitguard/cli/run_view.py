@@ -13,6 +13,7 @@ from splitguard.core.wording import counted, number, percent
 from splitguard.lint.findings import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
+    from splitguard.report.model import MovesSummary, Quality, RunReport
     from splitguard.report.output import Written
 
 SHOWN_FINDINGS = 8
@@ -26,38 +27,33 @@ def scientific(value: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def quality_lines(quality: Mapping[str, Any]) -> list[tuple[str, str]]:
+def quality_lines(quality: Quality) -> list[tuple[str, str]]:
     """The quality figures of report.json in words: '1.3%', '12 rows', not 0.0132 or 1.2e+01.
 
     (heading, text) pairs: balance of classes, balance of sizes, leakage.
     """
     from splitguard.report.model import DEVIATION_MIN_POSITIVES
 
-    lines: list[tuple[str, str]] = []
-    if "worst_relative_deviation" in quality:
-        lines.append(
-            (
-                "balance",
-                f"worst class deviation {percent(quality['worst_relative_deviation'])} "
-                f"(classes with {DEVIATION_MIN_POSITIVES}+ positives)",
-            )
-        )
-    if "LD" in quality and "LPD" in quality:
-        lines.append(
-            (
-                "balance",
-                f"label balance LD {scientific(quality['LD'])}, label-pair balance LPD "
-                f"{scientific(quality['LPD'])} (0 is perfect)",
-            )
-        )
-    if "ED" in quality:
-        off = counted(round(quality["ED"]), "row")
-        lines.append(("sizes", f"{off} off target per split on average"))
-    if "leaked_groups" in quality:
-        leaked = int(quality["leaked_groups"])
-        text = counted(leaked, "group") if leaked else "no group"
-        lines.append(("leakage", f"{text} in more than one split"))
-    return lines
+    leaked = quality.leaked_groups
+    text = counted(leaked, "group") if leaked else "no group"
+    return [
+        (
+            "balance",
+            f"worst class deviation {percent(quality.worst_relative_deviation)} "
+            f"(classes with {DEVIATION_MIN_POSITIVES}+ positives)",
+        ),
+        (
+            "balance",
+            f"label balance LD {scientific(quality.label_distribution)}, label-pair balance LPD "
+            f"{scientific(quality.label_pair_distribution)} (0 is perfect)",
+        ),
+        (
+            "sizes",
+            f"{counted(round(quality.example_distribution), 'row')} off target per split "
+            "on average",
+        ),
+        ("leakage", f"{text} in more than one split"),
+    ]
 
 
 def amount(kind: str, value: float) -> str:
@@ -92,7 +88,7 @@ def finding_lines(
     return lines
 
 
-def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None:
+def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:
     """The coverage table, the split sizes and quality, the findings, and the files written.
 
     Under -q, the errors and warnings on the result only: all of them, one line each.
@@ -102,32 +98,32 @@ def print_run(report: dict[str, Any], out: Path, written: Sequence[str]) -> None
     from splitguard.lint.formats.text import print_wrapped
 
     if quiet():
-        for line in finding_lines(report.get("findings_after", []), limit=None):
+        after = [finding.as_dict() for finding in report.findings_after]
+        for line in finding_lines(after, limit=None):
             click.echo(printable(line.strip()))
         return
     print_coverage(report)
     terminal = console()
-    total = max(report["input"]["rows"], 1)
+    total = max(report.input.rows, 1)
     sizes = ", ".join(
-        f"{safe(s['name'])} {counted(s['rows'], 'row')} ({percent(s['rows'] / total)}) in "
-        f"{counted(s['groups'], 'group')}"
-        for s in report["splits"]
+        f"{safe(s.name)} {counted(s.rows, 'row')} ({percent(s.rows / total)}) in "
+        f"{counted(s.groups, 'group')}"
+        for s in report.splits
     )
     terminal.print(f"[bold]splits[/]: {sizes}")
-    for heading, text in quality_lines(report.get("quality", {})):
+    for heading, text in quality_lines(report.quality):
         terminal.print(f"[bold]{heading}[/]: {text}")
-    for shortfall in report.get("shortfalls", []):
+    for shortfall in report.shortfalls:
         terminal.print(
-            f"[yellow]shortfall[/]: {safe(shortfall['class'])} in {safe(shortfall['split'])}: "
-            f"{shortfall['kind']} {amount(shortfall['kind'], shortfall['target'])} asked, "
-            f"{amount(shortfall['kind'], shortfall['achieved'])} reached "
-            f"({safe(shortfall.get('reason', 'the data has no more'))})"
+            f"[yellow]shortfall[/]: {safe(shortfall.label)} in {safe(shortfall.split)}: "
+            f"{shortfall.kind} {amount(shortfall.kind, shortfall.target)} asked, "
+            f"{amount(shortfall.kind, shortfall.achieved)} reached "
+            f"({safe(shortfall.reason)})"
         )
-    moves = report.get("moves_summary")
-    if moves:
-        for line in moves_lines(moves):
+    if report.repair is not None:
+        for line in moves_lines(report.repair.summary):
             terminal.print(line)
-    after = report.get("findings_after", [])
+    after = [finding.as_dict() for finding in report.findings_after]
     terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
     for line in finding_lines(after):
         print_wrapped(terminal, safe(line.strip()), first=2)
@@ -149,21 +145,21 @@ def report_notes(written: Written) -> list[str]:
     return lines
 
 
-def moves_lines(moves: dict[str, Any]) -> list[str]:
+def moves_lines(moves: MovesSummary) -> list[str]:
     """What `fix` did: its mode, the rows moved against the leak bound, sizes before/after."""
-    points = counted(100 * moves.get("size_tolerance", 0.01), "point")
-    if moves.get("mode") == "fewest-moves":
+    points = counted(100 * moves.size_tolerance, "point")
+    if moves.mode == "fewest-moves":
         mode = "fewest moves, split sizes not kept"
-    elif moves.get("sizes_within_tolerance", True):
+    elif moves.sizes_within_tolerance:
         mode = f"every split within {points} of its share"
     else:
         mode = f"[yellow]a split could not be brought within {points} of its share[/]"
     lines = [
-        f"[bold]moved[/]: {counted(moves['groups'], 'group')}, {counted(moves['rows'], 'row')} "
+        f"[bold]moved[/]: {counted(moves.groups, 'group')}, {counted(moves.rows, 'row')} "
         f"({mode}; removing the leaks alone moves at least "
-        f"{counted(moves['lower_bound_rows'], 'row')})"
+        f"{counted(moves.lower_bound_rows, 'row')})"
     ]
-    before, after = moves.get("sizes_before"), moves.get("sizes_after")
+    before, after = moves.sizes_before, moves.sizes_after
     if before and after:
         total = max(sum(before.values()), 1)
         lines.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,21 +17,23 @@ if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
 
 
-def build_check_document(frame: LabelFrame, result: dict[str, Any]) -> Document:
+def build_check_document(frame: LabelFrame, result: Mapping[str, Any]) -> Document:
+    """`result`: the lint result as `check --format json` prints it."""
     from splitguard.core.class_stats import table_stats
+    from splitguard.report.model import finding_from_dict
 
-    stats = table_stats(frame).as_dict()
-    findings: list[dict[str, Any]] = list(result.get("findings") or [])
+    stats = table_stats(frame)
+    findings = [finding_from_dict(finding) for finding in result["findings"]]
     sections: list[Section] = [
         overview_section(stats, frame),
         check_findings_section(findings),
     ]
     if frame.splits is not None:
-        from splitguard.report.model import actual_shares, coverage_entries, split_entries
+        from splitguard.report.measure import actual_shares, coverage_entries, split_entries
 
         shares = actual_shares(frame)
         splits = split_entries(frame, shares)
-        classes = [label["name"] for label in by_prevalence(stats)]
+        classes = [label.name for label in by_prevalence(stats)]
         sections += [
             leakage_section(None, findings),
             coverage_section(coverage_entries(frame, shares), splits, classes),
@@ -45,7 +48,7 @@ def build_check_document(frame: LabelFrame, result: dict[str, Any]) -> Document:
 
 
 def write_check_reports(
-    frame: LabelFrame, result: dict[str, Any], *, html: str | None, markdown: str | None
+    frame: LabelFrame, result: Mapping[str, Any], *, html: str | None, markdown: str | None
 ) -> Written:
     return write_reports(
         build_check_document(frame, result),

@@ -6,6 +6,7 @@ import json
 from functools import partial
 from typing import Any
 
+from splitguard.core.class_stats import ClassStats, TableStats
 from splitguard.report import charts
 from splitguard.report.document import Chart, Code, Section, Table, Text
 from splitguard.report.fmt import count, share
@@ -16,10 +17,9 @@ POSITIVE_BINS = ((0, 9, "0-9"), (10, 99, "10-99"), (100, 999, "100-999"),
                  (1_000, 9_999, "1k-10k"), (10_000, None, "10k+"))  # fmt: skip
 
 
-def by_prevalence(stats: dict[str, Any]) -> list[dict[str, Any]]:
-    """The class entries of a `TableStats.as_dict()`, most frequent first."""
-    labels: list[dict[str, Any]] = list(stats.get("labels", []))
-    return sorted(labels, key=lambda label: (-label["freq_pos"], label["name"]))
+def by_prevalence(stats: TableStats) -> list[ClassStats]:
+    """The classes of `stats`, most frequent first."""
+    return sorted(stats.labels, key=lambda label: (-label.freq_pos, label.name))
 
 
 def compact_json(mapping: dict[str, list[Any]]) -> str:
@@ -37,7 +37,7 @@ def class_bars(
     chart_id: str,
     title: str,
     description: str,
-    labels: list[dict[str, Any]],
+    labels: list[ClassStats],
     values: tuple[list[float], list[float]],
     legend: tuple[str, str],
     xlabel: str,
@@ -54,7 +54,7 @@ def class_bars(
             chart_id,
             title,
             description,
-            drawn.names([label["name"] for label in labels]),
+            drawn.names([label.name for label in labels]),
             (drawn.pick(values[0]), drawn.pick(values[1])),
             legend,
             xlabel,
@@ -64,12 +64,12 @@ def class_bars(
     )
 
 
-def distribution_blocks(labels: list[dict[str, Any]]) -> tuple[Chart, Table] | tuple[()]:
+def distribution_blocks(labels: list[ClassStats]) -> tuple[Chart, Table] | tuple[()]:
     """How many classes have 1-9, 10-99, ... positives: the shape of a long class list."""
     if ends(len(labels)).gap_at is None:
         return ()
     counts = [
-        sum(low <= label["positives"] and (high is None or label["positives"] <= high)
+        sum(low <= label.positives and (high is None or label.positives <= high)
             for label in labels)
         for low, high, _ in POSITIVE_BINS
     ]  # fmt: skip
@@ -97,7 +97,7 @@ def distribution_blocks(labels: list[dict[str, Any]]) -> tuple[Chart, Table] | t
     return chart, table
 
 
-def frequency_section(stats: dict[str, Any]) -> Section:
+def frequency_section(stats: TableStats) -> Section:
     labels = by_prevalence(stats)
     chart = class_bars(
         "chart-frequency",
@@ -105,7 +105,7 @@ def frequency_section(stats: dict[str, Any]) -> Section:
         "For each class, the share of rows where it is present (positive) and absent "
         "(negative). Classes are sorted by prevalence, most frequent on top.",
         labels,
-        ([label["freq_pos"] for label in labels], [label["freq_neg"] for label in labels]),
+        ([label.freq_pos for label in labels], [label.freq_neg for label in labels]),
         ("positive (freq_pos)", "negative (freq_neg)"),
         "share of rows",
     )
@@ -121,21 +121,21 @@ def frequency_section(stats: dict[str, Any]) -> Section:
         numeric=(False, True, True, True, True, True),
         rows=tuple(
             (
-                label["name"],
-                count(label["positives"]),
-                count(label["negatives"]),
-                share(label["freq_pos"]),
-                share(label["freq_neg"]),
-                "-" if label.get("pos_weight") is None else f"{label['pos_weight']:,.1f}",
+                label.name,
+                count(label.positives),
+                count(label.negatives),
+                share(label.freq_pos),
+                share(label.freq_neg),
+                "-" if label.pos_weight is None else f"{label.pos_weight:,.1f}",
             )
             for label in labels
         ),
-        status=tuple("bad" if label["positives"] == 0 else "" for label in labels),
+        status=tuple("bad" if label.positives == 0 else "" for label in labels),
     )
     rarest = labels[-1] if labels else None
     summary = (
-        f"{len(labels)} classes over {count(stats.get('rows'))} rows. The rarest, "
-        f"{rarest['name']}, is positive in {share(rarest['freq_pos'])} of rows: a model that "
+        f"{len(labels)} classes over {count(stats.rows)} rows. The rarest, "
+        f"{rarest.name}, is positive in {share(rarest.freq_pos)} of rows: a model that "
         "never predicts it is right on the rest, which is why the loss needs weights."
         if rarest
         else "No classes."
@@ -144,10 +144,10 @@ def frequency_section(stats: dict[str, Any]) -> Section:
     return Section("frequencies", "Class frequencies", blocks)
 
 
-def weights_section(stats: dict[str, Any]) -> Section:
+def weights_section(stats: TableStats) -> Section:
     labels = by_prevalence(stats)
-    positive = [label["w_pos"] * label["freq_pos"] for label in labels]
-    negative = [label["w_neg"] * label["freq_neg"] for label in labels]
+    positive = [label.w_pos * label.freq_pos for label in labels]
+    negative = [label.w_neg * label.freq_neg for label in labels]
     chart = class_bars(
         "chart-weighted",
         "Contribution of positives and negatives after weighting",
@@ -163,24 +163,23 @@ def weights_section(stats: dict[str, Any]) -> Section:
         numeric=(False, True, True, True, True),
         rows=tuple(
             (
-                label["name"],
-                f"{label['w_pos']:.6f}",
-                f"{label['w_neg']:.6f}",
-                "-" if label.get("pos_weight") is None else f"{label['pos_weight']:,.4f}",
-                f"{label['w_pos'] * label['freq_pos']:.6f}",
+                label.name,
+                f"{label.w_pos:.6f}",
+                f"{label.w_neg:.6f}",
+                "-" if label.pos_weight is None else f"{label.pos_weight:,.4f}",
+                f"{label.w_pos * label.freq_pos:.6f}",
             )
             for label in labels
         ),
     )
     # In the input's class order: training code indexes the weights by class position.
-    ordered: list[dict[str, Any]] = list(stats.get("labels", []))
-    weights = {
-        "classes": [label["name"] for label in ordered],
-        "w_pos": [round(label["w_pos"], 6) for label in ordered],
-        "w_neg": [round(label["w_neg"], 6) for label in ordered],
+    ordered = stats.labels
+    weights: dict[str, list[Any]] = {
+        "classes": [label.name for label in ordered],
+        "w_pos": [round(label.w_pos, 6) for label in ordered],
+        "w_neg": [round(label.w_neg, 6) for label in ordered],
         "pos_weight": [
-            None if label.get("pos_weight") is None else round(label["pos_weight"], 6)
-            for label in ordered
+            None if label.pos_weight is None else round(label.pos_weight, 6) for label in ordered
         ],
     }
     text = Text(

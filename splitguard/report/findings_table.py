@@ -3,38 +3,41 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+from splitguard.lint.findings import Finding
 from splitguard.report.document import Facts, Section, Table, Text
 from splitguard.report.fmt import count
+from splitguard.report.model import Repair
 
 SEVERITIES = ("error", "warning", "info")
 FINDINGS_SHOWN = 200
 MOVES_SHOWN = 200
 
 
-def severity_counts(findings: list[dict[str, Any]]) -> str:
+def severity_counts(findings: Sequence[Finding]) -> str:
     """'2 error, 1 warning' style summary; 'none' when empty."""
-    counts = Counter(str(finding.get("severity", "")) for finding in findings)
+    counts: Counter[str] = Counter(finding.severity for finding in findings)
     order = [*SEVERITIES, *sorted(set(counts) - set(SEVERITIES))]
     parts = [f"{counts[s]} {s}" for s in order if counts[s]]
     return ", ".join(parts) if parts else "none"
 
 
-def findings_table(findings: list[dict[str, Any]], caption: str = "") -> Table:
+def findings_table(findings: Sequence[Finding], caption: str = "") -> Table:
     shown = findings[:FINDINGS_SHOWN]
     rows = []
     for finding in shown:
-        where = finding.get("location") or {}
+        where = finding.location
         rows.append(
             (
-                str(finding.get("severity", "")),
-                str(finding.get("code", "")),
-                str(finding.get("name", "")),
-                str(where.get("split") or ""),
-                str(where.get("label") or ""),
-                str(finding.get("message", "")),
-                count(where.get("n_rows")) if where.get("n_rows") is not None else "",
+                finding.severity,
+                finding.code,
+                finding.name,
+                where.split or "",
+                where.label or "",
+                finding.message,
+                count(where.n_rows),
             )
         )
     return Table(
@@ -47,14 +50,13 @@ def findings_table(findings: list[dict[str, Any]], caption: str = "") -> Table:
     )
 
 
-def compare_table(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Table:
+def compare_table(before: Sequence[Finding], after: Sequence[Finding]) -> Table:
     """Findings per rule, before and after."""
     names: dict[str, tuple[str, str]] = {}
     for finding in [*before, *after]:
-        code = str(finding.get("code", ""))
-        names.setdefault(code, (str(finding.get("name", "")), str(finding.get("severity", ""))))
-    counts_before = Counter(str(finding.get("code", "")) for finding in before)
-    counts_after = Counter(str(finding.get("code", "")) for finding in after)
+        names.setdefault(finding.code, (finding.name, finding.severity))
+    counts_before = Counter(finding.code for finding in before)
+    counts_after = Counter(finding.code for finding in after)
     codes = sorted(names)
     return Table(
         columns=("code", "rule", "severity", "before", "after"),
@@ -68,7 +70,7 @@ def compare_table(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> 
     )
 
 
-def before_after_section(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> Section:
+def before_after_section(before: Sequence[Finding], after: Sequence[Finding]) -> Section:
     facts = Facts(
         (("Before", severity_counts(before)), ("After", severity_counts(after))),
         status=("", "ok" if not after else "bad"),
@@ -81,7 +83,7 @@ def before_after_section(before: list[dict[str, Any]], after: list[dict[str, Any
     return Section("findings", "Findings before and after", tuple(blocks))
 
 
-def check_findings_section(findings: list[dict[str, Any]]) -> Section:
+def check_findings_section(findings: Sequence[Finding]) -> Section:
     facts = Facts(
         (("Findings", severity_counts(findings)),), status=("ok" if not findings else "bad",)
     )
@@ -90,25 +92,26 @@ def check_findings_section(findings: list[dict[str, Any]]) -> Section:
     return Section("findings", "Findings", (facts, findings_table(findings)))
 
 
-def moves_section(moves: list[dict[str, Any]], summary: dict[str, Any] | None) -> Section:
-    summary = summary or {}
+def moves_section(repair: Repair) -> Section:
+    summary = repair.summary
     facts = Facts(
         (
-            ("Groups moved", count(summary.get("groups", len(moves)))),
-            ("Rows moved", count(summary.get("rows", sum(int(m.get("rows", 0)) for m in moves)))),
-            ("Fewest rows any repair must move", count(summary.get("lower_bound_rows"))),
+            ("Groups moved", count(summary.groups)),
+            ("Rows moved", count(summary.rows)),
+            ("Fewest rows any repair must move", count(summary.lower_bound_rows)),
         )
     )
+    moves = repair.moves
     shown = moves[:MOVES_SHOWN]
     table = Table(
         columns=("group", "was in", "now in", "rows"),
         numeric=(False, False, False, True),
         rows=tuple(
             (
-                str(move.get("group", "")),
-                ", ".join(str(s) for s in move.get("from") or []),
-                str(move.get("to", "")),
-                count(move.get("rows")),
+                move.group,
+                ", ".join(move.from_splits),
+                move.to,
+                count(move.rows),
             )
             for move in shown
         ),

@@ -1,7 +1,8 @@
 """The report `split` and `fix` write next to their splits: report.html and report.md.
 
-It reads only the dicts already written as report.json and manifest.json, so the
-command writes the splits and those first, and a report that fails loses nothing.
+It reads only the report and manifest already written as report.json and
+manifest.json, so the command writes the splits and those first, and a report that
+fails loses nothing.
 """
 
 from __future__ import annotations
@@ -12,58 +13,45 @@ from typing import Any
 from splitguard.report.classes import by_prevalence, frequency_section, weights_section
 from splitguard.report.document import Document, Section
 from splitguard.report.findings_table import before_after_section, moves_section
+from splitguard.report.model import RunReport
 from splitguard.report.output import Written, write_reports
 from splitguard.report.split_tables import coverage_section, groups_section, leakage_section
 from splitguard.report.summary import headline_section, manifest_section, request_section
 
 
-def leaked_group_count(report: dict[str, Any]) -> int:
-    """From the quality figures, else from the leakage findings after the run."""
-    quality = report.get("quality") or {}
-    if quality.get("leaked_groups") is not None:
-        return int(quality["leaked_groups"])
-    return sum(
-        int((finding.get("location") or {}).get("n_groups") or 1)
-        for finding in report.get("findings_after") or []
-        if finding.get("family") == "leakage"
-    )
-
-
-def build_split_document(report: dict[str, Any], manifest: dict[str, Any]) -> Document:
-    command = str(report.get("command", "split"))
-    stats = report["stats"]
-    classes = [label["name"] for label in by_prevalence(stats)]
-    leaked = leaked_group_count(report)
-    after: list[dict[str, Any]] = list(report.get("findings_after") or [])
+def build_split_document(report: RunReport, manifest: dict[str, Any]) -> Document:
+    classes = [label.name for label in by_prevalence(report.stats)]
+    leaked = report.quality.leaked_groups
+    after = report.findings_after
     sections: list[Section] = [
         request_section(report),
         headline_section(report, leaked),
-        frequency_section(stats),
-        weights_section(stats),
+        frequency_section(report.stats),
+        weights_section(report.stats),
         coverage_section(
-            report["coverage"],
-            report["splits"],
+            report.coverage,
+            report.splits,
             classes,
-            shortfalls=report.get("shortfalls"),
-            floor=report.get("train_floor"),
+            shortfalls=report.shortfalls,
+            floor=report.train_floor,
         ),
-        groups_section(report["splits"], stats),
+        groups_section(report.splits, report.stats),
         leakage_section(leaked, after),
-        before_after_section(list(report.get("findings_before") or []), after),
+        before_after_section(report.findings_before, after),
     ]
-    if command == "fix" or report.get("moves"):
-        sections.append(moves_section(list(report.get("moves") or []), report.get("moves_summary")))
+    if report.repair is not None:
+        sections.append(moves_section(report.repair))
     sections.append(manifest_section(manifest))
     inputs = ", ".join(str(item.get("path", "")) for item in manifest.get("inputs") or [])
-    names = ", ".join(str(split["name"]) for split in report["splits"])
+    names = ", ".join(split.name for split in report.splits)
     return Document(
-        title=f"splitguard {command}",
+        title=f"splitguard {report.command}",
         subtitle=f"{inputs or 'the input'} into {names}",
         sections=tuple(sections),
     )
 
 
-def write_split_reports(out_dir: Path, report: dict[str, Any], manifest: dict[str, Any]) -> Written:
+def write_split_reports(out_dir: Path, report: RunReport, manifest: dict[str, Any]) -> Written:
     """Write `out_dir/report.md`, then `out_dir/report.html`, each atomically."""
     out_dir = Path(out_dir)
     return write_reports(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
-from typing import Any
 
+from splitguard.core.class_stats import TableStats
 from splitguard.core.intervals import sensitivity_interval
+from splitguard.lint.findings import Finding
 from splitguard.report import charts
 from splitguard.report.document import Chart, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number, share
-from splitguard.report.model import SIZE_BINS
+from splitguard.report.model import SIZE_BINS, CoverageEntry, Shortfall, SplitEntry, TrainFloor
 from splitguard.report.scale import ends
 
 SENSITIVITY = 0.75
@@ -23,33 +25,33 @@ def interval_text(positives: int) -> str:
     return f"{low:.2f}-{high:.2f}"
 
 
-def coverage_status(entry: dict[str, Any]) -> str:
-    if entry["positives"] < entry.get("minimum", 0):
+def coverage_status(entry: CoverageEntry) -> str:
+    if entry.positives < entry.minimum:
         return "below minimum"
-    if entry["positives"] == 0:
+    if entry.positives == 0:
         return "absent"
     return "ok"
 
 
 def coverage_section(
-    coverage: list[dict[str, Any]],
-    splits: list[dict[str, Any]],
+    coverage: Sequence[CoverageEntry],
+    splits: Sequence[SplitEntry],
     classes: list[str],
     *,
-    shortfalls: list[dict[str, Any]] | None = None,
-    floor: dict[str, Any] | None = None,
+    shortfalls: Sequence[Shortfall] | None = None,
+    floor: TrainFloor | None = None,
 ) -> Section:
     """`classes` in the order to show them (rarest last); `shortfalls` as report.json has
     them (None: measured against the entries' minimums)."""
     from splitguard.report.summary import coverage_sentence
 
-    split_names = [split["name"] for split in splits]
+    split_names = [split.name for split in splits]
     cells = {
-        (entry["class"], entry["split"]): (
-            int(entry["positives"]),
-            float(entry.get("target") or 0.0),
-            int(entry.get("minimum") or 0),
-            interval_text(int(entry["positives"])),
+        (entry.label, entry.split): (
+            entry.positives,
+            entry.target,
+            entry.minimum,
+            interval_text(entry.positives),
         )
         for entry in coverage
     }
@@ -80,7 +82,7 @@ def coverage_section(
     split_order = {name: index for index, name in enumerate(split_names)}
     entries = sorted(
         coverage,
-        key=lambda e: (order.get(e["class"], len(order)), split_order.get(e["split"], 0)),
+        key=lambda e: (order.get(e.label, len(order)), split_order.get(e.split, 0)),
     )
     table = Table(
         columns=(
@@ -96,13 +98,13 @@ def coverage_section(
         numeric=(False, False, True, True, True, True, True, False),
         rows=tuple(
             (
-                entry["class"],
-                entry["split"],
-                count(entry["positives"]),
-                count(entry.get("positive_groups")),
-                f"{float(entry.get('target') or 0):,.1f}",
-                count(entry.get("minimum") or 0),
-                interval_text(int(entry["positives"])),
+                entry.label,
+                entry.split,
+                count(entry.positives),
+                count(entry.positive_groups),
+                f"{entry.target:,.1f}",
+                count(entry.minimum),
+                interval_text(entry.positives),
                 coverage_status(entry),
             )
             for entry in entries
@@ -118,34 +120,33 @@ def coverage_section(
     return Section("coverage", "Coverage per split", (text, chart, note, table))
 
 
-def groups_section(splits: list[dict[str, Any]], stats: dict[str, Any]) -> Section:
-    per_group = stats.get("rows_per_group", {})
+def groups_section(splits: Sequence[SplitEntry], stats: TableStats) -> Section:
+    smallest, median, largest = stats.rows_per_group
     overall = Text(
-        f"The input: {count(stats.get('rows'))} rows in {count(stats.get('groups'))} groups "
-        f"(rows per group: min {number(per_group.get('min'))}, median "
-        f"{number(per_group.get('median'))}, max {number(per_group.get('max'))})."
+        f"The input: {count(stats.rows)} rows in {count(stats.groups)} groups "
+        f"(rows per group: min {number(smallest)}, median {number(median)}, "
+        f"max {number(largest)})."
     )
     sizes = Table(
         columns=("split", "rows", "share of rows", "requested", "groups", "rows per group"),
         numeric=(False, True, True, True, True, False),
         rows=tuple(
             (
-                split["name"],
-                count(split.get("rows")),
-                share(split["rows"] / stats["rows"]) if stats.get("rows") else "-",
-                share(split.get("fraction"), 1) if "target_rows" in split else "-",
-                count(split.get("groups")),
-                "min {min}, median {median:g}, max {max}".format(**split["rows_per_group"])
-                if "rows_per_group" in split
-                else "-",
+                split.name,
+                count(split.rows),
+                share(split.rows / stats.rows) if stats.rows else "-",
+                share(split.fraction, 1),
+                count(split.groups),
+                f"min {split.rows_per_group.smallest}, median {split.rows_per_group.median:g}, "
+                f"max {split.rows_per_group.largest}",
             )
             for split in splits
         ),
     )
     bins = [label for label, _, _ in SIZE_BINS]
-    histograms = {split["name"]: split.get("group_size_histogram") or {} for split in splits}
+    histograms = {split.name: split.group_size_histogram for split in splits}
     shares = {
-        name: [histogram.get(b, 0) / (sum(histogram.values()) or 1) for b in bins]
+        name: [histogram[b] / (sum(histogram.values()) or 1) for b in bins]
         for name, histogram in histograms.items()
     }
     chart = Chart(
@@ -164,20 +165,17 @@ def groups_section(splits: list[dict[str, Any]], stats: dict[str, Any]) -> Secti
         columns=("split", *(("1 row" if b == "1" else f"{b} rows") for b in bins)),
         numeric=(False, *(True for _ in bins)),
         rows=tuple(
-            (name, *(count(histogram.get(b, 0)) for b in bins))
-            for name, histogram in histograms.items()
+            (name, *(count(histogram[b]) for b in bins)) for name, histogram in histograms.items()
         ),
         caption="Groups per size",
     )
     return Section("groups", "Splits and group sizes", (overall, sizes, chart, counts))
 
 
-def leakage_section(leaked_groups: int | None, findings: list[dict[str, Any]]) -> Section:
-    leaks = [finding for finding in findings if finding.get("family") == "leakage"]
+def leakage_section(leaked_groups: int | None, findings: Sequence[Finding]) -> Section:
+    leaks = [finding for finding in findings if finding.family == "leakage"]
     if leaked_groups is None:
-        leaked_groups = sum(
-            int((finding.get("location") or {}).get("n_groups") or 0) for finding in leaks
-        )
+        leaked_groups = sum(finding.location.n_groups for finding in leaks)
     clean = leaked_groups == 0 and not leaks
     facts = Facts(
         (

@@ -19,9 +19,8 @@ def input_names(frame: LabelFrame) -> str:
     return ", ".join(dict.fromkeys(source.path for source in frame.sources))
 
 
-def overview_section(stats: dict[str, object], frame: LabelFrame) -> Section:
-    per_group = stats["rows_per_group"]
-    assert isinstance(per_group, dict)
+def overview_section(stats: TableStats, frame: LabelFrame) -> Section:
+    smallest, median, largest = stats.rows_per_group
     return Section(
         "overview",
         "The table",
@@ -29,12 +28,11 @@ def overview_section(stats: dict[str, object], frame: LabelFrame) -> Section:
             Facts(
                 (
                     ("Input", input_names(frame)),
-                    ("Rows", count(stats["rows"])),
-                    ("Groups", count(stats["groups"]) if frame.has_groups else "none given"),
+                    ("Rows", count(stats.rows)),
+                    ("Groups", count(stats.groups) if frame.has_groups else "none given"),
                     (
                         "Rows per group",
-                        f"min {number(per_group['min'])}, median {number(per_group['median'])}, "
-                        f"max {number(per_group['max'])}",
+                        f"min {number(smallest)}, median {number(median)}, max {number(largest)}",
                     ),
                     ("Classes", count(frame.n_classes)),
                 )
@@ -44,11 +42,10 @@ def overview_section(stats: dict[str, object], frame: LabelFrame) -> Section:
 
 
 def build_stats_document(frame: LabelFrame, stats: TableStats) -> Document:
-    data = stats.as_dict()
     return Document(
         title="splitguard stats",
         subtitle=f"Class frequencies and weighted-loss weights of {input_names(frame)}",
-        sections=(overview_section(data, frame), frequency_section(data), weights_section(data)),
+        sections=(overview_section(stats, frame), frequency_section(stats), weights_section(stats)),
     )
 
 

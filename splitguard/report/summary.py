@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from splitguard.core.shortfalls import train_index
 from splitguard.core.wording import counted
 from splitguard.report.document import Code, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number
-
-QUALITY_NAMES = (
-    ("LD", "Label distribution (LD): class shares vs requested fractions"),
-    ("LPD", "Label-pair distribution (LPD)"),
-    ("ED", "Examples distribution (ED): split sizes vs requested"),
-    ("worst_relative_deviation", "Worst relative deviation of a class share"),
-    ("leaked_groups", "Groups in more than one split"),
-)
+from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
 
 
 def _mapping(value: Any) -> str:
     if not value:
         return "-"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return ", ".join(
             f"{key}={item if isinstance(item, str) else number(item, 4)}"
             for key, item in value.items()
@@ -29,85 +24,93 @@ def _mapping(value: Any) -> str:
     return str(value)
 
 
-def request_section(report: dict[str, Any]) -> Section:
-    request = report.get("request") or {}
-    source = report.get("input") or {}
-    items = [
-        ("Input", f"{count(source.get('rows'))} rows, {count(source.get('groups'))} groups, "
-         f"{len(source.get('classes') or [])} classes"),
-    ]  # fmt: skip
-    if request.get("folds"):
-        items.append(("Folds", str(request["folds"])))
+def request_section(report: RunReport) -> Section:
+    request, source = report.request, report.input
+    # Folds and a kept split are `split`'s; `fix` keeps the train floor in the split that
+    # `split` would (named train, else the first).
+    split = request if isinstance(request, SplitAsked) else None
+    if split:
+        train_split = split.train_split
     else:
-        items.append(("Fractions", _mapping(request.get("fractions"))))
+        train = train_index([entry.name for entry in report.splits])
+        train_split = None if train is None else report.splits[train].name
+    kept_split = split.keep if split else None
+    items = [
+        ("Input", f"{count(source.rows)} rows, {count(source.groups)} groups, "
+         f"{len(source.classes)} classes"),
+    ]  # fmt: skip
+    if split is not None and split.folds:
+        items.append(("Folds", str(split.folds)))
+    else:
+        items.append(("Fractions", _mapping(request.fractions)))
+    minimums = request.minimums
     items += [
-        ("Minimum positives", _mapping(request.get("min_positives"))),
-        ("Minimum positive groups", _mapping(request.get("min_positive_groups"))),
-        ("Minimum prevalence", _mapping(request.get("min_prevalence"))),
-        ("Minimums apply to", ", ".join(request.get("min_classes") or ["all"])),
+        ("Minimum positives", _mapping(minimums.positives)),
+        ("Minimum positive groups", _mapping(minimums.positive_groups)),
+        ("Minimum prevalence", _mapping(minimums.prevalence)),
+        ("Minimums apply to", ", ".join(minimums.classes or ["all"])),
+        (
+            "Train floor",
+            f"{train_split or 'each fold complement'} keeps at least "
+            f"{minimums.train_floor:.0%} of every class's positive rows",
+        ),
+        ("Seed", str(request.seed)),
+        ("Kept split", str(kept_split or "-")),
     ]
-    if request.get("train_floor") is not None:
-        items.append(
-            (
-                "Train floor",
-                f"{request.get('train_split') or 'each fold complement'} keeps at least "
-                f"{request['train_floor']:.0%} of every class's positive rows",
-            )
-        )
-    items += [
-        ("Seed", str(request.get("seed", "-"))),
-        ("Kept split", str(request.get("keep") or "-")),
-    ]
-    keep = report.get("keep")
-    if keep:
-        items.append(("Groups kept in place", count(keep.get("kept_groups"))))
-        items.append(("New groups placed", _mapping(keep.get("new_groups"))))
+    if report.kept:
+        items.append(("Groups kept in place", count(report.kept.kept_groups)))
+        items.append(("New groups placed", _mapping(report.kept.new_groups)))
     return Section("request", "The request", (Facts(tuple(items)),))
 
 
 def coverage_sentence(
-    coverage: list[dict[str, Any]],
-    shortfalls: list[dict[str, Any]] | None = None,
-    floor: dict[str, Any] | None = None,
+    coverage: Sequence[CoverageEntry],
+    shortfalls: Sequence[Shortfall] | None = None,
+    floor: TrainFloor | None = None,
 ) -> str:
-    """What the coverage numbers say, in a few sentences computed from them."""
-    classes = list(dict.fromkeys(e["class"] for e in coverage))
-    splits = list(dict.fromkeys(e["split"] for e in coverage))
-    absent = [e for e in coverage if e["positives"] == 0]
+    """What the coverage numbers say, in a few sentences computed from them.
+
+    `shortfalls` None: the entries below their minimum, measured in positive rows.
+    """
+    classes = list(dict.fromkeys(e.label for e in coverage))
+    splits = list(dict.fromkeys(e.split for e in coverage))
+    absent = [e for e in coverage if e.positives == 0]
     if not absent:
         who = f"All {len(classes):,} classes have" if len(classes) > 1 else "The class has"
         parts = [f"{who} positives in all {len(splits)} splits."]
     else:
-        listed = _listed(f"{e['class']} in {e['split']}" for e in absent)
+        listed = _listed(f"{e.label} in {e.split}" for e in absent)
         verb = "has" if len(absent) == 1 else "have"
         parts = [f"{counted(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
                  f"positive row: {listed}."]  # fmt: skip
-    asked = [e for e in coverage if (e.get("minimum") or 0) > 0 or (e.get("minimum_groups") or 0)]
-    if shortfalls is None:
-        shortfalls = [e for e in coverage if e["positives"] < (e.get("minimum") or 0)]
-        shortfalls = [{**e, "kind": "min-positives", "target": e["minimum"],
-                       "achieved": e["positives"]} for e in shortfalls]  # fmt: skip
-    if shortfalls:
+    asked = [e for e in coverage if e.minimum > 0 or e.minimum_groups]
+    # (class, split, kind, achieved, target) of each minimum not met.
+    unmet = (
+        [(e.label, e.split, "min-positives", e.positives, e.minimum)
+         for e in coverage if e.positives < e.minimum]
+        if shortfalls is None
+        else [(s.label, s.split, s.kind, s.achieved, s.target) for s in shortfalls]
+    )  # fmt: skip
+    if unmet:
         listed = _listed(
-            f"{s['class']} in {s['split']} ({s['kind']} {number(s['achieved'], 3)} reached of "
-            f"{number(s['target'], 3)})"
-            for s in shortfalls
+            f"{label} in {split} ({kind} {number(achieved, 3)} reached of {number(target, 3)})"
+            for label, split, kind, achieved, target in unmet
         )
-        parts.append(f"{counted(len(shortfalls), 'minimum')} asked not met: {listed}.")
+        parts.append(f"{counted(len(unmet), 'minimum')} asked not met: {listed}.")
     elif asked:
-        closest = min(asked, key=lambda e: e["positives"] - (e.get("minimum") or 0))
+        closest = min(asked, key=lambda e: e.positives - e.minimum)
         parts.append(
             f"Every minimum asked is met ({counted(len(asked), 'class-split pair')}; the "
-            f"closest: {closest['class']} in {closest['split']}, {closest['positives']:,} "
-            f"positive rows for {closest.get('minimum') or 0:,} asked)."
+            f"closest: {closest.label} in {closest.split}, {closest.positives:,} "
+            f"positive rows for {closest.minimum:,} asked)."
         )
     else:
         parts.append("No minimum was asked.")
     if floor:
         parts.append(
-            f"The train floor keeps at least {floor['train_floor']:.0%} of every class's "
-            f"positive rows in {floor['train_split']}; the lowest it holds is "
-            f"{floor['lowest_share']:.1%}, of {floor['lowest_class']}."
+            f"The train floor keeps at least {floor.train_floor:.0%} of every class's "
+            f"positive rows in {floor.train_split}; the lowest it holds is "
+            f"{floor.lowest_share:.1%}, of {floor.lowest_class}."
         )
     return " ".join(parts)
 
@@ -118,12 +121,11 @@ def _listed(items: Any, most: int = 5) -> str:
     return ", ".join(items[:most]) + more
 
 
-def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:
-    coverage = report.get("coverage") or []
-    shortfalls = report.get("shortfalls") or []
-    short = [e for e in coverage if e["positives"] < (e.get("minimum") or 0) or e["positives"] == 0]
-    after = report.get("findings_after") or []
-    errors = [f for f in after if f.get("severity") == "error"]
+def headline_section(report: RunReport, leaked_groups: int) -> Section:
+    coverage, shortfalls = report.coverage, report.shortfalls
+    short = [e for e in coverage if e.positives < e.minimum or e.positives == 0]
+    after = report.findings_after
+    errors = [f for f in after if f.severity == "error"]
     pairs = counted(len(shortfalls) or len(short), "class-split pair")
     items = [
         ("Leakage", "none" if not leaked_groups else f"{counted(leaked_groups, 'group')} leak"),
@@ -138,11 +140,17 @@ def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:
     ]  # fmt: skip
     status = ["ok" if leaked_groups == 0 else "bad", "ok" if not (short or shortfalls) else "bad"]
     status.append("ok" if not after else ("bad" if errors else ""))
-    quality = report.get("quality") or {}
-    for key, label in QUALITY_NAMES:
-        if key in quality:
-            items.append((label, number(quality[key], 3)))
-            status.append("")
+    quality = report.quality
+    for label, value in (
+        ("Label distribution (LD): class shares vs requested fractions",
+         quality.label_distribution),
+        ("Label-pair distribution (LPD)", quality.label_pair_distribution),
+        ("Examples distribution (ED): split sizes vs requested", quality.example_distribution),
+        ("Worst relative deviation of a class share", quality.worst_relative_deviation),
+        ("Groups in more than one split", quality.leaked_groups),
+    ):  # fmt: skip
+        items.append((label, number(value, 3)))
+        status.append("")
     blocks: list[Any] = [Facts(tuple(items), tuple(status))]
     if shortfalls:
         blocks.append(
@@ -150,21 +158,14 @@ def headline_section(report: dict[str, Any], leaked_groups: int) -> Section:
                 columns=("class", "split", "kind", "target", "achieved"),
                 numeric=(False, False, False, True, True),
                 rows=tuple(
-                    (
-                        str(s.get("class")),
-                        str(s.get("split")),
-                        str(s.get("kind")),
-                        number(s.get("target")),
-                        number(s.get("achieved")),
-                    )
+                    (s.label, s.split, s.kind, number(s.target), number(s.achieved))
                     for s in shortfalls
                 ),
                 status=tuple("bad" for _ in shortfalls),
                 caption="Requests that could not be met",
             )
         )
-    if quality:
-        blocks.append(Text("Quality figures: lower is better, 0 is a perfect stratification."))
+    blocks.append(Text("Quality figures: lower is better, 0 is a perfect stratification."))
     return Section("result", "Result", tuple(blocks))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import pytest
 
 from splitguard.cli.run_view import finding_lines, quality_lines, scientific, severity_counts
 from splitguard.report import charts
+from splitguard.report.model import Quality
 
 
 def finding(code: str, severity: str, family: str) -> dict[str, Any]:
@@ -17,17 +19,19 @@ def finding(code: str, severity: str, family: str) -> dict[str, Any]:
 
 
 def test_quality_in_words_and_human_units() -> None:
-    lines = quality_lines(
-        {"LD": 2.1e-05, "LPD": 0.00029, "ED": 17_012.4,
-         "worst_relative_deviation": 0.0132, "leaked_groups": 0}
+    quality = Quality(
+        label_distribution=2.1e-05, label_pair_distribution=0.00029, example_distribution=17_012.4,
+        worst_relative_deviation=0.0132, leaked_groups=0,
     )  # fmt: skip
+    lines = quality_lines(quality)
     assert lines == [
         ("balance", "worst class deviation 1.3% (classes with 100+ positives)"),
         ("balance", "label balance LD 2.1e-5, label-pair balance LPD 2.9e-4 (0 is perfect)"),
         ("sizes", "17,012 rows off target per split on average"),
         ("leakage", "no group in more than one split"),
     ]
-    assert quality_lines({"leaked_groups": 1}) == [("leakage", "1 group in more than one split")]
+    leaked = quality_lines(dataclasses.replace(quality, leaked_groups=1))
+    assert leaked[-1] == ("leakage", "1 group in more than one split")
 
 
 def test_scientific() -> None:

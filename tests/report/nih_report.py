@@ -1,23 +1,33 @@
-"""A realistic `report.json` dict from the NIH table, split by a hash of the patient id.
+"""Realistic reports from the NIH table: a hash split measured by the report's builder,
+and a real `splitguard fix` run on a leaky row split.
 
-The report renderers take plain dicts, so they are tested (and benchmarked) without the
-splitter: a per-patient hash split gives NIH-sized numbers, leak-free by construction.
+The split report is built by `split_report` from a per-patient hash split (NIH-sized
+numbers, leak-free by construction), so the renderers are tested (and benchmarked)
+without the splitter; its findings are left empty (the rules have their own tests).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from splitguard import __version__
-from splitguard.core.class_stats import table_stats
 from splitguard.core.frame import LabelFrame
-from splitguard.report.model import actual_shares, coverage_entries, split_entries
+from splitguard.core.shortfalls import MinimumSpec, unmet
+from splitguard.report.model import AskedMinimums, RunReport, SplitAsked, split_report
 
 FRACTIONS = {"train": 0.8, "val": 0.1, "test": 0.1}
 MINIMUMS = {"val": 20, "test": 20}
+NIH_ARGS = (
+    "--labels", "Finding Labels", "--sep", "|", "--none", "No Finding",
+    "--id", "Image Index", "--group", "Patient ID",
+)  # fmt: skip
 
 
 def hash_split(frame: LabelFrame) -> LabelFrame:
@@ -28,69 +38,40 @@ def hash_split(frame: LabelFrame) -> LabelFrame:
     return dataclasses.replace(frame, splits=codes, split_names=("train", "val", "test"))
 
 
-def nih_report(frame: LabelFrame, command: str = "split") -> dict[str, Any]:
+def nih_report(frame: LabelFrame) -> RunReport:
+    """The report of the hash split of `frame`, asking 20 positives in val and test."""
     split_frame = hash_split(frame)
+    spec = MinimumSpec(positives=MINIMUMS, positive_groups={}, prevalence={})
     shares = [FRACTIONS[name] for name in split_frame.split_names]
-    splits = split_entries(split_frame, shares)
-    minimums = [MINIMUMS.get(name, 0) for name in split_frame.split_names]
-    # Coverage targets from the hash split's actual shares, as `check` computes them.
-    coverage = coverage_entries(split_frame, actual_shares(split_frame), {"positives": minimums})
-    report: dict[str, Any] = {
-        "version": 1,
-        "command": command,
-        "request": {
-            "fractions": FRACTIONS,
-            "folds": None,
-            "min_positives": MINIMUMS,
-            "min_positive_groups": {},
-            "min_prevalence": {},
-            "seed": 0,
-            "keep": None,
-        },
-        "input": {"rows": frame.n_rows, "groups": frame.n_groups, "classes": list(frame.classes)},
-        "stats": table_stats(frame).as_dict(),
-        "splits": splits,
-        "coverage": coverage,
-        "quality": {
-            "LD": 0.0012,
-            "LPD": 0.0031,
-            "ED": 0.0004,
-            "worst_relative_deviation": 0.08,
-            "leaked_groups": 0,
-        },
-        "shortfalls": [],
-        "findings_before": [],
-        "findings_after": [],
-        "keep": None,
-    }
-    if command == "fix":
-        report["findings_before"] = [leak_finding("1234", 3), leak_finding("<b>99</b>", 2)]
-        report["moves"] = [
-            {"group": str(g), "from": ["train", "test"], "to": "train", "rows": 2}
-            for g in range(250)
-        ]
-        report["moves_summary"] = {"groups": 250, "rows": 500, "lower_bound_rows": 480}
-    return report
+    request = SplitAsked(
+        fractions=FRACTIONS,
+        folds=None,
+        minimums=AskedMinimums.from_dict(spec.as_dict()),
+        train_split="train",
+        seed=0,
+        keep=None,
+    )
+    return split_report(
+        split_frame,
+        command="split",
+        request=request,
+        shares=shares,
+        minimums=spec,
+        shortfalls=[shortfall.as_dict() for shortfall in unmet(split_frame, spec, shares)],
+    )
 
 
-def leak_finding(group: str, rows: int) -> dict[str, Any]:
-    return {
-        "code": "SG201",
-        "name": "group-in-several-splits",
-        "family": "leakage",
-        "severity": "error",
-        "message": f"group {group} is in train and test ({rows} rows)",
-        "location": {
-            "split": "test",
-            "label": None,
-            "group": group,
-            "column": "Patient ID",
-            "file": None,
-            "row_ids": ["00000001_000.png"],
-            "n_rows": rows,
-            "n_groups": 1,
-        },
-    }
+def leaky_split(nih_path: Path, folder: Path) -> list[str]:
+    """NIH split by rows at random, 80/10/10 (thousands of patients in two splits), written
+    to `folder`; the SPLIT=PATH arguments that read it."""
+    table = pacsv.read_csv(
+        nih_path, convert_options=pacsv.ConvertOptions(column_types={"Patient ID": pa.string()})
+    )
+    draw = np.random.default_rng(0).random(table.num_rows)
+    masks = (draw < 0.8, (draw >= 0.8) & (draw < 0.9), draw >= 0.9)
+    for name, mask in zip(FRACTIONS, masks, strict=True):
+        pq.write_table(table.filter(pa.array(mask)), folder / f"{name}.parquet")
+    return [f"{name}={folder / f'{name}.parquet'}" for name in FRACTIONS]
 
 
 def nih_manifest() -> dict[str, Any]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from splitguard.report import charts
+from splitguard.report.model import RunReport
 from splitguard.report.split_page import write_split_reports
 
 
 def test_a_failed_chart_leaves_markdown_and_no_partial_page(
-    split_report: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    split_report: RunReport, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "report.json").write_text("{}", encoding="utf-8")
 
@@ -26,7 +26,7 @@ def test_a_failed_chart_leaves_markdown_and_no_partial_page(
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.json", "report.md"]
 
 
-def test_an_old_report_is_replaced_whole(split_report: dict[str, Any], tmp_path: Path) -> None:
+def test_an_old_report_is_replaced_whole(split_report: RunReport, tmp_path: Path) -> None:
     (tmp_path / "report.html").write_text("old", encoding="utf-8")
     written = write_split_reports(tmp_path, split_report, {})
     assert written.paths == (tmp_path / "report.md", tmp_path / "report.html")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from report.nih_report import hash_split, leak_finding
+from report.nih_report import hash_split
 from report.page import read_page
 
 from splitguard.core.class_stats import table_stats
@@ -12,12 +12,17 @@ from splitguard.core.frame import LabelFrame
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
 from splitguard.report.check_page import write_check_reports
+from splitguard.report.model import RunReport
 from splitguard.report.stats_page import write_stats_reports
 
 
-def test_check_report_with_splits(nih_frame: LabelFrame, tmp_path: Path) -> None:
+def test_check_report_with_splits(
+    nih_frame: LabelFrame, fix_report: RunReport, tmp_path: Path
+) -> None:
     html, markdown = tmp_path / "check.html", tmp_path / "check.md"
-    result = {"version": 1, "findings": [leak_finding("1234", 3)], "summary": {}}
+    # The findings of a real run (a leaky split), as `check --format json` prints them.
+    leak = next(f for f in fix_report.findings_before if f.code == "SG201")
+    result = {"version": 1, "findings": [leak.as_dict()], "summary": {}}
     write_check_reports(hash_split(nih_frame), result, html=str(html), markdown=str(markdown))
     page = read_page(html.read_text(encoding="utf-8"))
     assert page.sections == [
@@ -25,7 +30,7 @@ def test_check_report_with_splits(nih_frame: LabelFrame, tmp_path: Path) -> None
     ]  # fmt: skip
     assert len(page.charts) == 4 and all(chart.title for chart in page.charts)
     text = markdown.read_text(encoding="utf-8")
-    assert "| error | SG201 | group-in-several-splits | test |" in text
+    assert f"| error | SG201 | {leak.name} |" in text
     assert "- **Leakage findings**: 1" in text
 
 

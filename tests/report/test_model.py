@@ -1,53 +1,82 @@
-"""The per-split figures of report.json (and of the `check` report)."""
+"""The typed report: `to_dict()` writes report.json's bytes, `from_dict()` reads them back."""
 
 from __future__ import annotations
 
-import numpy as np
-from report.nih_report import hash_split
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
 
-from splitguard.core.frame import LabelFrame
-from splitguard.report.model import actual_shares, coverage_entries, size_histogram, split_entries
+import pytest
 
+from splitguard.report.model import RunReport
+from splitguard.rules.registry import registered_rules
 
-def test_histogram_bins_cover_every_size_once() -> None:
-    sizes = np.array([1, 1, 2, 3, 5, 6, 10, 11, 20, 21, 50, 51, 184])
-    histogram = size_histogram(sizes)
-    assert histogram == {
-        "1": 2, "2": 1, "3-5": 2, "6-10": 2, "11-20": 2, "21-50": 2, "51+": 2,
-    }  # fmt: skip
-    assert sum(histogram.values()) == len(sizes)
+GOLDEN_REPORT = Path(__file__).parents[1] / "fixtures" / "golden" / "report.json"
 
 
-def test_entries_add_up(nih_frame: LabelFrame) -> None:
-    frame = hash_split(nih_frame)
-    shares = actual_shares(frame)
-    assert abs(shares.sum() - 1) < 1e-12
-    splits = split_entries(frame, shares)
-    assert [split["name"] for split in splits] == ["train", "val", "test"]
-    assert sum(split["rows"] for split in splits) == frame.n_rows
-    # The hash split is per patient: no group in two splits.
-    assert sum(split["groups"] for split in splits) == frame.n_groups
-    for split in splits:
-        assert sum(split["group_size_histogram"].values()) == split["groups"]
-    coverage = coverage_entries(frame, shares, {"positives": [0, 20, 20]})
-    assert len(coverage) == frame.n_classes * 3
-    for index, name in enumerate(frame.classes):
-        entries = [entry for entry in coverage if entry["class"] == name]
-        assert sum(entry["positives"] for entry in entries) == frame.positives[index]
-        assert abs(sum(entry["target"] for entry in entries) - frame.positives[index]) < 1e-6
-        assert [entry["minimum"] for entry in entries] == [0, 20, 20]
-        in_split = [frame.groups[(frame.splits == s) & frame.labels[:, index]] for s in range(3)]
-        assert [e["positive_groups"] for e in entries] == [len(np.unique(g)) for g in in_split]
+def report_json(report: RunReport) -> str:
+    """report.json's text, as `split` and `fix` write it."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def test_a_leaked_group_counts_in_both_splits(nih_frame: LabelFrame) -> None:
-    import dataclasses
+def test_the_demo_report_reads_back_to_the_same_bytes() -> None:
+    text = GOLDEN_REPORT.read_text(encoding="utf-8")
+    report = RunReport.from_dict(json.loads(text))
+    assert report.command == "split" and report.repair is None
+    assert report_json(report) == text
 
-    frame = hash_split(nih_frame)
-    assert frame.splits is not None
-    splits = frame.splits.copy()
-    first_group_rows = np.flatnonzero(frame.groups == frame.groups[0])
-    splits[first_group_rows[0]] = (splits[first_group_rows[0]] + 1) % 3
-    leaky = dataclasses.replace(frame, splits=splits)
-    entries = split_entries(leaky, actual_shares(leaky))
-    assert sum(e["groups"] for e in entries) == frame.n_groups + (len(first_group_rows) > 1)
+
+@pytest.mark.parametrize(
+    ("request_part", "keep"),
+    [
+        ({"fractions": None, "folds": 5, "train_split": None}, None),
+        ({"keep": "earlier"}, {"kept_groups": 3, "new_groups": {"train": 1}, "conflicts": 0}),
+        ({"keep": {"train": "a.csv", "test": "b.csv"}}, None),
+    ],
+)
+def test_folds_and_kept_splits_read_back(
+    request_part: dict[str, Any], keep: dict[str, Any] | None
+) -> None:
+    data = json.loads(GOLDEN_REPORT.read_text(encoding="utf-8"))
+    data = {**data, "request": {**data["request"], **request_part}, "keep": keep}
+    assert RunReport.from_dict(data).to_dict() == data
+
+
+def test_a_fix_report_reads_back_to_the_same_bytes(fix_run: Path) -> None:
+    text = (fix_run / "report.json").read_text(encoding="utf-8")
+    report = RunReport.from_dict(json.loads(text))
+    assert report.command == "fix" and report.repair is not None and report.kept is None
+    assert report.repair.summary.groups == len(report.repair.moves) > 0
+    assert report_json(report) == text
+
+
+def test_the_built_report_reads_back_equal(split_report: RunReport) -> None:
+    assert RunReport.from_dict(json.loads(report_json(split_report))) == split_report
+
+
+def test_the_fixtures_name_the_rules_as_the_rules_do(
+    split_report: RunReport, fix_report: RunReport
+) -> None:
+    rules = registered_rules()
+    findings = [*fix_report.findings_before, *fix_report.findings_after]
+    findings += [*split_report.findings_before, *split_report.findings_after]
+    assert findings
+    for finding in findings:
+        rule = rules[finding.code]
+        assert (finding.name, finding.family) == (rule.name, rule.family)
+
+
+def test_another_version_is_refused() -> None:
+    data: dict[str, Any] = json.loads(GOLDEN_REPORT.read_text(encoding="utf-8"))
+    with pytest.raises(ValueError, match="report version 2: this splitguard reads version 1"):
+        RunReport.from_dict({**data, "version": 2})
+
+
+def test_a_split_report_holds_no_moves_and_a_fix_report_no_kept_groups(
+    split_report: RunReport, fix_report: RunReport
+) -> None:
+    with pytest.raises(ValueError, match="a split report holds no moves"):
+        dataclasses.replace(split_report, repair=fix_report.repair)
+    with pytest.raises(ValueError, match="a fix report holds moves"):
+        dataclasses.replace(fix_report, repair=None)

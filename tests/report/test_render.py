@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from splitguard.cli.render import coverage_bar, print_coverage
+from splitguard.report.model import RunReport
 
 
 def test_bar_marks_target_and_minimum() -> None:
@@ -20,12 +19,12 @@ def test_bar_marks_target_and_minimum() -> None:
 
 
 def test_print_coverage_lists_every_class_and_split(
-    split_report: dict[str, Any], capsys: pytest.CaptureFixture[str]
+    split_report: RunReport, capsys: pytest.CaptureFixture[str]
 ) -> None:
     print_coverage(split_report)
     out = capsys.readouterr().out
-    for label in split_report["stats"]["labels"]:
-        assert label["name"] in out
+    for label in split_report.stats.labels:
+        assert label.name in out
     hernia = next(line for line in out.splitlines() if line.strip().startswith("Hernia"))
     assert "    19 " in hernia  # in val, below its minimum of 20
     assert max(len(line) for line in out.splitlines()) <= 80

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from report.page import read_page
 from report.rendered import Rendered, render
+
+from splitguard.report.findings_table import MOVES_SHOWN
+from splitguard.report.model import RunReport
 
 SECTIONS = (
     "request",
@@ -74,7 +77,7 @@ def test_headline_weights_and_coverage_read_right(split_pages: Rendered) -> None
 
 
 def test_same_input_gives_the_same_bytes(
-    split_pages: Rendered, split_report: dict[str, Any], tmp_path: Path
+    split_pages: Rendered, split_report: RunReport, tmp_path: Path
 ) -> None:
     again = render(tmp_path, split_report)
     assert again.html == split_pages.html
@@ -96,7 +99,7 @@ def test_markdown_carries_the_tables(split_pages: Rendered) -> None:
     ):
         assert f"\n{heading}\n" in markdown
     assert "| class | positives | negatives | freq\\_pos |" in markdown
-    assert "| Hernia | val | 19 | 11 | 22.4 | 20 | 0.51-0.88 | below minimum |" in markdown
+    assert "| Hernia | val | 19 | 11 | 22.7 | 20 | 0.51-0.88 | below minimum |" in markdown
     assert "<details><summary>" in markdown  # the 42-row coverage table folds
     assert "<svg" not in markdown and "<script" not in markdown
 
@@ -104,19 +107,21 @@ def test_markdown_carries_the_tables(split_pages: Rendered) -> None:
 def test_fix_report_shows_moves_and_findings_before(fix_pages: Rendered) -> None:
     page = read_page(fix_pages.html)
     assert "moves" in page.sections
-    assert fix_pages.html.count("<td>train, test</td>") == 200
-    assert "50 more rows are not shown" in fix_pages.html
-    assert "Before</dt><dd>2 error</dd>" in fix_pages.html
-    assert "<b>99</b>" not in fix_pages.html
+    repair = fix_pages.report.repair
+    assert repair is not None and len(repair.moves) > MOVES_SHOWN
+    rows = re.findall(r"<tr><td>[^<]*</td><td>(\w+(?:, \w+)*)</td><td>(\w+)</td>", fix_pages.html)
+    assert len(rows) == MOVES_SHOWN
+    assert rows[0] == (", ".join(repair.moves[0].from_splits), repair.moves[0].to)
+    assert f"{len(repair.moves) - MOVES_SHOWN:,} more rows are not shown" in fix_pages.html
+    leak = next(f for f in fix_pages.report.findings_before if f.code == "SG201")
+    assert f"<td>SG201</td><td>{leak.name}</td><td>error</td>" in fix_pages.html
+    assert "Before</dt><dd>1 error, 1 info</dd>" in fix_pages.html
 
 
-@pytest.mark.parametrize("absent", ["request", "quality", "shortfalls", "findings_before"])
-def test_optional_keys_may_be_absent(
-    split_report: dict[str, Any], absent: str, tmp_path: Path
-) -> None:
-    report = {key: value for key, value in split_report.items() if key != absent}
-    pages = render(tmp_path, report)
-    assert tuple(read_page(pages.html).sections) == SECTIONS
+def test_fix_report_names_the_split_that_keeps_the_train_floor(fix_pages: Rendered) -> None:
+    assert "- **Train floor**: train keeps at least 40% of every class's positive rows" in (
+        fix_pages.markdown
+    )
 
 
 HOSTILE = '<script>alert("x")</script> | *a* _b_ $x$ `c`'
@@ -131,18 +136,19 @@ def rename(value: Any, old: str, new: str) -> Any:
     return new if value == old else value
 
 
-def test_user_text_is_escaped_everywhere(split_report: dict[str, Any], tmp_path: Path) -> None:
-    report = rename(split_report, "Hernia", HOSTILE)
-    report["findings_after"] = [
-        {
-            "code": "SG301",
-            "name": "too-few-positives",
-            "family": "coverage",
-            "severity": "error",
-            "message": f"{HOSTILE} has 19 positives in val",
-            "location": {"split": "val", "label": HOSTILE, "n_rows": 19},
-        }
-    ]
+def test_user_text_is_escaped_everywhere(
+    split_report: RunReport, fix_report: RunReport, tmp_path: Path
+) -> None:
+    leak = fix_report.findings_before[0]
+    hostile_finding = dataclasses.replace(
+        leak,
+        message=f"{HOSTILE} has 19 positives in val",
+        location=dataclasses.replace(leak.location, label=HOSTILE),
+    )
+    report = dataclasses.replace(
+        RunReport.from_dict(rename(split_report.to_dict(), "Hernia", HOSTILE)),
+        findings_after=(hostile_finding,),
+    )
     pages = render(tmp_path, report)
     assert "<script" not in pages.html
     assert read_page(pages.html).scripts == 0
@@ -151,3 +157,13 @@ def test_user_text_is_escaped_everywhere(split_report: dict[str, Any], tmp_path:
     assert pages.html.count("&lt;script&gt;") >= 3 + 3
     assert "<script" not in pages.markdown
     assert '&lt;script&gt;alert\\("x"\\)&lt;/script&gt; \\| \\*a\\*' in pages.markdown
+
+
+def test_moved_group_names_are_escaped(fix_report: RunReport, tmp_path: Path) -> None:
+    assert fix_report.repair is not None
+    moves = fix_report.repair.moves
+    repair = dataclasses.replace(
+        fix_report.repair, moves=(dataclasses.replace(moves[0], group="<b>99</b>"), *moves[1:])
+    )
+    pages = render(tmp_path, dataclasses.replace(fix_report, repair=repair))
+    assert "<b>99</b>" not in pages.html and "&lt;b&gt;99&lt;/b&gt;" in pages.html

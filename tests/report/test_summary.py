@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from splitguard.report.model import CoverageEntry, Shortfall, TrainFloor
 from splitguard.report.summary import coverage_sentence
 
 
-def entry(label: str, split: str, positives: int, minimum: int = 0) -> dict[str, Any]:
-    return {"class": label, "split": split, "positives": positives, "minimum": minimum}
+def entry(label: str, split: str, positives: int, minimum: int = 0) -> CoverageEntry:
+    return CoverageEntry(label, split, positives, positives, float(positives), minimum, 0)
 
 
-FLOOR = {"train_split": "train", "train_floor": 0.4, "lowest_class": "B", "lowest_share": 0.41}
+FLOOR = TrainFloor(train_split="train", train_floor=0.4, lowest_class="B", lowest_share=0.41)
 
 
 def test_every_minimum_met_names_the_closest_and_the_train_floor() -> None:
@@ -27,9 +26,7 @@ def test_every_minimum_met_names_the_closest_and_the_train_floor() -> None:
 
 def test_absent_classes_and_unmet_minimums_are_named() -> None:
     coverage = [entry("A", "train", 80), entry("A", "test", 0, 20)]
-    shortfalls = [
-        {"class": "A", "split": "test", "kind": "min-positives", "target": 20, "achieved": 0}
-    ]
+    shortfalls = [Shortfall("A", "test", "min-positives", 20, 0, "the data has no more")]
     assert coverage_sentence(coverage, shortfalls) == (
         "1 class-split pair of 2 has no positive row: A in test. 1 minimum asked not met: "
         "A in test (min-positives 0 reached of 20)."

@@ -25,12 +25,17 @@ from splitguard.core.io.write import shown_as, umask_mode, write_failure
 
 
 def sha256_of(path: Path) -> str:
-    """The sha256 of a file, or of a directory's files in sorted order."""
+    """The sha256 of a file, or of a directory's files in sorted order.
+
+    For a directory each file's name, a NUL and its size come before its bytes, so no
+    two different trees (`a` holding "bc", `ab` holding "c") give the same stream.
+    """
     digest = hashlib.sha256()
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     for file in files:
         if path.is_dir():
-            digest.update(str(file.relative_to(path)).encode())
+            digest.update(str(file.relative_to(path)).encode() + b"\0")
+            digest.update(file.stat().st_size.to_bytes(8, "big"))
         with file.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

@@ -194,6 +194,32 @@ def test_sha256_of_file_and_directory(tmp_path: Path) -> None:
     assert len(sha256_of(tmp_path)) == 64
 
 
+def test_sha256_of_a_directory_covers_its_file_names(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, name in ((first, "train.parquet"), (second, "test.parquet")):
+        folder.mkdir()
+        (folder / name).write_text("same bytes")
+    assert sha256_of(first) != sha256_of(second)
+    (second / "test.parquet").rename(second / "train.parquet")
+    assert sha256_of(first) == sha256_of(second)
+
+
+def test_sha256_of_a_directory_separates_names_from_contents(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    (first / "a").write_text("bc")
+    (second / "ab").write_text("c")
+    assert sha256_of(first) != sha256_of(second)
+
+
+def test_ctrl_c_inside_the_staged_dir_leaves_no_partial_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt), staged_dir(out) as staged:
+        (staged / "train.parquet").write_text("half")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_recover_says_where_an_output_it_cannot_move_back_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -26,6 +26,22 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(tmp_path: Path) ->
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
 
 
+def test_ctrl_c_during_a_write_keeps_the_old_file_and_leaves_no_temporary(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "r.html"
+    atomic_write_bytes(target, b"old")
+
+    def interrupted(temporary: Path) -> None:
+        temporary.write_bytes(b"ne")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, interrupted)
+    assert target.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+
+
 def test_file_size_limit_and_permissions_are_named(tmp_path: Path) -> None:
     def too_big(temporary: Path) -> None:
         raise OSError(errno.EFBIG, "File too large")

@@ -1,0 +1,159 @@
+"""The parts of a report measured on a frame: split sizes, coverage, train floor, quality.
+
+`model.split_report` puts them together; `check`'s report uses the first two on splits
+it did not make.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from splitguard.core.aggregate import Aggregates
+from splitguard.core.frame import LabelFrame
+from splitguard.core.shortfalls import MinimumSpec
+from splitguard.report.model import (
+    DEVIATION_MIN_POSITIVES,
+    SIZE_BINS,
+    CoverageEntry,
+    Quality,
+    RowsPerGroup,
+    SplitEntry,
+    TrainFloor,
+)
+
+
+def size_histogram(sizes: np.ndarray) -> dict[str, int]:
+    """Groups per size bin (1, 2, 3-5, ..., 51+), for the sizes of groups in a split."""
+    out: dict[str, int] = {}
+    for label, low, high in SIZE_BINS:
+        upper = np.inf if high is None else high
+        out[label] = int(((sizes >= low) & (sizes <= upper)).sum())
+    return out
+
+
+def actual_shares(frame: LabelFrame) -> np.ndarray:
+    """Each split's share of the rows, for splits that were not requested (`check`)."""
+    rows = Aggregates.of(frame).rows_by_split
+    shares: np.ndarray = rows / max(1, int(rows.sum()))
+    return shares
+
+
+def split_entries(
+    frame: LabelFrame, shares: Sequence[float] | np.ndarray
+) -> tuple[SplitEntry, ...]:
+    """Rows, groups and group sizes of each split, against its share of the rows.
+
+    A group in two splits counts in both, with its rows in each (the leak is reported
+    by the rules).
+    """
+    rows_by_group = Aggregates.of(frame).group_rows_by_split
+    entries = []
+    for s, name in enumerate(frame.split_names):
+        sizes = rows_by_group[:, s]
+        sizes = sizes[sizes > 0]
+        entries.append(
+            SplitEntry(
+                name=name,
+                rows=int(sizes.sum()),
+                target_rows=float(shares[s] * frame.n_rows),
+                fraction=float(shares[s]),
+                groups=len(sizes),
+                rows_per_group=RowsPerGroup(
+                    smallest=int(sizes.min()) if len(sizes) else 0,
+                    median=float(np.median(sizes)) if len(sizes) else 0.0,
+                    largest=int(sizes.max()) if len(sizes) else 0,
+                ),
+                group_size_histogram=size_histogram(sizes),
+            )
+        )
+    return tuple(entries)
+
+
+def coverage_entries(
+    frame: LabelFrame,
+    shares: Sequence[float] | np.ndarray,
+    minimums: MinimumSpec | Mapping[str, Sequence[int]] | None = None,
+) -> tuple[CoverageEntry, ...]:
+    """Positive rows and groups per class and split, against target and minimum.
+
+    A `MinimumSpec` gives each class its own minimum (a percent of the class, a
+    prevalence at the split's size, only the classes it aims at); a mapping of
+    ``positives`` and ``positive_groups`` lists gives one per split.
+    """
+    aggregates = Aggregates.of(frame)
+    positives, positive_groups = aggregates.positives_by_split, aggregates.positive_groups_by_split
+    minimum_rows, minimum_groups = minimum_tables(frame, minimums)
+    return tuple(
+        CoverageEntry(
+            label=name,
+            split=split,
+            positives=int(positives[s, c]),
+            positive_groups=int(positive_groups[s, c]),
+            target=float(shares[s] * frame.positives[c]),
+            minimum=int(minimum_rows[s, c]),
+            minimum_groups=int(minimum_groups[s, c]),
+        )
+        for c, name in enumerate(frame.classes)
+        for s, split in enumerate(frame.split_names)
+    )
+
+
+def minimum_tables(
+    frame: LabelFrame, minimums: MinimumSpec | Mapping[str, Sequence[int]] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(S, C) positive rows and positive groups the minimums ask of each class and split."""
+    from splitguard.core.shortfalls import asked
+
+    shape = (len(frame.split_names), frame.n_classes)
+    if isinstance(minimums, MinimumSpec):
+        wanted = asked(minimums, frame.split_names, frame.classes, frame)
+        rows = Aggregates.of(frame).rows_by_split[:, None]
+        at_size = np.ceil(wanted.prevalence * rows - 1e-9)
+        return np.maximum(wanted.positives, at_size), wanted.positive_groups
+    minimums = minimums or {}
+    zeros = [0] * shape[0]
+    return (
+        np.broadcast_to(np.asarray(minimums.get("positives", zeros))[:, None], shape),
+        np.broadcast_to(np.asarray(minimums.get("positive_groups", zeros))[:, None], shape),
+    )
+
+
+def train_floor_entry(frame: LabelFrame, spec: MinimumSpec) -> TrainFloor | None:
+    """The train floor and the smallest share of a class's positive rows train holds."""
+    from splitguard.core.shortfalls import train_index
+
+    train = train_index(frame.split_names)
+    totals = frame.positives
+    if train is None or not (totals > 0).any():
+        return None
+    held = Aggregates.of(frame).positives_by_split[train] / np.maximum(totals, 1)
+    lowest = int(np.argmin(np.where(totals > 0, held, np.inf)))
+    return TrainFloor(
+        train_split=frame.split_names[train],
+        train_floor=spec.train_floor,
+        lowest_class=frame.classes[lowest],
+        lowest_share=float(held[lowest]),
+    )
+
+
+def quality(frame: LabelFrame, shares: np.ndarray) -> Quality:
+    """LD, LPD, ED, the worst relative deviation from target and the leaked groups."""
+    from splitguard.split.metrics import evaluate
+
+    assert frame.splits is not None
+    measured = evaluate(
+        frame.labels,
+        frame.splits,
+        list(shares),
+        groups=frame.groups,
+        min_class_positives=DEVIATION_MIN_POSITIVES,
+    )
+    return Quality(
+        label_distribution=measured.label_distribution,
+        label_pair_distribution=measured.label_pair_distribution,
+        example_distribution=measured.example_distribution,
+        worst_relative_deviation=measured.worst_relative_deviation,
+        leaked_groups=measured.leaked_groups,
+    )
