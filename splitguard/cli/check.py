@@ -68,7 +68,9 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         raise OptionError(_no_inputs(config.path))
     # Before any work: a format that is not installed, a root that is not a folder.
     chosen = format_named(values["format"])
-    view = View(_root(values["root"]), values["statistics"])
+    from splitguard.cli.flags import quiet
+
+    view = View(_root(values["root"]), values["statistics"], quiet())
     tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
     with steps(3) as advance:
         outcome = run_check(
@@ -80,8 +82,8 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             reads=[*tables, *([config.path] if config.path else [])],
             progress=advance,
         )
-    if outcome.baseline is not None:
-        click.echo(printable(f"splitguard: wrote {outcome.baseline}"), err=True)
+    if outcome.baseline is not None and not view.quiet:
+        _baseline_written(outcome.baseline, (*outcome.result.findings, *outcome.result.accepted))
     if outcome.reports is not None:
         from splitguard.cli.run_view import report_notes
 
@@ -89,6 +91,21 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             click.echo(printable(note), err=True)
     _print(outcome.result, chosen, view)
     sys.exit(outcome.exit_status)
+
+
+def _baseline_written(path: Path, findings: tuple[Any, ...]) -> None:
+    """Say how many findings the baseline holds (by severity) and where."""
+    from splitguard.cli.run_view import severity_counts
+    from splitguard.core.wording import counted
+
+    by_severity = f" ({severity_counts([f.as_dict() for f in findings])})" if findings else ""
+    click.echo(
+        printable(
+            f"splitguard: wrote {counted(len(findings), 'finding')}{by_severity} to {path}; "
+            f"`--baseline {path}` accepts them from now on."
+        ),
+        err=True,
+    )
 
 
 def minimal_config(table: str) -> str:

@@ -35,7 +35,12 @@ def demo_command(out: Path) -> None:
         fractions={"train": 0.8, "val": 0.1, "test": 0.1},
         min_positives={"val": 20, "test": 20},
     )
-    click.echo(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
+    from splitguard.cli.flags import quiet
+
+    if not quiet():
+        from splitguard.cli.render import console
+
+        console().print(f"splitguard demo: NIH ChestX-ray14 ({example_path().name}), bundled")
     status = run_and_print(
         str(out),
         lambda progress: run_split(

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from splitguard import __version__
+from splitguard.cli.flags import debug_requested, global_options, with_global_options
 from splitguard.core.errors import EXIT_ERROR, SplitguardError
 from splitguard.core.printable import printable_lines
 
@@ -40,17 +40,19 @@ class LazyGroup(click.Group):
         module = importlib.import_module(COMMANDS[cmd_name][0])
         command = getattr(module, f"{cmd_name}_command")
         assert isinstance(command, click.Command)
-        return command
+        return with_global_options(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="splitguard")
-@click.option("--debug", is_flag=True, help="Show the traceback of an unexpected failure.")
-def cli(debug: bool) -> None:
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    params=global_options(),
+)
+def cli() -> None:
     """Lint multi-label label tables; build leak-free, coverage-aware splits.
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 the command could not do
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> Any:
     from splitguard.core.io.signals import redeliver_lost_interrupts
 
     args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("SPLITGUARD_DEBUG"))
+    debug = debug_requested(args) or bool(os.environ.get("SPLITGUARD_DEBUG"))
     redeliver_lost_interrupts()
     try:
         return cli.main(args=args, prog_name="splitguard", standalone_mode=False)

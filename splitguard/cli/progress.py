@@ -1,6 +1,7 @@
 """A progress bar over the steps of a long command, on a terminal only.
 
-Shown on stderr (stdout may be piped into a file), and gone when the work is done.
+Shown on stderr (stdout may be piped into a file), and gone when the work is done;
+never under -q.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ Advance = Callable[[str], None]
 @contextlib.contextmanager
 def steps(total: int) -> Iterator[Advance]:
     """`advance(description)` marks the start of the next of `total` steps."""
-    if not sys.stderr.isatty():
+    from splitguard.cli.flags import quiet
+
+    if quiet() or not sys.stderr.isatty():
         yield lambda description: None
         return
     from rich.console import Console

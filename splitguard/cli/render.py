@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from splitguard.core.printable import printable
+from splitguard.core.wording import counted, number
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from rich.console import Console
+    from rich.table import Table
 
     from splitguard.core.class_stats import TableStats
     from splitguard.lint.formats import Line
@@ -23,8 +29,6 @@ TERMINAL_EACH_END = 15
 def safe(name: object) -> str:
     """A name from the data as rich text: control characters escaped, no markup."""
     from rich.markup import escape
-
-    from splitguard.core.printable import printable
 
     return escape(printable(str(name)))
 
@@ -53,7 +57,14 @@ def print_lines(out: Console, lines: Iterable[Line]) -> None:
 
     for line in lines:
         text = Text.assemble(*((span.text, ROLE_STYLES.get(span.style, "")) for span in line.spans))
-        out.print(text, soft_wrap=not line.wrap)
+        if not line.wrap or not line.hang:
+            out.print(text, soft_wrap=not line.wrap)
+            continue
+        # Wrapped past its own indent; continuation lines start `hang` columns in.
+        lead = len(text.plain) - len(text.plain.lstrip(" "))
+        for index, part in enumerate(text[lead:].wrap(out, max(20, out.width - line.hang))):
+            part.rstrip()
+            out.print(Text(" " * (line.hang if index else lead)) + part, soft_wrap=True)
 
 
 def bar(share: float, width: int = BAR_WIDTH) -> str:
@@ -63,45 +74,150 @@ def bar(share: float, width: int = BAR_WIDTH) -> str:
     return "█" * full + ("" if rest == 0 else " ▏▎▍▌▋▊▉"[rest])
 
 
-def print_stats(stats: TableStats) -> None:
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    justify: Literal["left", "right"] = "right"
+    # A bar column is the first thing left out of a table too wide for the terminal.
+    bar: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A class name (as in the data) and its cells (rich markup), one per `Column`."""
+
+    name: str
+    cells: tuple[str, ...]
+
+
+def print_class_table(
+    out: Console,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row | str],
+    legend: str = "",
+) -> None:
+    """A table of one row per class that fits `out`'s width, every name whole on its line.
+
+    Tried in turn: every column; the bar columns left out; and each name on its own
+    line above its figures (a name is never cut or wrapped: a log is searched for it).
+    A `str` in `rows` is a note; `legend` (what the bars mean) follows the title while
+    the bars are shown.
+    """
+    kept = [i for i, column in enumerate(columns) if not column.bar]
+    for shown in (list(range(len(columns))), kept):
+        heading = title + legend if len(shown) == len(columns) else title
+        table = _class_table(heading, [columns[i] for i in shown], rows, shown)
+        if out.measure(table, options=out.options.update_width(10**6)).maximum <= out.width:
+            out.print(table)
+            return
+    _print_stacked(out, title, [columns[i] for i in kept], rows, kept)
+
+
+def _class_table(
+    title: str, columns: Sequence[Column], rows: Sequence[Row | str], shown: Sequence[int]
+) -> Table:
     from rich import box
     from rich.table import Table
 
-    from splitguard.lint.findings import percent
-
-    low, median, high = stats.rows_per_group
+    # A note ("... 160 classes in between") is a caption, so it never widens a column.
+    notes = [row for row in rows if isinstance(row, str)]
     table = Table(
-        title=(
-            f"{stats.rows:,} rows, {stats.groups:,} groups "
-            f"(rows per group: min {low:,}, median {median:,g}, max {high:,})"
-        ),
+        title=title,
+        caption=" ".join(notes) or None,
         title_justify="left",
-        # Light rules and no edge padding: seven columns fit an 80-column terminal.
+        caption_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         collapse_padding=True,
     )
-    longest = max((len(label.name) for label in stats.labels), default=5)
-    table.add_column("class", min_width=min(longest, 24))
-    table.add_column("positives", justify="right")
-    table.add_column("share", justify="right")
-    table.add_column("", no_wrap=True)
-    table.add_column("w_pos", justify="right")
-    table.add_column("w_neg", justify="right")
-    table.add_column("pos_weight", justify="right")
-    top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
-    for label in sorted(stats.labels, key=lambda label: label.freq_pos):
-        table.add_row(
-            safe(label.name),
-            f"{label.positives:,}",
-            percent(label.freq_pos, 2),
-            f"[cyan]{bar(label.freq_pos / top, STATS_BAR_WIDTH)}[/]",
-            f"{label.w_pos:.4f}",
-            f"{label.w_neg:.4f}",
-            "-" if label.pos_weight is None else f"{label.pos_weight:,.2f}",
+    table.add_column("class", no_wrap=True)
+    for column in columns:
+        table.add_column(safe(column.header), justify=column.justify, no_wrap=True)
+    for row in rows:
+        if isinstance(row, str):
+            table.add_row("...")
+        else:
+            table.add_row(safe(row.name), *(row.cells[i] for i in shown))
+    return table
+
+
+def _print_stacked(
+    out: Console,
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Row | str],
+    shown: Sequence[int],
+) -> None:
+    """Each class name on its own line, its figures on the next, under their headers."""
+    from rich.text import Text
+
+    figures = {
+        id(row): [Text.from_markup(row.cells[i]).plain for i in shown]
+        for row in rows
+        if isinstance(row, Row)
+    }
+    widths = [
+        max([len(column.header), *(len(cells[j]) for cells in figures.values())])
+        for j, column in enumerate(columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        return "    " + "  ".join(
+            value.rjust(w) if column.justify == "right" else value.ljust(w)
+            for value, w, column in zip(values, widths, columns, strict=True)
         )
+
+    headers = line([column.header for column in columns])
+    out.print(title)
+    out.print("class")
+    out.print(safe(headers))
+    out.print("─" * min(out.width, len(headers)))
+    for row in rows:
+        if isinstance(row, str):
+            out.print(row)
+        else:
+            out.print(safe(row.name))
+            out.print(safe(line(figures[id(row)])))
+
+
+def print_stats(stats: TableStats) -> None:
+    """The per-class table of `splitguard stats`; its footnote is left out under -q."""
+    from splitguard.cli.flags import quiet
+    from splitguard.core.wording import percent
+
+    low, median, high = stats.rows_per_group
+    title = (
+        f"{stats.rows:,} rows, {stats.groups:,} groups "
+        f"(rows per group: min {low:,}, median {number(median)}, max {high:,})"
+    )
+    columns = (
+        Column("positives"),
+        Column("share"),
+        Column("", justify="left", bar=True),
+        Column("w_pos"),
+        Column("w_neg"),
+        Column("pos_weight"),
+    )
+    top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
+    rows = [
+        Row(
+            label.name,
+            (
+                f"{label.positives:,}",
+                percent(label.freq_pos, 2),
+                f"[cyan]{bar(label.freq_pos / top, STATS_BAR_WIDTH)}[/]",
+                f"{label.w_pos:.4f}",
+                f"{label.w_neg:.4f}",
+                "-" if label.pos_weight is None else f"{label.pos_weight:,.2f}",
+            ),
+        )
+        for label in sorted(stats.labels, key=lambda label: label.freq_pos)
+    ]
     out = console()
-    out.print(table)
+    print_class_table(out, title, columns, rows)
+    if quiet():
+        return
     out.print(
         "w_pos (the weight of a positive) = the share of negatives and w_neg = the share of "
         "positives make each class's positives and negatives weigh the same in the loss; "
@@ -133,38 +249,60 @@ def coverage_bar(positives: int, target: float, minimum: int) -> str:
 
 def print_coverage(report: RunReport) -> None:
     """Per class (most frequent first) and split: positives, and a bar with the marks."""
-    from rich import box
-    from rich.table import Table
-
     splits = [split.name for split in report.splits]
     entries = {(entry.label, entry.split): entry for entry in report.coverage}
     labels = sorted(report.stats.labels, key=lambda label: -label.freq_pos)
     classes = [label.name for label in labels]
-    # One column per split (count and bar together) so three splits fit 80 columns.
-    table = Table(
-        title="Positive rows per class and split: ┊ target, │ minimum asked, red = short",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("class", no_wrap=True)
-    for split in splits:
-        table.add_column(safe(split), no_wrap=True)
+    # Per split, the count (red when short) and its bar; the bars go first when the
+    # terminal is narrow.
+    columns = [
+        column
+        for split in splits
+        for column in (Column(split), Column("", justify="left", bar=True))
+    ]
     shown = classes
     if len(classes) > 2 * TERMINAL_EACH_END:
         shown = classes[:TERMINAL_EACH_END] + classes[-TERMINAL_EACH_END:]
+    rows: list[Row | str] = []
     for index, name in enumerate(shown):
         if index == TERMINAL_EACH_END and len(shown) < len(classes):
             left_out = len(classes) - len(shown)
-            table.add_row(f"[dim]... {left_out:,} classes in between: report.html has them all[/]")
-        cells = [safe(name)]
+            rows.append(
+                f"... {counted(left_out, 'class', 'classes')} in between: report.html has them all"
+            )
+        cells: list[str] = []
         for split in splits:
             entry = entries.get((name, split))
             if entry is None:
-                cells.append("-")
+                cells += ["-", ""]
                 continue
-            positives, target = entry.positives, entry.target
-            bar_text = coverage_bar(positives, target, entry.minimum)
-            cells.append(f"{positives:>6,} {bar_text}")
-        table.add_row(*cells)
-    console().print(table)
+            positives, target, minimum = entry.positives, entry.target, entry.minimum
+            short = positives < minimum or positives == 0
+            cells += [
+                f"[red]{positives:,}[/]" if short else f"{positives:,}",
+                coverage_bar(positives, target, minimum),
+            ]
+        rows.append(Row(name, tuple(cells)))
+    print_class_table(
+        console(),
+        "Positive rows per class and split, red if short",
+        columns,
+        rows,
+        legend=": ┊ target, │ minimum asked",
+    )
+
+
+def print_wrapped(console: Console, markup: str, *, first: int, wrap: bool = True) -> None:
+    """`markup` indented by `first`, wrapped to the console's width (`wrap`) with its
+    continuation lines indented by `HANGING`."""
+    from rich.text import Text
+
+    from splitguard.lint.formats.text import HANGING
+
+    if not wrap:
+        console.print(" " * first + markup, soft_wrap=True)
+        return
+    text = Text.from_markup(markup)
+    for index, line in enumerate(text.wrap(console, max(20, console.width - HANGING))):
+        line.rstrip()
+        console.print(Text(" " * (first if index == 0 else HANGING)) + line, soft_wrap=True)

@@ -6,7 +6,11 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from splitguard.lint.findings import SEVERITIES, counted, percent, severity_rank
+import click
+
+from splitguard.core.printable import printable
+from splitguard.core.wording import counted, number, percent
+from splitguard.lint.findings import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
     from splitguard.app.runs import Outcome, Progress
@@ -44,9 +48,18 @@ def quality_lines(quality: Quality) -> list[tuple[str, str]]:
             f"label balance LD {scientific(quality.label_distribution)}, label-pair balance LPD "
             f"{scientific(quality.label_pair_distribution)} (0 is perfect)",
         ),
-        ("sizes", f"{quality.example_distribution:,.0f} rows off target per split on average"),
+        (
+            "sizes",
+            f"{counted(round(quality.example_distribution), 'row')} off target per split "
+            "on average",
+        ),
         ("leakage", f"{text} in more than one split"),
     ]
+
+
+def amount(kind: str, value: float) -> str:
+    """A minimum asked or reached: a prevalence as a percentage, a count as a number."""
+    return percent(value, 2) if kind == "min-prevalence" else number(value)
 
 
 def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
@@ -57,8 +70,11 @@ def severity_counts(findings: Sequence[Mapping[str, Any]]) -> str:
     return ", ".join(counted(n, s) for s, n in counts.items() if n) or "none"
 
 
-def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FINDINGS) -> list[str]:
-    """Errors and warnings, one line each, the most telling first; then how many are left.
+def finding_lines(
+    findings: Sequence[Mapping[str, Any]], limit: int | None = SHOWN_FINDINGS
+) -> list[str]:
+    """Errors and warnings, one line each, the most telling first; then how many are left
+    (no limit: all of them).
 
     Schema findings come first: a wrong label option (SG108, SG109) explains the
     hundreds of coverage findings it causes.
@@ -68,7 +84,7 @@ def finding_lines(findings: Sequence[Mapping[str, Any]], limit: int = SHOWN_FIND
         key=lambda f: (f["family"] != "schema", severity_rank(f["severity"]), f["code"]),
     )
     lines = [f"  {f['code']} {f['severity']}: {f['message']}" for f in shown[:limit]]
-    if len(shown) > limit:
+    if limit is not None and len(shown) > limit:
         lines.append(f"  ... and {len(shown) - limit:,} more (report.json has them all)")
     return lines
 
@@ -102,10 +118,18 @@ def run_and_print(out: str, run: Callable[[Progress], Outcome], *, force: bool) 
 
 
 def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:
-    """The coverage table, the split sizes and quality, the findings, and the files written."""
+    """The coverage table, the split sizes and quality, the findings, and the files written.
 
-    from splitguard.cli.render import console, print_coverage, safe
+    Under -q, the errors and warnings on the result only: all of them, one line each.
+    """
+    from splitguard.cli.flags import quiet
+    from splitguard.cli.render import console, print_coverage, print_wrapped, safe
 
+    if quiet():
+        after = [finding.as_dict() for finding in report.findings_after]
+        for line in finding_lines(after, limit=None):
+            click.echo(printable(line.strip()))
+        return
     print_coverage(report)
     terminal = console()
     total = max(report.input.rows, 1)
@@ -120,8 +144,8 @@ def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:
     for shortfall in report.shortfalls:
         terminal.print(
             f"[yellow]shortfall[/]: {safe(shortfall.label)} in {safe(shortfall.split)}: "
-            f"{shortfall.kind} {shortfall.target:,g} asked, "
-            f"{shortfall.achieved:,g} reached "
+            f"{shortfall.kind} {amount(shortfall.kind, shortfall.target)} asked, "
+            f"{amount(shortfall.kind, shortfall.achieved)} reached "
             f"({safe(shortfall.reason)})"
         )
     if report.repair is not None:
@@ -130,7 +154,7 @@ def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:
     after = [finding.as_dict() for finding in report.findings_after]
     terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
     for line in finding_lines(after):
-        terminal.print(safe(line), soft_wrap=True)
+        print_wrapped(terminal, safe(line.strip()), first=2)
     terminal.print(f"[bold]written to[/] {safe(out)}/: {safe(', '.join(written))}")
 
 
@@ -139,16 +163,19 @@ def unwritten_warning(path: str, reason: str) -> str:
 
 
 def report_notes(written: Written) -> list[str]:
-    """Lines for stderr: a warning for each report file not written, then those written."""
+    """Lines for stderr: a warning for each report file not written, then those written
+    (not under -q)."""
+    from splitguard.cli.flags import quiet
+
     lines = [unwritten_warning(str(path), reason) for path, reason in written.failed]
-    if written.paths:
+    if written.paths and not quiet():
         lines.append(f"splitguard: wrote {', '.join(str(path) for path in written.paths)}")
     return lines
 
 
 def moves_lines(moves: MovesSummary) -> list[str]:
     """What `fix` did: its mode, the rows moved against the leak bound, sizes before/after."""
-    points = f"{100 * moves.size_tolerance:g} point"
+    points = counted(100 * moves.size_tolerance, "point")
     if moves.mode == "fewest-moves":
         mode = "fewest moves, split sizes not kept"
     elif moves.sizes_within_tolerance:

@@ -17,6 +17,7 @@ import numpy as np
 
 from splitguard.core.errors import LabelValueError
 from splitguard.core.io.arrow import int_values, string_array
+from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -201,6 +202,6 @@ def bare_list_cells(codes: np.ndarray, values: Sequence[object]) -> np.ndarray:
 
 def blank_error(where: str, name: str, count: int) -> LabelValueError:
     return LabelValueError(
-        f"{where}: column {name!r} is empty ({count} rows in all). Pass --blank negative "
-        "to read an empty cell as no positive label, or fill the cells."
+        f"{where}: column {name!r} is empty ({counted(count, 'row')} in all). Pass --blank "
+        "negative to read an empty cell as no positive label, or fill the cells."
     )

@@ -21,6 +21,7 @@ from splitguard.core.split_names import (
     shown,
     split_name_error,
 )
+from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -242,8 +243,9 @@ def _record_splits(
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
         raise LabelValueError(
-            f"{where(row)}: column {spec.split_col!r} is empty ({int((codes < 0).sum())} rows "
-            "in all). Give every row a split, or drop the unsplit rows."
+            f"{where(row)}: column {spec.split_col!r} is empty "
+            f"({counted(int((codes < 0).sum()), 'row')} in all). Give every row a split, or "
+            "drop the unsplit rows."
         )
     ordered = sorted_splits([str(v).strip() for v in values])
     _check_split_values(codes, values, ordered, spec.split_col, where)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from splitguard.core.errors import OptionError, closest
+from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
@@ -227,11 +228,14 @@ def limits(frame: LabelFrame, spec: MinimumSpec, split: int, label: int, **sizes
 
 def why(kind: str, wanted: float, reached: float, split: str, limit: Limits) -> str:
     """Why `split` reached `reached` of `wanted` positive rows (or groups)."""
-    unit = "positive groups" if kind == "min-positive-groups" else "positive rows"
+    unit = "positive group" if kind == "min-positive-groups" else "positive row"
     have = limit.groups if kind == "min-positive-groups" else limit.positives
-    data = f"the data has {limit.positives:,} positive rows in {limit.groups:,} groups"
+    data = (
+        f"the data has {counted(limit.positives, 'positive row')} in "
+        f"{counted(limit.groups, 'group')}"
+    )
     if wanted > have:
-        return f"{data}: fewer {unit} than asked"
+        return f"{data}: fewer {unit}s than asked"
     floor = (
         f"; train keeps at least {limit.kept:,} of them (train floor {limit.floor:.0%}), so "
         f"{split} can hold at most {limit.most:,}"
@@ -239,13 +243,14 @@ def why(kind: str, wanted: float, reached: float, split: str, limit: Limits) -> 
     if limit.kept and kind != "min-positive-groups" and wanted > limit.most:
         return data + floor
     room = (
-        f"the train floor ({limit.floor:.0%}) leaves {split} up to {limit.most:,} positive rows"
+        f"the train floor ({limit.floor:.0%}) leaves {split} up to "
+        f"{counted(limit.most, 'positive row')}"
         if limit.kept
-        else f"{split} could hold all {have:,} {unit}"
+        else f"{split} could hold all {counted(have, unit)}"
     )
     return (
-        f"{data} and {room}: the groups {split} holds ({limit.split_rows:,} rows, for a "
-        f"fraction of {limit.fraction:.0%}) carry {reached:,.0f} {unit}"
+        f"{data} and {room}: the groups {split} holds ({counted(limit.split_rows, 'row')}, "
+        f"for a fraction of {limit.fraction:.0%}) carry {counted(round(reached), unit)}"
     )
 
 
@@ -327,14 +332,16 @@ def impossible(
         if claim > totals[c] - kept[c] and claim > 0:
             where = ", ".join(f"{names[s]} {rows[s, c]:,.0f}" for s in others if rows[s, c])
             problems.append(
-                f"{label}: the minimums ask for {claim:,.0f} positive rows ({where}), but the "
+                f"{label}: the minimums ask for {counted(round(claim), 'positive row')} "
+                f"({where}), but the "
                 f"data has {totals[c]:,} and train keeps at least {kept[c]:,} "
                 f"(train floor {spec.train_floor:.0%}), so at most {totals[c] - kept[c]:,}"
             )
         group_claim = wanted.positive_groups[others, c].sum()
         if group_claim > groups[c]:
             problems.append(
-                f"{label}: the minimums ask for {group_claim:,.0f} positive groups, but the "
+                f"{label}: the minimums ask for {counted(round(group_claim), 'positive group')}, "
+                "but the "
                 f"data has {groups[c]:,}"
             )
     per_row = np.sort(frame.labels.sum(axis=1))[::-1].cumsum()
@@ -345,8 +352,8 @@ def impossible(
         if demand > capacity:
             mean = frame.labels.sum() / max(1, frame.n_rows)
             problems.append(
-                f"{name}: the minimums ask for {demand:,.0f} positive labels in its "
-                f"{size:,} rows, but rows carry {mean:.2f} labels on average and its "
+                f"{name}: the minimums ask for {counted(round(demand), 'positive label')} in "
+                f"its {counted(size, 'row')}, but rows carry {mean:.2f} labels on average and its "
                 f"{size:,} most-labelled rows {capacity:,}"
             )
     return tuple(problems)

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Any, Literal, get_args
 
+# Rules word their messages with these (a plugin's too): one plural and percent rule.
+from splitguard.core.wording import counted as counted
+from splitguard.core.wording import percent as percent
+
 Severity = Literal["error", "warning", "info"]
 # The one definition of the severities, worst first: everything else reads these two.
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
@@ -131,23 +135,3 @@ def sample(values: Any, limit: int = SAMPLE_SIZE) -> tuple[str, ...]:
             break
         out.append("<null>" if value is None else str(value))
     return tuple(out)
-
-
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """'1 row', '2 rows', '8,103 groups': a count and its noun, agreeing."""
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
-
-
-def percent(share: float, digits: int = 1) -> str:
-    """A share (0..1) as a percentage a reader can compare: '1.3%', '53.8%', '0.00089%'.
-
-    `digits` decimals, except that a share too small for them keeps two significant
-    digits rather than reading as 0.0%.
-    """
-    import math
-
-    value = share * 100
-    if value == 0 or abs(value) >= 10**-digits:
-        return f"{value:.{digits}f}%"
-    decimals = 1 - math.floor(math.log10(abs(value)))
-    return f"{value:.{decimals}f}%"

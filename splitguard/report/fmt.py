@@ -20,13 +20,10 @@ def share(value: Any, digits: int = 2) -> str:
 
 
 def number(value: Any, digits: int = 4) -> str:
-    """A float with `digits` significant digits; integers stay whole."""
+    """A float with `digits` significant digits, never in exponent notation; integers
+    stay whole."""
     if value is None:
         return "-"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    return f"{float(value):.{digits}g}"
+    from splitguard.core.wording import number as readable
 
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    return readable(float(value), digits)

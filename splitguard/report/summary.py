@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from splitguard.core.shortfalls import train_index
+from splitguard.core.wording import counted
 from splitguard.report.document import Code, Facts, Section, Table, Text
-from splitguard.report.fmt import count, number, plural
+from splitguard.report.fmt import count, number
 from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
 
 
@@ -80,7 +81,7 @@ def coverage_sentence(
     else:
         listed = _listed(f"{e.label} in {e.split}" for e in absent)
         verb = "has" if len(absent) == 1 else "have"
-        parts = [f"{plural(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
+        parts = [f"{counted(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
                  f"positive row: {listed}."]  # fmt: skip
     asked = [e for e in coverage if e.minimum > 0 or e.minimum_groups]
     # (class, split, kind, achieved, target) of each minimum not met.
@@ -95,11 +96,11 @@ def coverage_sentence(
             f"{label} in {split} ({kind} {number(achieved, 3)} reached of {number(target, 3)})"
             for label, split, kind, achieved, target in unmet
         )
-        parts.append(f"{plural(len(unmet), 'minimum')} asked not met: {listed}.")
+        parts.append(f"{counted(len(unmet), 'minimum')} asked not met: {listed}.")
     elif asked:
         closest = min(asked, key=lambda e: e.positives - e.minimum)
         parts.append(
-            f"Every minimum asked is met ({plural(len(asked), 'class-split pair')}; the "
+            f"Every minimum asked is met ({counted(len(asked), 'class-split pair')}; the "
             f"closest: {closest.label} in {closest.split}, {closest.positives:,} "
             f"positive rows for {closest.minimum:,} asked)."
         )
@@ -125,16 +126,17 @@ def headline_section(report: RunReport, leaked_groups: int) -> Section:
     short = [e for e in coverage if e.positives < e.minimum or e.positives == 0]
     after = report.findings_after
     errors = [f for f in after if f.severity == "error"]
-    pairs = plural(len(shortfalls) or len(short), "class-split pair")
+    pairs = counted(len(shortfalls) or len(short), "class-split pair")
     items = [
-        ("Leakage", "none" if not leaked_groups else f"{count(leaked_groups)} groups leak"),
+        ("Leakage", "none" if not leaked_groups else f"{counted(leaked_groups, 'group')} leak"),
         (
             "Coverage",
             "every class covered in every split"
             if not short and not shortfalls
             else f"{pairs} short of the minimum",
         ),
-        ("Findings after", "none" if not after else f"{len(after)} ({len(errors)} errors)"),
+        ("Findings after",
+         "none" if not after else f"{len(after)} ({counted(len(errors), 'error')})"),
     ]  # fmt: skip
     status = ["ok" if leaked_groups == 0 else "bad", "ok" if not (short or shortfalls) else "bad"]
     status.append("ok" if not after else ("bad" if errors else ""))

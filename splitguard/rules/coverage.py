@@ -20,6 +20,7 @@ from splitguard.core.options import (
     TRAIN_FLOOR,
     Option,
 )
+from splitguard.core.wording import counted
 from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.coverage_drift import (
@@ -119,7 +120,7 @@ class _BelowMinimum(Rule):
                 where = positive_rows(context, split, int(label))
                 where.update(split=split_name, label=name)
                 yield self.finding(
-                    f"{name} has {count} {self.unit} in {split_name} (minimum {minimum}): "
+                    f"{name} has {counted(count, self.unit)} in {split_name} (minimum {minimum}): "
                     f"{interval_text(count)}.",
                     **where,
                 )
@@ -155,7 +156,7 @@ class TooFewPositives(_BelowMinimum):
     options = (MIN_POSITIVES,)
     needs_splits = True
     option = MIN_POSITIVES
-    unit = "positives"
+    unit = "positive"
 
     def counts(self, context: Context) -> np.ndarray:
         return context.aggregates.positives_by_split
@@ -191,7 +192,7 @@ class TooFewPositiveGroups(_BelowMinimum):
     options = (MIN_POSITIVE_GROUPS,)
     needs_splits = True
     option = MIN_POSITIVE_GROUPS
-    unit = "positive groups"
+    unit = "positive group"
 
     def check(self, context: Context) -> Iterator[Finding]:
         if context.frame.has_groups:

@@ -8,7 +8,8 @@ from typing import ClassVar
 import numpy as np
 
 from splitguard.core.options import IMBALANCE_THRESHOLD
-from splitguard.lint.findings import Finding, Severity, percent
+from splitguard.core.wording import percent
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 
 

@@ -13,7 +13,8 @@ from typing import ClassVar
 import numpy as np
 
 from splitguard.core.options import GROUP
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.leakage_keys import FileLeak, RowIdLeak
 from splitguard.rules.spread import pair_counts

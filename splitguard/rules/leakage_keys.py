@@ -8,7 +8,8 @@ from typing import ClassVar
 import numpy as np
 
 from splitguard.core.options import ID, Option, names
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.spread import pair_counts, rows_by_key_and_split
 from splitguard.rules.where import leaked_rows

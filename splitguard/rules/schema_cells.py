@@ -10,7 +10,8 @@ import numpy as np
 from splitguard.core.labels import bare_list_cells, distinct
 from splitguard.core.options import LABEL_COLS, LABELS
 from splitguard.core.shapes.registry import frame_shape
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import table_rows
 

@@ -8,7 +8,8 @@ from typing import ClassVar
 import numpy as np
 
 from splitguard.core.options import CLASSES
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import frame_rows
 

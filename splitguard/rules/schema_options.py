@@ -10,7 +10,8 @@ import numpy as np
 
 from splitguard.core.options import LABEL_COLS, NONE, SEP
 from splitguard.core.shapes.registry import frame_shape
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import frame_rows
 

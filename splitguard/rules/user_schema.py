@@ -19,7 +19,8 @@ import numpy as np
 
 from splitguard.core.errors import OptionError
 from splitguard.core.options import Option, is_module_reference, optional, text
-from splitguard.lint.findings import Finding, Severity, counted
+from splitguard.core.wording import counted
+from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.where import table_rows
 

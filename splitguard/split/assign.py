@@ -24,7 +24,7 @@ from splitguard.core.shortfalls import (
     listing,
     train_index,
 )
-from splitguard.lint.findings import counted
+from splitguard.core.wording import counted
 
 __all__ = [
     "SplitRequest",

@@ -46,10 +46,14 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """A styled line; `wrap=False` keeps it one line however wide (a message to copy whole)."""
+    """A styled line; `wrap=False` keeps it one line however wide (a message to copy whole).
+
+    A wrapped line's continuation lines are indented by `hang` columns.
+    """
 
     spans: tuple[Span, ...]
     wrap: bool = True
+    hang: int = 0
 
     @property
     def text(self) -> str:
@@ -62,6 +66,8 @@ class View:
 
     root: Path | None = None
     statistics: bool = False
+    # For scripts (-q): no headings or summary, each finding one whole line.
+    quiet: bool = False
 
     def path(self, file: str) -> str:
         from splitguard.core.paths import shown_path

@@ -10,7 +10,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from splitguard.core.printable import printable
-from splitguard.lint.findings import counted
+from splitguard.core.wording import counted
 from splitguard.lint.formats import Format, Line, Span, View, plain
 from splitguard.rules.base import FAMILIES
 
@@ -46,6 +46,10 @@ def _where(finding: Finding) -> str:
     return "; ".join(parts)
 
 
+# Continuation lines of a wrapped finding start under its message, past the code.
+HANGING = 6
+
+
 class Text(Format):
     name = "text"
     help = "findings grouped by family, for people"
@@ -62,7 +66,8 @@ class Text(Format):
             found = [f for f in result.findings if f.family == family]
             if not found:
                 continue
-            lines.append(Line((Span(printable(family), "bold"), Span(f" ({len(found)})"))))
+            if not view.quiet:
+                lines.append(Line((Span(printable(family), "bold"), Span(f" ({len(found)})"))))
             for finding in found:
                 style = finding.severity
                 head = (
@@ -74,13 +79,16 @@ class Text(Format):
                     Span(finding.severity, style),
                     Span(f": {printable(finding.message)}"),
                 )
-                lines.append(Line(head, wrap=False))
+                # Wrapped under the message for people; whole lines for scripts (-q).
+                lines.append(Line(head, wrap=not view.quiet, hang=HANGING))
                 where = _where(finding)
                 if where:
-                    lines.append(Line((Span("      "), Span(printable(where), "dim")), wrap=False))
+                    spans = (Span(" " * HANGING), Span(printable(where), "dim"))
+                    lines.append(Line(spans, wrap=not view.quiet, hang=HANGING))
         if view.statistics:
             lines.extend(statistics_lines(result))
-        lines.append(summary_line(result))
+        if not view.quiet:
+            lines.append(summary_line(result))
         return lines
 
 
