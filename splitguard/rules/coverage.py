@@ -60,6 +60,7 @@ class ClassAbsentFromSplit(Rule):
     family = "coverage"
     severity: ClassVar[Severity] = "error"
     needs_splits = True
+    class_list = "{classes} have no positive row in {split} (positives in the table, most first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
@@ -74,6 +75,9 @@ class ClassAbsentFromSplit(Rule):
                 "measured there.",
                 split=split_name,
                 label=name,
+                # A class absent despite many positives is the likelier mistake.
+                count=int(aggregates.positives[label]),
+                worse=float(aggregates.positives[label]),
             )
 
 
@@ -105,6 +109,7 @@ class _BelowMinimum(Rule):
                 yield self.finding(
                     f"{name} has {count} {self.unit} in {split_name} (minimum {minimum}): "
                     f"{interval_text(count)}.",
+                    count=count,
                     **where,
                 )
 
@@ -140,6 +145,7 @@ class TooFewPositives(_BelowMinimum):
     needs_splits = True
     option = "min-positives"
     unit = "positives"
+    class_list = f"{{classes}} have under {DEFAULT_MINIMUM} positives in {{split}} (fewest first)"
 
     def counts(self, context: Context) -> np.ndarray:
         return context.aggregates.positives_by_split
@@ -176,6 +182,9 @@ class TooFewPositiveGroups(_BelowMinimum):
     needs_splits = True
     option = "min-positive-groups"
     unit = "positive groups"
+    class_list = (
+        f"{{classes}} have under {DEFAULT_MINIMUM} positive groups in {{split}} (fewest first)"
+    )
 
     def check(self, context: Context) -> Iterator[Finding]:
         if context.frame.has_groups:
@@ -231,6 +240,7 @@ class MinimumNotMet(Rule):
         "fractions",
     )
     needs_splits = True
+    class_list = "{classes} miss a minimum asked for {split} (positives there, worst first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         from splitguard.core.shortfalls import MinimumSpec, unmet
@@ -241,7 +251,12 @@ class MinimumNotMet(Rule):
             label = context.frame.classes.index(shortfall.label)
             where = positive_rows(context, split, label)
             where.update(split=shortfall.split, label=shortfall.label)
-            yield self.finding(shortfall.message, **where)
+            yield self.finding(
+                shortfall.message,
+                count=where["n_rows"],
+                worse=1 - shortfall.reached / max(shortfall.asked, 1e-12),
+                **where,
+            )
 
 
 RULES: list[type[Rule]] = [

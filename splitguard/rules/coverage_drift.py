@@ -78,6 +78,7 @@ class ClassShareDrift(Rule):
     severity: ClassVar[Severity] = "warning"
     options = ("fractions", "drift-tolerance")
     needs_splits = True
+    class_list = "{classes} drift from {split}'s share (positives there, worst drift first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
@@ -104,6 +105,8 @@ class ClassShareDrift(Rule):
                 label=name,
                 n_rows=int(aggregates.positives_by_split[split, label]),
                 n_groups=int(aggregates.positive_groups_by_split[split, label]),
+                count=int(aggregates.positives_by_split[split, label]),
+                worse=float(drift[split, label]),
             )
 
 

@@ -41,6 +41,7 @@ class RareClass(Rule):
     family = "imbalance"
     severity: ClassVar[Severity] = "info"
     options = ("imbalance-threshold",)
+    class_list = "{classes} are under the imbalance threshold (positive rows, rarest first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         threshold: float = context.option("imbalance-threshold")
@@ -58,6 +59,7 @@ class RareClass(Rule):
                 f"{pos_weight:,.1f}.",
                 label=frame.classes[label],
                 n_rows=count,
+                count=count,
             )
 
 

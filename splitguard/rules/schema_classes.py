@@ -39,6 +39,7 @@ class UnknownClass(Rule):
     family = "schema"
     severity: ClassVar[Severity] = "error"
     options = ("classes",)
+    class_list = "{classes} in the table are not declared{where} (rows, most first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
@@ -52,6 +53,9 @@ class UnknownClass(Rule):
                     f"label {label!r} is not a declared class "
                     f"({counted(len(rows), 'row')} {'carries' if len(rows) == 1 else 'carry'} it).",
                     label=label,
+                    count=len(rows),
+                    # The most carried undeclared name loses the most rows to a typo.
+                    worse=float(len(rows)),
                     **frame_rows(frame, rows),
                 )
 
@@ -80,9 +84,10 @@ class ClassWithoutPositives(Rule):
     name = "class-without-positives"
     family = "schema"
     severity: ClassVar[Severity] = "error"
+    class_list = "{classes} have no positive row"
 
     def check(self, context: Context) -> Iterator[Finding]:
         positives = context.aggregates.positives
         for index in np.flatnonzero(positives == 0):
             label = context.frame.classes[int(index)]
-            yield self.finding(f"class {label!r} has no positive row.", label=label)
+            yield self.finding(f"class {label!r} has no positive row.", label=label, count=0)

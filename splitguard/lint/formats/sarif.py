@@ -1,7 +1,8 @@
 """`--format sarif`: SARIF 2.1.0, the rules in the driver, one result per finding.
 
 A finding's place is logical, not a line of code: the file where there is one, and a
-logical location `split/class/column`; the full location rides in `properties`.
+logical location `split/class/column`; the full location rides in `properties`, and
+an aggregated finding's list of classes in `properties.classes`.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ def render(result: LintResult) -> str:
             "partialFingerprints": {"splitguard/v1": finding.fingerprint},
             "properties": finding.as_dict()["location"],
         }
+        if finding.classes:
+            # An aggregated finding's every class, with its count and its own message.
+            entry["properties"]["classes"] = [e.as_dict() for e in finding.classes]
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         results.append(entry)
