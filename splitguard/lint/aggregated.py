@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from splitguard.rules.base import Rule
 
 TAIL_LIMIT = 20
-SHOWN = 5
+SHOWN = 4
 NAME_WIDTH = 24
 
 

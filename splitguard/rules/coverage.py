@@ -38,7 +38,9 @@ class ClassAbsentFromSplit(Rule):
 
     ## What it does
     Reports every (split, class) pair where the class has positives in the table but
-    none in the split.
+    none in the split. More than 20 classes absent from one split make one finding that
+    names those with the most positives in the table and lists them all (`classes` in
+    json and sarif).
 
     ## Why it matters
     With no positives in test, the class's sensitivity and AUC cannot be measured at
@@ -119,7 +121,9 @@ class TooFewPositives(_BelowMinimum):
 
     ## What it does
     Reports every (split, class) pair with at least one but fewer than 10 positive rows,
-    in splits that `min-positives` does not name (a minimum asked for is SG306's).
+    in splits that `min-positives` does not name (a minimum asked for is SG306's). More
+    than 20 classes in one split make one finding that names those with the fewest
+    positives and lists them all (`classes` in json and sarif).
 
     ## Why it matters
     A sensitivity measured on a handful of positives is noise: on 4 positives, a
@@ -157,7 +161,9 @@ class TooFewPositiveGroups(_BelowMinimum):
     ## What it does
     Reports every (split, class) pair whose positive rows come from at least one but
     fewer than 10 groups, in splits that `min-positive-groups` does not name (a minimum
-    asked for is SG306's). Needs `--group`.
+    asked for is SG306's). Needs `--group`. More than 20 classes in one split make one
+    finding that names those with the fewest positive groups and lists them all
+    (`classes` in json and sarif).
 
     ## Why it matters
     Images of one patient are not independent: 30 positive images of 2 patients
@@ -203,7 +209,9 @@ class MinimumNotMet(Rule):
     each (split, class) below it: what was asked, what was reached, and why: the data
     has only so many positive rows or groups; the train floor (train keeps
     `train-floor`, 40%, of every class's positive rows: the split named `train`, else the
-    first); or the split's size, which minimums never change.
+    first); or the split's size, which minimums never change. More than 20 shortfalls in
+    one split make one finding that names the classes furthest from their minimum and
+    lists them all (`classes` in json and sarif).
 
     ## Why it matters
     A minimum is the number the evaluation was planned around. A test split with fewer

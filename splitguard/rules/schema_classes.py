@@ -17,7 +17,9 @@ class UnknownClass(Rule):
 
     ## What it does
     When the config declares `classes = [...]`, reports every label name in the table
-    that is not one of them, with the rows that carry it.
+    that is not one of them, with the rows that carry it. More than 20 undeclared names
+    make one finding that names the most carried and lists them all (`classes` in json
+    and sarif).
 
     ## Why it matters
     A typo (`Efusion`) or a renamed finding becomes a class of its own: the model gets
@@ -65,7 +67,8 @@ class ClassWithoutPositives(Rule):
 
     ## What it does
     Reports every class (a wide label column, or a declared class) that no row is
-    positive for.
+    positive for. More than 20 such classes make one finding that lists them all
+    (`classes` in json and sarif).
 
     ## Why it matters
     The model gets an output it can never learn, and every metric for it is undefined.
