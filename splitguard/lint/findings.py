@@ -69,8 +69,28 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassCount:
+    """One class of a rule's per-class findings: its name, the count the rule judged
+    (positives, positive groups, rows: the rule's `class_list` says which), the
+    finding's own message, and how bad it is (`worse`: higher lists first)."""
+
+    label: str
+    count: int
+    message: str
+    worse: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "count": self.count, "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule violation: which rule, how bad, what it means, and where."""
+    """One rule violation: which rule, how bad, what it means, and where.
+
+    A per-class finding carries its `tally` (the class and its count), from which the
+    engine builds an aggregated finding when a rule fires on many classes of one split;
+    the aggregated finding has no class of its own and lists them all in `classes`.
+    """
 
     code: str
     name: str
@@ -78,13 +98,34 @@ class Finding:
     severity: Severity
     message: str
     location: Location = field(default_factory=Location)
+    tally: ClassCount | None = None
+    classes: tuple[ClassCount, ...] = ()
 
     @property
     def fingerprint(self) -> str:
-        """Stable identity across runs (counts and samples may change; the place does not)."""
+        """Stable identity across runs (counts and samples may change; the place does not).
+
+        An aggregated finding's place is its rule and split, with `*` for the class: the
+        same whatever classes it lists and in whatever order.
+        """
         where = self.location
-        parts = (self.code, where.split, where.label, where.column)
+        label = "*" if self.classes else where.label
+        parts = (self.code, where.split, label, where.column)
         return "|".join("" if part is None else part for part in parts)
+
+    def class_fingerprints(self) -> tuple[str, ...]:
+        """The fingerprints of the per-class findings this finding stands for: its own,
+        or, aggregated, one per class listed (what a baseline records)."""
+        if not self.classes:
+            return (self.fingerprint,)
+        where = self.location
+        return tuple(
+            "|".join(
+                "" if part is None else part
+                for part in (self.code, where.split, entry.label, where.column)
+            )
+            for entry in self.classes
+        )
 
     def masked(self) -> Finding:
         return replace(self, location=self.location.masked())
@@ -124,6 +165,8 @@ class Finding:
                 "line": where.line,
                 "row": where.row,
             },
+            # Only an aggregated finding has the key, so per-class outputs read as before.
+            **({"classes": [entry.as_dict() for entry in self.classes]} if self.classes else {}),
         }
 
 

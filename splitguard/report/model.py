@@ -18,7 +18,7 @@ import numpy as np
 from splitguard.core.class_stats import ClassStats, TableStats, table_stats
 from splitguard.core.frame import LabelFrame
 from splitguard.core.shortfalls import MinimumSpec
-from splitguard.lint.findings import Finding, Location
+from splitguard.lint.findings import ClassCount, Finding, Location
 
 REPORT_VERSION = 1
 # (label, smallest, largest) rows per group; None = no upper end.
@@ -512,8 +512,15 @@ def finding_from_dict(data: Mapping[str, Any]) -> Finding:
         if field.name in where
     }
     location = Location(**values)
+    classes = tuple(ClassCount(**entry) for entry in data.get("classes", ()))
     return Finding(
-        data["code"], data["name"], data["family"], data["severity"], data["message"], location
+        data["code"],
+        data["name"],
+        data["family"],
+        data["severity"],
+        data["message"],
+        location,
+        classes=classes,
     )
 
 

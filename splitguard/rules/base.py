@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from splitguard.lint.findings import Finding, Location, Severity
+from splitguard.lint.findings import ClassCount, Finding, Location, Severity
 
 if TYPE_CHECKING:
     from splitguard.core.aggregate import Aggregates
@@ -70,13 +70,26 @@ class Rule:
     severity: ClassVar[Severity]
     options: ClassVar[tuple[Option[Any], ...]] = ()
     needs_splits: ClassVar[bool] = False
+    # The head of the one finding that stands for many per-class findings of one split
+    # (see `splitguard.lint.aggregated`): placeholders {classes} ("1,594 classes"),
+    # {split}, {where} (" in test" or "") and {name}; it says what the counts are.
+    class_list: ClassVar[str] = ""
 
     def check(self, context: Context) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, message: str, **where: Any) -> Finding:
-        """A finding of this rule at its default severity; `where` fills the `Location`."""
-        return Finding(self.code, self.name, self.family, self.severity, message, Location(**where))
+    def finding(
+        self, message: str, *, count: int | None = None, worse: float = 0.0, **where: Any
+    ) -> Finding:
+        """A finding of this rule at its default severity; `where` fills the `Location`.
+
+        A per-class finding gives `count`, the number the rule judged for its class, and
+        `worse`, how bad it is (higher lists first), for the aggregated finding's list.
+        """
+        tally = None if count is None else ClassCount(where["label"], count, message, worse)
+        return Finding(
+            self.code, self.name, self.family, self.severity, message, Location(**where), tally
+        )
 
     @classmethod
     def documentation(cls) -> str:

@@ -54,7 +54,9 @@ class ClassAbsentFromSplit(Rule):
 
     ## What it does
     Reports every (split, class) pair where the class has positives in the table but
-    none in the split.
+    none in the split. More than 20 classes absent from one split make one finding that
+    names those with the most positives in the table and lists them all (`classes` in
+    json and sarif).
 
     ## Why it matters
     With no positives in test, the class's sensitivity and AUC cannot be measured at
@@ -76,6 +78,7 @@ class ClassAbsentFromSplit(Rule):
     family = "coverage"
     severity: ClassVar[Severity] = "error"
     needs_splits = True
+    class_list = "{classes} have no positive row in {split} (positives in the table, most first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
@@ -91,6 +94,9 @@ class ClassAbsentFromSplit(Rule):
                 split=split_name,
                 label=name,
                 **split_file(context.frame, split_name),
+                # A class absent despite many positives is the likelier mistake.
+                count=int(aggregates.positives[label]),
+                worse=float(aggregates.positives[label]),
             )
 
 
@@ -122,6 +128,7 @@ class _BelowMinimum(Rule):
                 yield self.finding(
                     f"{name} has {counted(count, self.unit)} in {split_name} (minimum {minimum}): "
                     f"{interval_text(count)}.",
+                    count=count,
                     **where,
                 )
 
@@ -131,7 +138,9 @@ class TooFewPositives(_BelowMinimum):
 
     ## What it does
     Reports every (split, class) pair with at least one but fewer than 10 positive rows,
-    in splits that `min-positives` does not name (a minimum asked for is SG306's).
+    in splits that `min-positives` does not name (a minimum asked for is SG306's). More
+    than 20 classes in one split make one finding that names those with the fewest
+    positives and lists them all (`classes` in json and sarif).
 
     ## Why it matters
     A sensitivity measured on a handful of positives is noise: on 4 positives, a
@@ -157,6 +166,7 @@ class TooFewPositives(_BelowMinimum):
     needs_splits = True
     option = MIN_POSITIVES
     unit = "positive"
+    class_list = f"{{classes}} have under {DEFAULT_MINIMUM} positives in {{split}} (fewest first)"
 
     def counts(self, context: Context) -> np.ndarray:
         return context.aggregates.positives_by_split
@@ -168,7 +178,9 @@ class TooFewPositiveGroups(_BelowMinimum):
     ## What it does
     Reports every (split, class) pair whose positive rows come from at least one but
     fewer than 10 groups, in splits that `min-positive-groups` does not name (a minimum
-    asked for is SG306's). Needs `--group`.
+    asked for is SG306's). Needs `--group`. More than 20 classes in one split make one
+    finding that names those with the fewest positive groups and lists them all
+    (`classes` in json and sarif).
 
     ## Why it matters
     Images of one patient are not independent: 30 positive images of 2 patients
@@ -193,6 +205,9 @@ class TooFewPositiveGroups(_BelowMinimum):
     needs_splits = True
     option = MIN_POSITIVE_GROUPS
     unit = "positive group"
+    class_list = (
+        f"{{classes}} have under {DEFAULT_MINIMUM} positive groups in {{split}} (fewest first)"
+    )
 
     def check(self, context: Context) -> Iterator[Finding]:
         if context.frame.has_groups:
@@ -211,7 +226,9 @@ class MinimumNotMet(Rule):
     each (split, class) below it: what was asked, what was reached, and why: the data
     has only so many positive rows or groups; the train floor (train keeps
     `train-floor`, 40%, of every class's positive rows: the split named `train`, else the
-    first); or the split's size, which minimums never change.
+    first); or the split's size, which minimums never change. More than 20 shortfalls in
+    one split make one finding that names the classes furthest from their minimum and
+    lists them all (`classes` in json and sarif).
 
     ## Why it matters
     A minimum is the number the evaluation was planned around. A test split with fewer
@@ -240,6 +257,7 @@ class MinimumNotMet(Rule):
     severity: ClassVar[Severity] = "error"
     options = (*MINIMUM_OPTIONS, TRAIN_FLOOR, IMBALANCE_THRESHOLD, FRACTIONS)
     needs_splits = True
+    class_list = "{classes} miss a minimum asked for {split} (positives there, worst first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         from splitguard.core.shortfalls import unmet
@@ -250,7 +268,12 @@ class MinimumNotMet(Rule):
             label = context.frame.classes.index(shortfall.label)
             where = positive_rows(context, split, label)
             where.update(split=shortfall.split, label=shortfall.label)
-            yield self.finding(shortfall.message, **where)
+            yield self.finding(
+                shortfall.message,
+                count=where["n_rows"],
+                worse=1 - shortfall.reached / max(shortfall.asked, 1e-12),
+                **where,
+            )
 
 
 RULES: list[type[Rule]] = [

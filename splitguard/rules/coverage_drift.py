@@ -97,7 +97,9 @@ class ClassShareDrift(Rule):
     explain: one more than 3 standard deviations from the expected count, where a split
     that drew whole groups at random would give the variance
     `f * (1 - f) * sum over groups of (the group's positive rows)^2`. A rare class
-    drifting by 30% on 20 expected positives is noise, not a finding.
+    drifting by 30% on 20 expected positives is noise, not a finding. More than 20
+    drifting classes in one split make one finding that names the largest drifts and
+    lists them all (`classes` in json and sarif).
 
     ## Why it matters
     A test split holding 3% of a class's positives while holding 10% of the rows
@@ -126,6 +128,7 @@ class ClassShareDrift(Rule):
     severity: ClassVar[Severity] = "warning"
     options = (FRACTIONS, DRIFT_TOLERANCE, *MINIMUM_OPTIONS)
     needs_splits = True
+    class_list = "{classes} drift from {split}'s share (positives there, worst drift first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         aggregates = context.aggregates
@@ -153,6 +156,8 @@ class ClassShareDrift(Rule):
                 n_rows=int(aggregates.positives_by_split[split, label]),
                 n_groups=int(aggregates.positive_groups_by_split[split, label]),
                 **split_file(context.frame, split_name),
+                count=int(aggregates.positives_by_split[split, label]),
+                worse=float(drift[split, label]),
             )
 
 

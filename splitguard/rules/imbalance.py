@@ -20,6 +20,8 @@ class RareClass(Rule):
     Reports every class whose positive rows are a smaller share of the table than
     `imbalance-threshold` (1% by default), with the weighted-loss weights that balance
     it: w_pos = freq_neg and w_neg = freq_pos, and pos_weight = negatives / positives.
+    More than 20 rare classes make one finding that names the rarest and lists them all
+    (`classes` in json and sarif).
 
     ## Why it matters
     Trained with an unweighted loss, a model can score 99.8% accuracy on a class of
@@ -43,6 +45,7 @@ class RareClass(Rule):
     family = "imbalance"
     severity: ClassVar[Severity] = "info"
     options = (IMBALANCE_THRESHOLD,)
+    class_list = "{classes} are under the imbalance threshold (positive rows, rarest first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         threshold = context.option(IMBALANCE_THRESHOLD)
@@ -60,6 +63,7 @@ class RareClass(Rule):
                 f"{pos_weight:,.1f}.",
                 label=frame.classes[label],
                 n_rows=count,
+                count=count,
             )
 
 

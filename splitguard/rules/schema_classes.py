@@ -19,7 +19,9 @@ class UnknownClass(Rule):
 
     ## What it does
     When the config declares `classes = [...]`, reports every label name in the table
-    that is not one of them, with the rows that carry it.
+    that is not one of them, with the rows that carry it. More than 20 undeclared names
+    make one finding that names the most carried and lists them all (`classes` in json
+    and sarif).
 
     ## Why it matters
     A typo (`Efusion`) or a renamed finding becomes a class of its own: the model gets
@@ -41,6 +43,7 @@ class UnknownClass(Rule):
     family = "schema"
     severity: ClassVar[Severity] = "error"
     options = (CLASSES,)
+    class_list = "{classes} in the table are not declared{where} (rows, most first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
@@ -54,6 +57,9 @@ class UnknownClass(Rule):
                     f"label {label!r} is not a declared class "
                     f"({counted(len(rows), 'row')} {'carries' if len(rows) == 1 else 'carry'} it).",
                     label=label,
+                    count=len(rows),
+                    # The most carried undeclared name loses the most rows to a typo.
+                    worse=float(len(rows)),
                     **frame_rows(frame, rows),
                 )
 
@@ -63,7 +69,8 @@ class ClassWithoutPositives(Rule):
 
     ## What it does
     Reports every class (a wide label column, or a declared class) that no row is
-    positive for.
+    positive for. More than 20 such classes make one finding that lists them all
+    (`classes` in json and sarif).
 
     ## Why it matters
     The model gets an output it can never learn, and every metric for it is undefined.
@@ -82,9 +89,10 @@ class ClassWithoutPositives(Rule):
     name = "class-without-positives"
     family = "schema"
     severity: ClassVar[Severity] = "error"
+    class_list = "{classes} have no positive row"
 
     def check(self, context: Context) -> Iterator[Finding]:
         positives = context.aggregates.positives
         for index in np.flatnonzero(positives == 0):
             label = context.frame.classes[int(index)]
-            yield self.finding(f"class {label!r} has no positive row.", label=label)
+            yield self.finding(f"class {label!r} has no positive row.", label=label, count=0)

@@ -8,6 +8,7 @@ A file under the repository root is a relative URI against the base `%SRCROOT%`,
 code scanning resolves it; the run leaves that base's absolute place unsaid
 (`originalUriBaseIds` without a `uri`), so the log names no folder of this machine. A
 file outside the root is given as an absolute `file:` URI, without the base.
+An aggregated finding's list of classes rides in `properties.classes`.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ def _render(result: LintResult) -> str:
             "partialFingerprints": {"splitguard/v1": finding.fingerprint},
             "properties": finding.as_dict()["location"],
         }
+        if finding.classes:
+            # An aggregated finding's every class, with its count and its own message.
+            entry["properties"]["classes"] = [e.as_dict() for e in finding.classes]
         if finding.code in index:
             entry["ruleIndex"] = index[finding.code]
         results.append(entry)

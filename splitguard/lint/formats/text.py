@@ -33,6 +33,10 @@ def _where(finding: Finding) -> str:
         )
         if value not in (None, "")
     ]
+    if finding.classes:
+        parts.append(
+            f"{counted(len(finding.classes), 'class', 'classes')}: --format json lists all"
+        )
     if where.row_ids:
         more = f" of {where.n_rows:,}" if where.n_rows > len(where.row_ids) else ""
         parts.append(
