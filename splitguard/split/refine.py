@@ -35,6 +35,9 @@ GAIN_EPSILON = 1e-9
 # For the refinement's small products the threads cost more than they save (10-30x
 # more on a busy machine), so products are cut into row blocks below that size.
 SINGLE_THREAD_PRODUCT = 1 << 18
+# A dense multiply-add costs about this many times less than summing one pair of cells:
+# swap interactions are a dense product where that is cheaper (few, common classes).
+DENSE_PRODUCT_RATIO = 16
 
 # Objective change, the groups, and the split each goes to.
 Proposal = tuple[float, tuple[int, ...], tuple[int, ...]]
@@ -52,18 +55,58 @@ class Objective:
     floor_groups: FloatArray  # (S, C), -inf where unconstrained
     row_band: float = np.inf  # how far a split's rows may stray from its row target
 
-    def gain(self, state: GroupState, change: FloatArray, row_change: FloatArray) -> float:
-        """Change of the objective if the split totals changed by the given amounts."""
-        deviation = state.positives - self.targets
+    def gain(self, state: GroupState, change: Change) -> float:
+        """Change of the objective if the split totals changed by ``change``."""
+        cells = change.splits, change.classes
+        deviation = state.positives[cells] - self.targets[cells]
         row_deviation = state.rows - self.row_targets
         return float(
-            (self.weights * change * (2 * deviation + change)).sum()
-            + (self.row_weights * row_change * (2 * row_deviation + row_change)).sum()
+            (self.weights[cells] * change.positives * (2 * deviation + change.positives)).sum()
+            + (self.row_weights * change.rows * (2 * row_deviation + change.rows)).sum()
         )
 
     def slack(self, state: GroupState) -> tuple[FloatArray, FloatArray]:
-        """How many positive rows and positive groups each split may still lose, (S, C)."""
+        """How many positive rows and positive groups each split may still lose, (S, C).
+
+        Never negative: the floors start at most at the totals (`objective`) and no
+        applied move breaks them, so a group can only break a floor of a class it carries.
+        """
         return state.positives - self.floor_positives, state.positive_groups - self.floor_groups
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What moving some groups does to the split totals: only the cells they touch."""
+
+    splits: IntArray  # (K,) split of each touched (split, class) cell
+    classes: IntArray  # (K,)
+    positives: FloatArray  # (K,)
+    groups: FloatArray  # (K,) positive groups
+    rows: FloatArray  # (S,)
+
+
+def change_of(state: GroupState, groups: IntArray, to: IntArray) -> Change:
+    """The totals' change if ``groups`` went to the splits ``to`` (each cell once).
+
+    A proposal moves a group or two, a few cells each: they are summed on plain ints.
+    """
+    counts = state.counts
+    cells: dict[tuple[int, int], list[int]] = {}
+    rows = np.zeros(state.n_splits)
+    for group, destination in zip(groups.tolist(), np.asarray(to).tolist(), strict=True):
+        origin = int(state.split[group])
+        start, stop = int(counts.indptr[group]), int(counts.indptr[group + 1])
+        values = counts.values[start:stop].tolist()
+        for c, value in zip(counts.classes[start:stop].tolist(), values, strict=True):
+            for s, sign in ((origin, -1), (destination, 1)):
+                cell = cells.setdefault((s, c), [0, 0])
+                cell[0] += sign * value
+                cell[1] += sign
+        rows[origin] -= state.sizes[group]
+        rows[destination] += state.sizes[group]
+    keys = np.array(list(cells), dtype=np.int64).reshape(-1, 2)
+    change = np.array(list(cells.values()), dtype=np.float64).reshape(-1, 2)
+    return Change(keys[:, 0], keys[:, 1], change[:, 0], change[:, 1], rows)
 
 
 def objective(
@@ -127,17 +170,20 @@ def _draw_batch(
 
 
 def placement_costs(
-    state: GroupState, goal: Objective, counts: FloatArray, sizes: FloatArray
+    state: GroupState, goal: Objective, groups: IntArray, sizes: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Objective change of adding each group to, and removing it from, each split, (n, S).
 
-    ``counts`` (n, C) and ``sizes`` (n, 1) describe the groups; each change is computed
-    alone, against the current totals.
+    ``sizes`` (n, 1) are the groups' rows; each change is computed alone, against the
+    current totals, from the groups' cells only: O(cells * S).
     """
     deviation = state.positives - goal.targets
     row_deviation = state.rows - goal.row_targets
-    linear = small_product(counts, (goal.weights * deviation).T)
-    quadratic = small_product(counts * counts, goal.weights.T)
+    owner, cells = state.counts.entries(groups)
+    classes = state.counts.classes[cells]
+    values = state.counts.values[cells].astype(np.float64)
+    linear = per_group(owner, values, (goal.weights * deviation)[:, classes], groups.size)
+    quadratic = per_group(owner, values * values, goal.weights[:, classes], groups.size)
     size_linear = goal.row_weights * sizes * row_deviation
     size_quadratic = goal.row_weights * sizes * sizes
     added = 2 * linear + quadratic + 2 * size_linear + size_quadratic
@@ -145,18 +191,25 @@ def placement_costs(
     return added, removed
 
 
+def per_group(owner: IntArray, values: FloatArray, weights: FloatArray, n: int) -> FloatArray:
+    """``sum`` over each group's cells of ``values * weights[s]``, for every split: (n, S)."""
+    return np.stack(
+        [np.bincount(owner, weights=values * row, minlength=n) for row in weights], axis=1
+    ).reshape(n, weights.shape[0])
+
+
 def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     """Score the batch's moves and swaps, apply the best that still gain; return how many."""
-    counts = state.counts[batch].astype(np.float64)
     sizes = state.sizes[batch].astype(np.float64)[:, None]
     source = state.split[batch].astype(np.intp)
     rows = np.arange(batch.size)
-    added, removed = placement_costs(state, goal, counts, sizes)
+    added, removed = placement_costs(state, goal, batch, sizes)
     moves = added + removed[rows, source][:, None]
     moves[rows, source] = np.inf
     slack_rows, slack_groups = goal.slack(state)
+    block = _Block.of(state, batch)
     # A group whose leaving alone would break a floor may still leave in a swap.
-    blocked = _breaks_floor_alone(counts, slack_rows[source], slack_groups[source])
+    blocked = block.breaks_floor_alone(source, slack_rows, slack_groups)
     lone_moves = np.where(blocked[:, None], np.inf, moves)
     proposals: list[Proposal] = [
         (float(lone_moves[i, d]), (int(batch[i]),), (int(d),)) for i, d in _best_cells(lone_moves)
@@ -167,10 +220,11 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
             out_of_b = np.flatnonzero(source == b)
             if out_of_a.size == 0 or out_of_b.size == 0:
                 continue
-            swaps = _swap_scores(goal, counts, sizes, moves, out_of_a, out_of_b, (a, b))
-            leave_a, leave_b = counts[out_of_a], counts[out_of_b]
-            swaps[_breaks_floor(leave_a, leave_b, slack_rows[a], slack_groups[a])] = np.inf
-            swaps[_breaks_floor(leave_b, leave_a, slack_rows[b], slack_groups[b]).T] = np.inf
+            swaps = _swap_scores(goal, block, sizes, moves, out_of_a, out_of_b, (a, b))
+            swaps[block.breaks_floor(out_of_a, out_of_b, slack_rows[a], slack_groups[a])] = np.inf
+            swaps[block.breaks_floor(out_of_b, out_of_a, slack_rows[b], slack_groups[b]).T] = (
+                np.inf
+            )
             proposals += [
                 (float(swaps[i, j]), (int(batch[out_of_a[i]]), int(batch[out_of_b[j]])), (b, a))
                 for i, j in _best_cells(swaps)
@@ -179,9 +233,84 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     return sum(_apply_if_gain(state, goal, groups, to) for _, groups, to in proposals)
 
 
+@dataclass(frozen=True, slots=True)
+class _Block:
+    """The cells of a batch of groups, by batch row (``indptr``), for the swap scores."""
+
+    indptr: IntArray
+    classes: IntArray
+    values: FloatArray
+
+    @classmethod
+    def of(cls, state: GroupState, batch: IntArray) -> _Block:
+        owner, cells = state.counts.entries(batch)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=batch.size))])
+        values = state.counts.values[cells].astype(np.float64)
+        return cls(indptr.astype(np.int64), state.counts.classes[cells], values)
+
+    def cells(self, members: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+        """The members' cells: position in ``members``, class, positive rows."""
+        starts = self.indptr[members]
+        lengths = self.indptr[members + 1] - starts
+        owner = np.repeat(np.arange(members.size), lengths)
+        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        cells = np.repeat(starts, lengths) + offsets
+        return owner, self.classes[cells], self.values[cells]
+
+    def breaks_floor_alone(
+        self, source: npt.NDArray[np.intp], slack_rows: FloatArray, slack_groups: FloatArray
+    ) -> npt.NDArray[np.bool_]:
+        """(n,): whether each group's leaving takes its split below a floor."""
+        owner, classes, values = self.cells(np.arange(source.size))
+        split = source[owner]
+        breaks = (values > slack_rows[split, classes]) | (slack_groups[split, classes] < 1)
+        return np.asarray(np.bincount(owner[breaks], minlength=source.size) > 0)
+
+    def breaks_floor(
+        self,
+        leaving: IntArray,
+        arriving: IntArray,
+        slack_rows: FloatArray,
+        slack_groups: FloatArray,
+    ) -> npt.NDArray[np.bool_]:
+        """(n_leaving, n_arriving): whether the exchange takes the split below a floor.
+
+        Slack is never negative, so only a class the leaving group carries can break it,
+        and only where its slack is smaller than what that group takes: each such cell
+        is checked against every arriving group's count of its class.
+        """
+        owner, classes, values = self.cells(leaving)
+        risky = (values > slack_rows[classes]) | (slack_groups[classes] < 1)
+        owner, classes, values = owner[risky], classes[risky], values[risky]
+        broken = np.zeros((leaving.size, arriving.size), dtype=bool)
+        if owner.size == 0:
+            return broken
+        into = np.zeros((owner.size, arriving.size))
+        into_owner, into_classes, into_values = self.cells(arriving)
+        for_cell, for_arriving = _join(classes, into_classes)
+        into[for_cell, into_owner[for_arriving]] = into_values[for_arriving]
+        cell_breaks = (values[:, None] - into > slack_rows[classes][:, None]) | (
+            1 - (into > 0) > slack_groups[classes][:, None]
+        )
+        rows = np.flatnonzero(cell_breaks.any(axis=1))
+        np.logical_or.at(broken, owner[rows], cell_breaks[rows])
+        return broken
+
+
+def _join(left: IntArray, right: IntArray) -> tuple[IntArray, IntArray]:
+    """Every (i, j) with ``left[i] == right[j]``: positions in ``left`` and ``right``."""
+    order = np.argsort(right, kind="stable")
+    sorted_right = right[order]
+    starts = np.searchsorted(sorted_right, left, side="left")
+    lengths = np.searchsorted(sorted_right, left, side="right") - starts
+    i = np.repeat(np.arange(left.size), lengths)
+    offsets = np.arange(i.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return i, order[np.repeat(starts, lengths) + offsets]
+
+
 def _swap_scores(
     goal: Objective,
-    counts: FloatArray,
+    block: _Block,
     sizes: FloatArray,
     moves: FloatArray,
     out_of_a: IntArray,
@@ -194,39 +323,39 @@ def _swap_scores(
     terms of both splits gain ``-2 * sum_c (w_ac + w_bc) x_c y_c`` (and alike for rows).
     """
     a, b = pair
+    interaction = _interaction(block, out_of_a, out_of_b, goal.weights[a] + goal.weights[b])
     scores: FloatArray = (
         moves[out_of_a, b][:, None]
         + moves[out_of_b, a][None, :]
-        - 2
-        * small_product(counts[out_of_a] * (goal.weights[a] + goal.weights[b]), counts[out_of_b].T)
+        - 2 * interaction
         - 2 * (goal.row_weights[a] + goal.row_weights[b]) * sizes[out_of_a] * sizes[out_of_b].T
     )
     return scores
 
 
-def _breaks_floor_alone(
-    counts: FloatArray, slack_rows: FloatArray, slack_groups: FloatArray
-) -> npt.NDArray[np.bool_]:
-    """(n,): whether each group's leaving takes its split below a floor."""
-    too_many_rows = (counts > slack_rows).any(axis=1)
-    too_many_groups = ((counts > 0) & (slack_groups < 1)).any(axis=1)
-    return np.asarray(too_many_rows | too_many_groups)
+def _interaction(
+    block: _Block, left: IntArray, right: IntArray, weights: FloatArray
+) -> FloatArray:
+    """``sum_c x_ic weights_c y_jc`` for every ``i`` in ``left`` and ``j`` in ``right``.
 
-
-def _breaks_floor(
-    leaving: FloatArray, arriving: FloatArray, slack_rows: FloatArray, slack_groups: FloatArray
-) -> npt.NDArray[np.bool_]:
-    """(n_leaving, n_arriving): whether the exchange takes the split below a floor.
-
-    Only classes whose slack is smaller than what one group can take are checked.
+    Summed over the pairs of cells of a class both groups carry, or, where that is the
+    dearer way (a few classes carried by many groups), as a dense product over the
+    classes the two sides carry.
     """
-    broken = np.zeros((leaving.shape[0], arriving.shape[0]), dtype=bool)
-    at_risk = (slack_rows < leaving.max(axis=0, initial=0)) | (slack_groups < 1)
-    for c in np.flatnonzero(at_risk):
-        out, into = leaving[:, c][:, None], arriving[:, c][None, :]
-        broken |= out - into > slack_rows[c]
-        broken |= (out > 0).astype(np.int8) - (into > 0) > slack_groups[c]
-    return broken
+    left_owner, left_classes, left_values = block.cells(left)
+    right_owner, right_classes, right_values = block.cells(right)
+    classes, column = np.unique(np.concatenate([left_classes, right_classes]), return_inverse=True)
+    i, j = _join(left_classes, right_classes)
+    if left.size * right.size * classes.size < DENSE_PRODUCT_RATIO * i.size:
+        dense_left = np.zeros((left.size, classes.size))
+        dense_left[left_owner, column[: left_owner.size]] = left_values
+        dense_right = np.zeros((right.size, classes.size))
+        dense_right[right_owner, column[left_owner.size :]] = right_values
+        return small_product(dense_left * weights[classes], dense_right.T)
+    products = left_values[i] * weights[left_classes[i]] * right_values[j]
+    flat = left_owner[i] * right.size + right_owner[j]
+    summed = np.bincount(flat, weights=products, minlength=left.size * right.size)
+    return summed.reshape(left.size, right.size)
 
 
 def small_product(left: FloatArray, right: FloatArray) -> FloatArray:
@@ -251,31 +380,25 @@ def _apply_if_gain(
     state: GroupState, goal: Objective, groups: tuple[int, ...], to: tuple[int, ...]
 ) -> bool:
     """Re-check a proposal against the current totals and floors; apply it if it gains."""
-    change = np.zeros_like(state.positives)
-    group_change = np.zeros_like(state.positives)
-    row_change = np.zeros_like(state.rows)
-    for group, destination in zip(groups, to, strict=True):
-        origin = state.split[group]
-        if origin == destination:
-            return False  # an earlier proposal of this round already put the group there
-        positives = state.counts[group]
-        change[origin] -= positives
-        change[destination] += positives
-        group_change[origin] -= positives > 0
-        group_change[destination] += positives > 0
-        row_change[origin] -= state.sizes[group]
-        row_change[destination] += state.sizes[group]
-    if (state.positives + change < goal.floor_positives).any() or (
-        state.positive_groups + group_change < goal.floor_groups
+    moved = np.asarray(groups, dtype=np.int64)
+    destination = np.asarray(to, dtype=np.int64)
+    if (state.split[moved] == destination).any():
+        return False  # an earlier proposal of this round already put the group there
+    change = change_of(state, moved, destination)
+    cells = change.splits, change.classes
+    # Only touched cells can fall below a floor: the others are at or above theirs.
+    if (state.positives[cells] + change.positives < goal.floor_positives[cells]).any() or (
+        state.positive_groups[cells] + change.groups < goal.floor_groups[cells]
     ).any():
         return False
     # No split leaves its size band, nor strays further from it than it already is.
     outside = np.abs(state.rows - goal.row_targets) - goal.row_band
     if (
-        np.abs(state.rows + row_change - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
+        np.abs(state.rows + change.rows - goal.row_targets) - goal.row_band
+        > np.maximum(outside, 0)
     ).any():
         return False
-    if goal.gain(state, change, row_change) >= -GAIN_EPSILON:
+    if goal.gain(state, change) >= -GAIN_EPSILON:
         return False
-    state.place(np.asarray(groups), np.asarray(to))
+    state.place(moved, destination)
     return True
