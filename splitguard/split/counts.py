@@ -120,7 +120,10 @@ class GroupCounts:
 
 
 def from_cells(
-    groups: IntArray, classes: IntArray, values: npt.NDArray[np.integer[Any]], shape: tuple[int, int]
+    groups: IntArray,
+    classes: IntArray,
+    values: npt.NDArray[np.integer[Any]],
+    shape: tuple[int, int],
 ) -> GroupCounts:
     """Counts from (group, class, value) cells; repeated cells add up, zero cells drop."""
     n_groups, n_classes = shape
@@ -143,7 +146,9 @@ def from_rows(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> GroupCo
     where = np.asarray(group_index).astype(np.int64, copy=False).ravel()
     rows, columns = label_cells(labels)
     n_classes = int(labels.shape[1])
-    return from_cells(where[rows], columns, np.ones(rows.size, dtype=np.int32), (n_groups, n_classes))
+    return from_cells(
+        where[rows], columns, np.ones(rows.size, dtype=np.int32), (n_groups, n_classes)
+    )
 
 
 def label_cells(labels: Any) -> tuple[IntArray, IntArray]:

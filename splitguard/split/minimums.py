@@ -281,7 +281,8 @@ def sheddable(
     density = state.counts.group_positives[members] / state.sizes[members]
     order = np.lexsort((rng.random(members.size), density))
     members = members[order]
-    return members[: _allowed(state.counts, members, slack_rows, slack_groups)]
+    spare: IntArray = members[: _allowed(state.counts, members, slack_rows, slack_groups)]
+    return spare
 
 
 def rebalance(
@@ -333,7 +334,14 @@ def _allowed(
     first that may not go (slack is never negative, see `slack`).
     """
     owner, cells = counts.entries(groups)
-    order = np.lexsort((owner, counts.classes[cells]))
+    classes = counts.classes[cells]
+    # Only a class whose cells, all given, exceed its slack can break: read only those.
+    given = np.bincount(classes, weights=counts.values[cells], minlength=counts.n_classes)
+    carried = np.bincount(classes, minlength=counts.n_classes)
+    can_break = (given > slack_rows) | (carried > slack_groups)
+    cells, owner = cells[can_break[classes]], owner[can_break[classes]]
+    # Cells come in the groups' order: a stable sort by class keeps it within a class.
+    order = np.argsort(counts.classes[cells], kind="stable")
     owner, classes = owner[order], counts.classes[cells][order]
     values = counts.values[cells][order].astype(np.int64)
     new_class = np.ones(classes.size, dtype=bool)

@@ -289,8 +289,13 @@ def class_keys(counts: GroupCounts, sizes: IntArray | None = None) -> FloatArray
     """
     probe = np.random.default_rng(KEY_SEED).integers(1, KEY_RANGE, size=counts.n_classes + 1)
     class_probe = probe[:-1].astype(np.float64)
-    keys = np.bincount(
-        counts.owner, weights=class_probe[counts.classes] * counts.values, minlength=counts.n_groups
+    keys = np.asarray(
+        np.bincount(
+            counts.owner,
+            weights=class_probe[counts.classes] * counts.values,
+            minlength=counts.n_groups,
+        ),
+        dtype=np.float64,
     )
     if sizes is not None:
         keys += sizes * float(probe[-1])
@@ -306,7 +311,7 @@ def rows_equal(counts: GroupCounts, left: IntArray, right: IntArray) -> npt.NDAr
         counts.values[mine] != counts.values[theirs]
     )
     same[np.flatnonzero(same)[np.unique(owner[differ])]] = False
-    return same
+    return np.asarray(same, dtype=bool)
 
 
 def _pair_keys(state: GroupState) -> FloatArray:

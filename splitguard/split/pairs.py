@@ -12,6 +12,7 @@ no pair, and a dense (groups x pairs) matrix would dwarf the class counts on lar
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -128,7 +129,7 @@ def label_pairs(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> PairC
         np.concatenate(
             [
                 _occurrences(rows[start:stop], columns[start:stop], where, n_classes)
-                for start, stop in zip(bounds[:-1], bounds[1:], strict=True)
+                for start, stop in itertools.pairwise(bounds)
             ]
         ),
         return_counts=True,

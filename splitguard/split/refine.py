@@ -36,7 +36,8 @@ GAIN_EPSILON = 1e-9
 # more on a busy machine), so products are cut into row blocks below that size.
 SINGLE_THREAD_PRODUCT = 1 << 18
 # A dense multiply-add costs about this many times less than summing one pair of cells:
-# swap interactions are a dense product where that is cheaper (few, common classes).
+# in swap interactions, a class carried by many groups of both sides goes into a dense
+# product, the long tail is summed over its pairs of cells.
 DENSE_PRODUCT_RATIO = 16
 
 # Objective change, the groups, and the split each goes to.
@@ -193,9 +194,8 @@ def placement_costs(
 
 def per_group(owner: IntArray, values: FloatArray, weights: FloatArray, n: int) -> FloatArray:
     """``sum`` over each group's cells of ``values * weights[s]``, for every split: (n, S)."""
-    return np.stack(
-        [np.bincount(owner, weights=values * row, minlength=n) for row in weights], axis=1
-    ).reshape(n, weights.shape[0])
+    sums = [np.bincount(owner, weights=values * row, minlength=n) for row in weights]
+    return np.asarray(np.stack(sums, axis=1), dtype=np.float64).reshape(n, weights.shape[0])
 
 
 def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
@@ -222,9 +222,7 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
                 continue
             swaps = _swap_scores(goal, block, sizes, moves, out_of_a, out_of_b, (a, b))
             swaps[block.breaks_floor(out_of_a, out_of_b, slack_rows[a], slack_groups[a])] = np.inf
-            swaps[block.breaks_floor(out_of_b, out_of_a, slack_rows[b], slack_groups[b]).T] = (
-                np.inf
-            )
+            swaps[block.breaks_floor(out_of_b, out_of_a, slack_rows[b], slack_groups[b]).T] = np.inf
             proposals += [
                 (float(swaps[i, j]), (int(batch[out_of_a[i]]), int(batch[out_of_b[j]])), (b, a))
                 for i, j in _best_cells(swaps)
@@ -280,21 +278,18 @@ class _Block:
         is checked against every arriving group's count of its class.
         """
         owner, classes, values = self.cells(leaving)
-        risky = (values > slack_rows[classes]) | (slack_groups[classes] < 1)
-        owner, classes, values = owner[risky], classes[risky], values[risky]
-        broken = np.zeros((leaving.size, arriving.size), dtype=bool)
-        if owner.size == 0:
-            return broken
-        into = np.zeros((owner.size, arriving.size))
+        # What the exchange must bring back of the class for the cell not to break it:
+        # rows beyond the slack, and a positive group where the slack is none.
+        needed = np.maximum(values - slack_rows[classes], (slack_groups[classes] < 1) * 1.0)
+        risky = needed > 0
+        owner, classes, needed = owner[risky], classes[risky], needed[risky]
         into_owner, into_classes, into_values = self.cells(arriving)
-        for_cell, for_arriving = _join(classes, into_classes)
-        into[for_cell, into_owner[for_arriving]] = into_values[for_arriving]
-        cell_breaks = (values[:, None] - into > slack_rows[classes][:, None]) | (
-            1 - (into > 0) > slack_groups[classes][:, None]
-        )
-        rows = np.flatnonzero(cell_breaks.any(axis=1))
-        np.logical_or.at(broken, owner[rows], cell_breaks[rows])
-        return broken
+        cell, other = _join(classes, into_classes)
+        met = into_values[other] >= needed[cell]
+        flat = owner[cell[met]] * arriving.size + into_owner[other[met]]
+        covered = np.bincount(flat, minlength=leaving.size * arriving.size)
+        at_risk = np.bincount(owner, minlength=leaving.size)
+        return np.asarray(covered.reshape(leaving.size, arriving.size) < at_risk[:, None])
 
 
 def _join(left: IntArray, right: IntArray) -> tuple[IntArray, IntArray]:
@@ -333,29 +328,41 @@ def _swap_scores(
     return scores
 
 
-def _interaction(
-    block: _Block, left: IntArray, right: IntArray, weights: FloatArray
-) -> FloatArray:
+def _interaction(block: _Block, left: IntArray, right: IntArray, weights: FloatArray) -> FloatArray:
     """``sum_c x_ic weights_c y_jc`` for every ``i`` in ``left`` and ``j`` in ``right``.
 
-    Summed over the pairs of cells of a class both groups carry, or, where that is the
-    dearer way (a few classes carried by many groups), as a dense product over the
-    classes the two sides carry.
+    A class carried by few groups of either side adds its pairs of cells; the classes
+    carried by many groups of both (where that is cheaper) go into one dense product.
     """
     left_owner, left_classes, left_values = block.cells(left)
     right_owner, right_classes, right_values = block.cells(right)
     classes, column = np.unique(np.concatenate([left_classes, right_classes]), return_inverse=True)
-    i, j = _join(left_classes, right_classes)
-    if left.size * right.size * classes.size < DENSE_PRODUCT_RATIO * i.size:
-        dense_left = np.zeros((left.size, classes.size))
-        dense_left[left_owner, column[: left_owner.size]] = left_values
-        dense_right = np.zeros((right.size, classes.size))
-        dense_right[right_owner, column[left_owner.size :]] = right_values
-        return small_product(dense_left * weights[classes], dense_right.T)
+    left_column, right_column = column[: left_classes.size], column[left_classes.size :]
+    carried = np.bincount(left_column, minlength=classes.size) * np.bincount(
+        right_column, minlength=classes.size
+    )
+    dense = DENSE_PRODUCT_RATIO * carried > left.size * right.size
+    summed = np.zeros(left.size * right.size)
+    sparse_left, sparse_right = ~dense[left_column], ~dense[right_column]
+    i, j = _join(left_classes[sparse_left], right_classes[sparse_right])
+    i, j = np.flatnonzero(sparse_left)[i], np.flatnonzero(sparse_right)[j]
     products = left_values[i] * weights[left_classes[i]] * right_values[j]
-    flat = left_owner[i] * right.size + right_owner[j]
-    summed = np.bincount(flat, weights=products, minlength=left.size * right.size)
-    return summed.reshape(left.size, right.size)
+    summed += np.bincount(
+        left_owner[i] * right.size + right_owner[j],
+        weights=products,
+        minlength=left.size * right.size,
+    )
+    product = summed.reshape(left.size, right.size)
+    if dense.any():
+        rank = np.cumsum(dense) - 1
+        dense_left = np.zeros((left.size, int(dense.sum())))
+        cells = dense[left_column]
+        dense_left[left_owner[cells], rank[left_column[cells]]] = left_values[cells]
+        dense_right = np.zeros((right.size, dense_left.shape[1]))
+        cells = dense[right_column]
+        dense_right[right_owner[cells], rank[right_column[cells]]] = right_values[cells]
+        product += small_product(dense_left * weights[classes[dense]], dense_right.T)
+    return product
 
 
 def small_product(left: FloatArray, right: FloatArray) -> FloatArray:
@@ -394,8 +401,7 @@ def _apply_if_gain(
     # No split leaves its size band, nor strays further from it than it already is.
     outside = np.abs(state.rows - goal.row_targets) - goal.row_band
     if (
-        np.abs(state.rows + change.rows - goal.row_targets) - goal.row_band
-        > np.maximum(outside, 0)
+        np.abs(state.rows + change.rows - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
     ).any():
         return False
     if goal.gain(state, change) >= -GAIN_EPSILON:

@@ -74,6 +74,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.split.counts import from_rows
 from splitguard.split.minimums import (
     SIZE_BAND,
     Shortfall,
@@ -86,7 +87,6 @@ from splitguard.split.minimums import (
     top_up,
 )
 from splitguard.split.pair_refine import balance_pairs, pair_objective
-from splitguard.split.counts import from_rows
 from splitguard.split.pairs import PairCounts, label_pairs, validate_pairs
 from splitguard.split.refine import objective, refine
 from splitguard.split.state import FloatArray, Groups, GroupState, canonical_class_order
