@@ -56,6 +56,8 @@ class SizeBand:
 # Every split stays within this share of all rows of its fraction, whatever is asked:
 # half of the point the contract promises, so that group granularity never breaks it.
 SIZE_BAND = 0.005
+# Groups read at first when looking for the first that breaks a minimum (`_allowed`).
+ALLOWED_CHUNK = 256
 
 
 def size_band(row_targets: FloatArray, sizes: IntArray, share: float) -> SizeBand:
@@ -202,7 +204,8 @@ def _top_up_cell(
         take = _allowed(state.counts, pool[:needed], slack_rows[donor], slack_groups[donor])
         incoming = pool[:take]
         if band is not None:
-            incoming, outgoing = _make_room(state, movable, (c, s), incoming, band, required, rng)
+            spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
+            incoming, outgoing = _make_room(state, s, incoming, spare, band)
             state.place(incoming, s)
             state.place(outgoing, donor)
             if incoming.size < take or incoming.size == 0:
@@ -228,22 +231,13 @@ def slack(state: GroupState, required: Requirements) -> tuple[FloatArray, FloatA
 
 
 def _make_room(
-    state: GroupState,
-    movable: npt.NDArray[np.bool_],
-    cell: tuple[int, int],
-    incoming: IntArray,
-    band: SizeBand,
-    required: Requirements,
-    rng: np.random.Generator,
+    state: GroupState, s: int, incoming: IntArray, spare: IntArray, band: SizeBand
 ) -> tuple[IntArray, IntArray]:
     """The incoming carriers that fit split ``s``, and the groups it gives back for them.
 
-    ``s`` may grow to the top of its band while groups it can spare make up the rest;
-    it gives back enough of them to return to its row target.
+    ``s`` may grow to the top of its band while groups it can ``spare`` (`sheddable`)
+    make up the rest; it gives back enough of them to return to its row target.
     """
-    c, s = cell
-    slack_rows, slack_groups = slack(state, required)
-    spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
     spare_rows = np.cumsum(state.sizes[spare])
     arriving = np.cumsum(state.sizes[incoming])
     room = band.high[s] - state.rows[s] + (spare_rows[-1] if spare_rows.size else 0)
@@ -271,13 +265,18 @@ def sheddable(
     Sparsest (fewest positives per row) first, so that giving rows back moves as few
     positives as possible; carriers of ``keep_class`` stay.
     """
-    members = np.flatnonzero((state.split == s) & movable)
+    counts = state.counts
+    staying = (state.split == s) & movable
     if keep_class is not None:
-        members = members[state.counts.column(members, keep_class) == 0]
-    owner, cells = state.counts.entries(members)
-    classes = state.counts.classes[cells]
-    breaks = (state.counts.values[cells] > slack_rows[classes]) | (slack_groups[classes] < 1)
-    members = members[np.bincount(owner[breaks], minlength=members.size) == 0]
+        staying[counts.carriers_of(keep_class)] = False
+    # A group breaks a minimum alone through a cell beyond its class's slack: only the
+    # carriers of classes whose slack is below their largest cell are read.
+    tight = np.flatnonzero((slack_rows < counts.class_max) | (slack_groups < 1))
+    position, carriers, values = counts.class_entries(tight)
+    of_class = tight[position]
+    breaking = (values > slack_rows[of_class]) | (slack_groups[of_class] < 1)
+    staying[carriers[breaking]] = False
+    members = np.flatnonzero(staying)
     density = state.counts.group_positives[members] / state.sizes[members]
     order = np.lexsort((rng.random(members.size), density))
     members = members[order]
@@ -331,28 +330,32 @@ def _allowed(
     Per class, the positive rows and groups given so far grow only at the class's
     carriers, so the first break is at a cell: the cells are read class by class in the
     groups' order, with running sums, and the earliest group with a breaking cell is the
-    first that may not go (slack is never negative, see `slack`).
+    first that may not go (slack is never negative, see `slack`). The groups are read
+    in chunks growing fourfold, since the first break usually comes early.
     """
-    owner, cells = counts.entries(groups)
-    classes = counts.classes[cells]
-    # Only a class whose cells, all given, exceed its slack can break: read only those.
-    given = np.bincount(classes, weights=counts.values[cells], minlength=counts.n_classes)
-    carried = np.bincount(classes, minlength=counts.n_classes)
-    can_break = (given > slack_rows) | (carried > slack_groups)
-    cells, owner = cells[can_break[classes]], owner[can_break[classes]]
-    # Cells come in the groups' order: a stable sort by class keeps it within a class.
-    order = np.argsort(counts.classes[cells], kind="stable")
-    owner, classes = owner[order], counts.classes[cells][order]
-    values = counts.values[cells][order].astype(np.int64)
-    new_class = np.ones(classes.size, dtype=bool)
-    new_class[1:] = classes[1:] != classes[:-1]
-    first = np.flatnonzero(new_class)
-    run = np.cumsum(new_class) - 1
-    running = np.cumsum(values)
-    given_rows = running - (running[first] - values[first])[run]
-    given_groups = np.arange(classes.size) - first[run] + 1
-    breaks = (given_rows > slack_rows[classes]) | (given_groups > slack_groups[classes])
-    return int(owner[breaks].min()) if breaks.any() else int(groups.size)
+    given_rows = np.zeros(counts.n_classes)
+    given_groups = np.zeros(counts.n_classes)
+    start, chunk = 0, ALLOWED_CHUNK
+    while start < groups.size:
+        owner, cells = counts.entries(groups[start : start + chunk])
+        # Cells come in the groups' order: a stable sort by class keeps it within a class.
+        order = np.argsort(counts.classes[cells], kind="stable")
+        owner, classes = owner[order], counts.classes[cells][order]
+        values = counts.values[cells][order].astype(np.int64)
+        new_class = np.ones(classes.size, dtype=bool)
+        new_class[1:] = classes[1:] != classes[:-1]
+        first = np.flatnonzero(new_class)
+        run = np.cumsum(new_class) - 1
+        running = np.cumsum(values)
+        rows_so_far = running - (running[first] - values[first])[run] + given_rows[classes]
+        groups_so_far = np.arange(classes.size) - first[run] + 1 + given_groups[classes]
+        breaks = (rows_so_far > slack_rows[classes]) | (groups_so_far > slack_groups[classes])
+        if breaks.any():
+            return start + int(owner[breaks].min())
+        given_rows += np.bincount(classes, weights=values, minlength=counts.n_classes)
+        given_groups += np.bincount(classes, minlength=counts.n_classes)
+        start, chunk = start + chunk, 4 * chunk
+    return int(groups.size)
 
 
 def _best_donor(
