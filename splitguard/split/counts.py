@@ -81,24 +81,6 @@ class GroupCounts:
         starts = np.searchsorted(self.classes[order], np.arange(self.n_classes + 1))
         return starts.astype(np.int64), self.owner[order], self.values[order]
 
-    @cached_property
-    def class_max(self) -> IntArray:
-        """The largest cell of each class (0 for a class without positives), (C,)."""
-        largest = np.zeros(self.n_classes, dtype=np.int64)
-        np.maximum.at(largest, self.classes, self.values)
-        return largest
-
-    def class_entries(self, classes: IntArray) -> tuple[IntArray, IntArray, npt.NDArray[np.int32]]:
-        """The cells of ``classes``, class by class: position in ``classes``, carrier
-        group, positive rows."""
-        starts, carriers, values = self._by_class
-        first = starts[classes]
-        lengths = starts[np.asarray(classes) + 1] - first
-        owner = np.repeat(np.arange(len(classes)), lengths)
-        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        cells = np.repeat(first, lengths) + offsets
-        return owner, carriers[cells], values[cells]
-
     def carriers_of(self, class_index: int) -> IntArray:
         """Groups with at least one positive row of the class, in group order."""
         starts, carriers, _ = self._by_class

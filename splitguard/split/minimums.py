@@ -269,14 +269,12 @@ def sheddable(
     staying = (state.split == s) & movable
     if keep_class is not None:
         staying[counts.carriers_of(keep_class)] = False
-    # A group breaks a minimum alone through a cell beyond its class's slack: only the
-    # carriers of classes whose slack is below their largest cell are read.
-    tight = np.flatnonzero((slack_rows < counts.class_max) | (slack_groups < 1))
-    position, carriers, values = counts.class_entries(tight)
-    of_class = tight[position]
-    breaking = (values > slack_rows[of_class]) | (slack_groups[of_class] < 1)
-    staying[carriers[breaking]] = False
     members = np.flatnonzero(staying)
+    owner, cells = counts.entries(members)
+    classes = counts.classes[cells]
+    # Slack is never negative: a group breaks a minimum alone only through its own cells.
+    breaks = (counts.values[cells] > slack_rows[classes]) | (slack_groups[classes] < 1)
+    members = members[np.bincount(owner[breaks], minlength=members.size) == 0]
     density = state.counts.group_positives[members] / state.sizes[members]
     order = np.lexsort((rng.random(members.size), density))
     members = members[order]

@@ -207,22 +207,27 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     moves = added + removed[rows, source][:, None]
     moves[rows, source] = np.inf
     slack_rows, slack_groups = goal.slack(state)
-    block = _Block.of(state, batch)
+    owner, cells = state.counts.entries(batch)
+    classes = state.counts.classes[cells]
+    values = state.counts.values[cells].astype(np.float64)
     # A group whose leaving alone would break a floor may still leave in a swap.
-    blocked = block.breaks_floor_alone(source, slack_rows, slack_groups)
+    split = source[owner]
+    alone = (values > slack_rows[split, classes]) | (slack_groups[split, classes] < 1)
+    blocked = np.bincount(owner[alone], minlength=batch.size) > 0
     lone_moves = np.where(blocked[:, None], np.inf, moves)
     proposals: list[Proposal] = [
         (float(lone_moves[i, d]), (int(batch[i]),), (int(d),)) for i, d in _best_cells(lone_moves)
     ]
+    sides = [_Side.of(owner, classes, values, source, s) for s in range(state.n_splits)]
     for a in range(state.n_splits):
         for b in range(a + 1, state.n_splits):
-            out_of_a = np.flatnonzero(source == a)
-            out_of_b = np.flatnonzero(source == b)
-            if out_of_a.size == 0 or out_of_b.size == 0:
+            side_a, side_b = sides[a], sides[b]
+            if side_a.members.size == 0 or side_b.members.size == 0:
                 continue
-            swaps = _swap_scores(goal, block, sizes, moves, out_of_a, out_of_b, (a, b))
-            swaps[block.breaks_floor(out_of_a, out_of_b, slack_rows[a], slack_groups[a])] = np.inf
-            swaps[block.breaks_floor(out_of_b, out_of_a, slack_rows[b], slack_groups[b]).T] = np.inf
+            swaps = _swap_scores(goal, sides, sizes, moves, (a, b))
+            swaps[side_a.breaks_floor(side_b, slack_rows[a], slack_groups[a])] = np.inf
+            swaps[side_b.breaks_floor(side_a, slack_rows[b], slack_groups[b]).T] = np.inf
+            out_of_a, out_of_b = side_a.members, side_b.members
             proposals += [
                 (float(swaps[i, j]), (int(batch[out_of_a[i]]), int(batch[out_of_b[j]])), (b, a))
                 for i, j in _best_cells(swaps)
@@ -232,84 +237,69 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _Block:
-    """The cells of a batch of groups, by batch row (``indptr``), for the swap scores."""
+class _Side:
+    """The batch groups in one split and their cells (``owner`` indexes ``members``),
+    with the cells' order by class, for joins on the class."""
 
-    indptr: IntArray
+    members: IntArray  # positions in the batch
+    owner: IntArray
     classes: IntArray
     values: FloatArray
+    by_class: IntArray
+    sorted_classes: IntArray
 
     @classmethod
-    def of(cls, state: GroupState, batch: IntArray) -> _Block:
-        owner, cells = state.counts.entries(batch)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=batch.size))])
-        values = state.counts.values[cells].astype(np.float64)
-        return cls(indptr.astype(np.int64), state.counts.classes[cells], values)
+    def of(
+        cls,
+        owner: IntArray,
+        classes: IntArray,
+        values: FloatArray,
+        source: npt.NDArray[np.intp],
+        split: int,
+    ) -> _Side:
+        members = np.flatnonzero(source == split)
+        rank = np.cumsum(source == split) - 1
+        mine = source[owner] == split
+        classes = classes[mine]
+        by_class = np.argsort(classes, kind="stable")
+        return cls(members, rank[owner[mine]], classes, values[mine], by_class, classes[by_class])
 
-    def cells(self, members: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
-        """The members' cells: position in ``members``, class, positive rows."""
-        starts = self.indptr[members]
-        lengths = self.indptr[members + 1] - starts
-        owner = np.repeat(np.arange(members.size), lengths)
-        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        cells = np.repeat(starts, lengths) + offsets
-        return owner, self.classes[cells], self.values[cells]
-
-    def breaks_floor_alone(
-        self, source: npt.NDArray[np.intp], slack_rows: FloatArray, slack_groups: FloatArray
-    ) -> npt.NDArray[np.bool_]:
-        """(n,): whether each group's leaving takes its split below a floor."""
-        owner, classes, values = self.cells(np.arange(source.size))
-        split = source[owner]
-        breaks = (values > slack_rows[split, classes]) | (slack_groups[split, classes] < 1)
-        return np.asarray(np.bincount(owner[breaks], minlength=source.size) > 0)
+    def join(self, classes: IntArray) -> tuple[IntArray, IntArray]:
+        """Every (i, j) with ``classes[i]`` the class of this side's cell ``j``."""
+        starts = np.searchsorted(self.sorted_classes, classes, side="left")
+        lengths = np.searchsorted(self.sorted_classes, classes, side="right") - starts
+        i = np.repeat(np.arange(classes.size), lengths)
+        offsets = np.arange(i.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return i, self.by_class[np.repeat(starts, lengths) + offsets]
 
     def breaks_floor(
-        self,
-        leaving: IntArray,
-        arriving: IntArray,
-        slack_rows: FloatArray,
-        slack_groups: FloatArray,
+        self, arriving: _Side, slack_rows: FloatArray, slack_groups: FloatArray
     ) -> npt.NDArray[np.bool_]:
-        """(n_leaving, n_arriving): whether the exchange takes the split below a floor.
+        """(leaving, arriving): whether the exchange takes this split below a floor.
 
-        Slack is never negative, so only a class the leaving group carries can break it,
-        and only where its slack is smaller than what that group takes: each such cell
-        is checked against every arriving group's count of its class.
+        Slack is never negative, so only a class the leaving group carries can break
+        it, where the group takes more than the slack: the exchange is safe if every
+        such cell gets back enough from the arriving group (rows beyond the slack, and a
+        positive group where the slack is none).
         """
-        owner, classes, values = self.cells(leaving)
-        # What the exchange must bring back of the class for the cell not to break it:
-        # rows beyond the slack, and a positive group where the slack is none.
-        needed = np.maximum(values - slack_rows[classes], (slack_groups[classes] < 1) * 1.0)
-        risky = needed > 0
-        owner, classes, needed = owner[risky], classes[risky], needed[risky]
-        into_owner, into_classes, into_values = self.cells(arriving)
-        cell, other = _join(classes, into_classes)
-        met = into_values[other] >= needed[cell]
-        flat = owner[cell[met]] * arriving.size + into_owner[other[met]]
-        covered = np.bincount(flat, minlength=leaving.size * arriving.size)
-        at_risk = np.bincount(owner, minlength=leaving.size)
-        return np.asarray(covered.reshape(leaving.size, arriving.size) < at_risk[:, None])
-
-
-def _join(left: IntArray, right: IntArray) -> tuple[IntArray, IntArray]:
-    """Every (i, j) with ``left[i] == right[j]``: positions in ``left`` and ``right``."""
-    order = np.argsort(right, kind="stable")
-    sorted_right = right[order]
-    starts = np.searchsorted(sorted_right, left, side="left")
-    lengths = np.searchsorted(sorted_right, left, side="right") - starts
-    i = np.repeat(np.arange(left.size), lengths)
-    offsets = np.arange(i.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return i, order[np.repeat(starts, lengths) + offsets]
+        needed = np.maximum(
+            self.values - slack_rows[self.classes], (slack_groups[self.classes] < 1) * 1.0
+        )
+        risky = np.flatnonzero(needed > 0)
+        cell, other = arriving.join(self.classes[risky])
+        met = arriving.values[other] >= needed[risky][cell]
+        flat = self.owner[risky][cell[met]] * arriving.members.size + arriving.owner[other[met]]
+        covered = np.bincount(flat, minlength=self.members.size * arriving.members.size)
+        at_risk = np.bincount(self.owner[risky], minlength=self.members.size)
+        shape = (self.members.size, arriving.members.size)
+        return np.asarray(covered.reshape(shape) < at_risk[:, None])
 
 
 def _swap_scores(
     goal: Objective,
-    block: _Block,
+    sides: list[_Side],
     sizes: FloatArray,
     moves: FloatArray,
-    out_of_a: IntArray,
-    out_of_b: IntArray,
     pair: tuple[int, int],
 ) -> FloatArray:
     """Objective change of swapping each group of split a with each group of split b.
@@ -318,7 +308,8 @@ def _swap_scores(
     terms of both splits gain ``-2 * sum_c (w_ac + w_bc) x_c y_c`` (and alike for rows).
     """
     a, b = pair
-    interaction = _interaction(block, out_of_a, out_of_b, goal.weights[a] + goal.weights[b])
+    out_of_a, out_of_b = sides[a].members, sides[b].members
+    interaction = _interaction(sides[a], sides[b], goal.weights[a] + goal.weights[b])
     scores: FloatArray = (
         moves[out_of_a, b][:, None]
         + moves[out_of_b, a][None, :]
@@ -328,39 +319,35 @@ def _swap_scores(
     return scores
 
 
-def _interaction(block: _Block, left: IntArray, right: IntArray, weights: FloatArray) -> FloatArray:
-    """``sum_c x_ic weights_c y_jc`` for every ``i`` in ``left`` and ``j`` in ``right``.
+def _interaction(left: _Side, right: _Side, weights: FloatArray) -> FloatArray:
+    """``sum_c x_ic weights_c y_jc`` for every group ``i`` of ``left``, ``j`` of ``right``.
 
     A class carried by few groups of either side adds its pairs of cells; the classes
     carried by many groups of both (where that is cheaper) go into one dense product.
     """
-    left_owner, left_classes, left_values = block.cells(left)
-    right_owner, right_classes, right_values = block.cells(right)
-    classes, column = np.unique(np.concatenate([left_classes, right_classes]), return_inverse=True)
-    left_column, right_column = column[: left_classes.size], column[left_classes.size :]
+    n_left, n_right = left.members.size, right.members.size
+    classes, column = np.unique(np.concatenate([left.classes, right.classes]), return_inverse=True)
+    left_column, right_column = column[: left.classes.size], column[left.classes.size :]
     carried = np.bincount(left_column, minlength=classes.size) * np.bincount(
         right_column, minlength=classes.size
     )
-    dense = DENSE_PRODUCT_RATIO * carried > left.size * right.size
-    summed = np.zeros(left.size * right.size)
-    sparse_left, sparse_right = ~dense[left_column], ~dense[right_column]
-    i, j = _join(left_classes[sparse_left], right_classes[sparse_right])
-    i, j = np.flatnonzero(sparse_left)[i], np.flatnonzero(sparse_right)[j]
-    products = left_values[i] * weights[left_classes[i]] * right_values[j]
-    summed += np.bincount(
-        left_owner[i] * right.size + right_owner[j],
-        weights=products,
-        minlength=left.size * right.size,
+    dense = DENSE_PRODUCT_RATIO * carried > n_left * n_right
+    sparse_left = np.flatnonzero(~dense[left_column])
+    i, j = right.join(left.classes[sparse_left])
+    i = sparse_left[i]
+    products = left.values[i] * weights[left.classes[i]] * right.values[j]
+    flat = left.owner[i] * n_right + right.owner[j]
+    product = np.bincount(flat, weights=products, minlength=n_left * n_right).reshape(
+        n_left, n_right
     )
-    product = summed.reshape(left.size, right.size)
     if dense.any():
         rank = np.cumsum(dense) - 1
-        dense_left = np.zeros((left.size, int(dense.sum())))
+        dense_left = np.zeros((n_left, int(dense.sum())))
         cells = dense[left_column]
-        dense_left[left_owner[cells], rank[left_column[cells]]] = left_values[cells]
-        dense_right = np.zeros((right.size, dense_left.shape[1]))
+        dense_left[left.owner[cells], rank[left_column[cells]]] = left.values[cells]
+        dense_right = np.zeros((n_right, dense_left.shape[1]))
         cells = dense[right_column]
-        dense_right[right_owner[cells], rank[right_column[cells]]] = right_values[cells]
+        dense_right[right.owner[cells], rank[right_column[cells]]] = right.values[cells]
         product += small_product(dense_left * weights[classes[dense]], dense_right.T)
     return product
 
