@@ -35,11 +35,11 @@ GAIN_EPSILON = 1e-9
 # For the refinement's small products the threads cost more than they save (10-30x
 # more on a busy machine), so products are cut into row blocks below that size.
 SINGLE_THREAD_PRODUCT = 1 << 18
-# A dense multiply-add costs about this many times less than summing one pair of cells
-# (on the 192-class table, 16, 64, 128 and 256 cost 1.49, 1.34, 1.27 and 1.21 s of CPU;
-# more dense columns cost more with thousands of classes):
+# A dense multiply-add costs about this many times less than summing one pair of cells:
 # in swap interactions, a class carried by many groups of both sides goes into a dense
-# product, the long tail is summed over its pairs of cells.
+# product, the long tail is summed over its pairs of cells. (On the 192-class table,
+# 16, 64, 128 and 256 cost 1.49, 1.34, 1.27 and 1.21 s of CPU; a larger ratio makes
+# more dense columns, which thousands of classes pay for.)
 DENSE_PRODUCT_RATIO = 128
 
 # Objective change, the groups, and the split each goes to.
