@@ -82,22 +82,28 @@ def test_dense_csr_and_pairs_given_apart_agree_on_a_tagging_table() -> None:
     assert from_csr.shortfalls == from_counts.shortfalls
 
 
+def test_every_class_with_3_positive_groups_is_in_every_split() -> None:
+    # Val and test hold 1,000 groups each: room for a positive group of every class.
+    table = tagging_table(40_000, 500, seed=1)
+    result = assign_rows(table.labels, table.group_index, [0.8, 0.1, 0.1], **DEMO)
+    split = result.group_split[table.group_index]
+    rows, classes = table.labels.nonzero()
+    cells = np.unique(table.group_index[rows] * 500 + classes)
+    widespread = np.flatnonzero(np.bincount(cells % 500, minlength=500) >= 3)
+    assert widespread.size > 400
+    for s in range(3):
+        present = np.unique(table.labels[split == s].indices)
+        assert np.isin(widespread, present).all()
+
+
 def test_splitting_200k_rows_of_5000_classes_stays_far_below_a_dense_matrix() -> None:
     table = tagging_table(200_000, 5_000, seed=0)
     dense_bytes = 200_000 * 5_000  # one bool per row and class
     tracemalloc.start()
     try:
-        result = assign_rows(table.labels, table.group_index, [0.8, 0.1, 0.1], **DEMO)
+        result = assign_rows(table.labels, table.group_index, [0.8, 0.1, 0.1])
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < dense_bytes / 4, f"peak {peak / 2**20:.0f} MiB"
-    split = result.group_split[table.group_index]
-    # Every class with 3 positive groups or more is in every split (the minimum of one
-    # positive group per split that the splitter asks for).
-    rows, classes = table.labels.nonzero()
-    cells = np.unique(table.group_index[rows] * 5000 + classes)
-    widespread = np.flatnonzero(np.bincount(cells % 5000, minlength=5000) >= 3)
-    for s in range(3):
-        present = np.unique(table.labels[split == s].indices)
-        assert np.isin(widespread, present).all()
+    assert result.group_split.shape == (table.n_groups,)
