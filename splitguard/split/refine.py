@@ -6,10 +6,11 @@ It lowers the chi-square-like objective
 
 (``T`` positive-row targets, ``R`` row targets, ``C`` classes: the row term weighs as much
 as all classes together). Moving a group with counts ``x`` into split ``b`` changes it by
-``sum_c w_bc (2 D_bc x_c + x_c^2)`` with ``D = pos - T``, so a whole batch of moves is
-scored with two matrix products, and swaps with one more (see `_swap_scores`).
-Proposals are applied best first, each re-checked exactly against the current totals
-and the floors (a satisfied minimum is never broken, an unmet one never worsened).
+``sum_c w_bc (2 D_bc x_c + x_c^2)`` with ``D = pos - T``: a whole batch of moves is
+scored over the batch's nonzero cells only, and swaps with one more product (see
+`_swap_scores`). Proposals are applied best first, each re-checked exactly against the
+current totals and the floors (a satisfied minimum is never broken, an unmet one never
+worsened), over the cells of the groups it moves.
 """
 
 from __future__ import annotations

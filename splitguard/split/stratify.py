@@ -52,17 +52,24 @@ Algorithm
    a label), the step reruns with swaps of equal-sized groups only, so the size error
    never grows (`splitguard.split.pair_refine`).
 
-Complexity: steps 1-5 read each group's counts a constant number of times: O(G*C) time
-and one int32 copy of the counts in memory. A refinement round costs
-O(B*C*S + b^2*C*S^2) for a batch of B groups and b per split, independent of G, and the
-number of rounds is bounded. Counting pairs sorts the M pair occurrences of the rows
-(``sum_rows k (k - 1) / 2`` for rows of ``k`` labels), O(M log M), and keeps one sparse
-entry per (group, kept pair) with a positive row: never classes squared. Step 7 costs
-O(G*C) to key the groups by their class counts, then per round O(V*P*S) to score moves
-of the V <= 2^12 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
-swaps (their pair interactions are computed once, from the sparse entries) and T
-re-checks over the few pairs each swap touches; at most 32 rounds. Python loops run over
-classes, splits, rounds and re-checks, never over groups.
+Complexity: the counts are sparse (`splitguard.split.counts`): only the Z nonzero
+(group, class) cells are kept, by group and by class, built from the row labels (dense
+or scipy.sparse) in O(L log L) for L positive labels, with no dense (rows x classes) or
+(groups x classes) array; per-split totals (S x C) stay dense, being small. Steps 1-4
+read each cell a constant number of times: O(Z log Z + G + C*S). Each top-up step of
+step 5 costs O(G + C*S) plus the cells of the receiving split. A refinement round costs
+O(z*S) for the z cells of its batch of B groups, plus the swaps of b groups per split:
+pairs of cells of the same class for rare classes and a dense (b x b x K) product over
+the K classes most of the batch carries, O(b^2*S^2) for the scores; each re-check reads
+the cells of the one or two groups it moves. The number of rounds is bounded. Counting
+pairs sorts the M pair occurrences of the rows (``sum_rows k (k - 1) / 2`` for rows of
+``k`` labels), O(M log M), and keeps one sparse entry per (group, kept pair) with a
+positive row: never classes squared. Step 7 costs O(Z) to key the groups by their class
+counts, then per round O(V*P*S) to score moves of the V <= 2^12 pool groups over the
+P <= 256 pairs, O(W) for the W <= 2^17 candidate swaps (their pair interactions are
+computed once, from the sparse entries) and T re-checks over the few pairs each swap
+touches; at most 32 rounds. Python loops run over classes, splits, rounds and
+re-checks, never over groups.
 """
 
 from __future__ import annotations
