@@ -192,17 +192,18 @@ def split_frame(
     `fixed` (G,) holds a split index per group that must stay where it is, -1 for free.
     """
     from splitguard.core.shortfalls import asked, unmet
-    from splitguard.split.pairs import label_pairs
-    from splitguard.split.stratify import assign_groups
+    from splitguard.split.stratify import assign_rows
 
     request.check_fits(frame.n_groups)
     names = request.split_names
     wanted = asked(request.minimums, names, frame.classes, frame)
     try:
-        assignment = assign_groups(
-            frame.group_label_counts,
-            frame.group_sizes,
+        # From the row labels: the counts per group are built sparse, never (G, C) dense.
+        assignment = assign_rows(
+            frame.labels,
+            frame.groups,
             list(request.shares),
+            n_groups=frame.n_groups,
             min_positives=wanted.positives,
             # A class absent from a split is an error finding (SG301): where the data
             # allows, every split gets at least one positive group of every class.
@@ -211,7 +212,6 @@ def split_frame(
             train=None if request.folds is not None else train_index(names),
             train_floor=request.train_floor,
             fixed=fixed,
-            pairs=label_pairs(frame.labels, frame.groups, frame.n_groups),
             seed=request.seed,
         )
     except ValueError as exc:

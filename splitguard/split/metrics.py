@@ -41,7 +41,21 @@ class SplitQuality:
 
 
 def positives_by_split(labels: Labels, split: npt.ArrayLike, n_splits: int) -> IntArray:
-    """``|S_i^j|``: positive rows of every label in every split, shape (k, q)."""
+    """``|S_i^j|``: positive rows of every label in every split, shape (k, q).
+
+    ``labels`` may also be a scipy.sparse matrix (rows x labels): only its positives are
+    read.
+    """
+    if hasattr(labels, "nnz"):
+        from splitguard.split.counts import label_cells
+
+        sparse: Any = labels
+        rows, columns = label_cells(sparse)
+        n_labels = int(sparse.shape[1])
+        where = _as_split(split, int(sparse.shape[0]), n_splits)
+        flat = where[rows] * n_labels + columns
+        counts = np.bincount(flat, minlength=n_splits * n_labels)
+        return counts.astype(np.int64).reshape(n_splits, n_labels)
     matrix = _as_labels(labels)
     where = _as_split(split, matrix.shape[0], n_splits)
     return np.stack(
@@ -56,10 +70,9 @@ def label_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> f
     the mean gap between each split's and the whole set's positive-to-negative ratio.
     A denominator of 0 (every row positive) is taken as 1.
     """
-    matrix = _as_labels(labels)
-    where = _as_split(split, matrix.shape[0], n_splits)
+    where = _as_split(split, None, n_splits)
     sizes = np.bincount(where, minlength=n_splits)
-    return _ratio_gap(positives_by_split(matrix, where, n_splits), sizes)
+    return _ratio_gap(positives_by_split(labels, where, n_splits), sizes)
 
 
 def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> float:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.split.counts import GroupCounts
 from splitguard.split.state import FloatArray, Groups, GroupState, IntArray
 
 
@@ -55,6 +56,8 @@ class SizeBand:
 # Every split stays within this share of all rows of its fraction, whatever is asked:
 # half of the point the contract promises, so that group granularity never breaks it.
 SIZE_BAND = 0.005
+# Groups read at first when looking for the first that breaks a minimum (`_allowed`).
+ALLOWED_CHUNK = 256
 
 
 def size_band(row_targets: FloatArray, sizes: IntArray, share: float) -> SizeBand:
@@ -74,7 +77,7 @@ def per_class(minimums: npt.ArrayLike, n_classes: int) -> FloatArray:
 def requirements(
     positives_min: FloatArray,
     groups_min: FloatArray,
-    counts: npt.NDArray[np.integer],
+    counts: GroupCounts,
     *,
     train: int | None,
     train_floor: float,
@@ -88,13 +91,13 @@ def requirements(
     floor leaves, and all folds together at most what exists. Shortfalls are still
     measured against the minimums as asked.
     """
-    total_rows = counts.sum(axis=0, dtype=np.int64).astype(np.float64)
-    total_groups = (counts > 0).sum(axis=0).astype(np.float64)
+    total_rows = counts.totals.astype(np.float64)
+    total_groups = counts.carrier_counts.astype(np.float64)
     # The small epsilon keeps 0.4 * 5 at 2, not at 3 through rounding error.
     kept = np.ceil(train_floor * total_rows - 1e-9)
     keeps_one = (kept > 0).astype(np.float64)
-    rows = per_class(positives_min, counts.shape[1])
-    groups = per_class(groups_min, counts.shape[1])
+    rows = per_class(positives_min, counts.n_classes)
+    groups = per_class(groups_min, counts.n_classes)
     keep = np.zeros_like(rows)
     if train is None:
         rows = _within(np.minimum(rows, total_rows - kept), total_rows, groups)
@@ -197,11 +200,12 @@ def _top_up_cell(
         pool = _donor_pool(
             state, carriers[state.split[carriers] == donor], c, row_deficit > 0, fewest_groups, rng
         )
-        needed = _needed(state.counts[pool, c], row_deficit, group_deficit)
-        take = _allowed(state.counts[pool[:needed]], slack_rows[donor], slack_groups[donor])
+        needed = _needed(state.counts.column(pool, c), row_deficit, group_deficit)
+        take = _allowed(state.counts, pool[:needed], slack_rows[donor], slack_groups[donor])
         incoming = pool[:take]
         if band is not None:
-            incoming, outgoing = _make_room(state, movable, (c, s), incoming, band, required, rng)
+            spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
+            incoming, outgoing = _make_room(state, s, incoming, spare, band)
             state.place(incoming, s)
             state.place(outgoing, donor)
             if incoming.size < take or incoming.size == 0:
@@ -215,7 +219,8 @@ def _top_up_cell(
 def slack(state: GroupState, required: Requirements) -> tuple[FloatArray, FloatArray]:
     """(S, C): positive rows and positive groups each split may lose; inf where free.
 
-    A met minimum may not be broken, an unmet one not worsened (its slack is 0).
+    A met minimum may not be broken, an unmet one not worsened (its slack is 0): slack is
+    never negative, so a group can only break a minimum of a class it carries.
     """
     floor_rows = required.floor_rows
     rows = np.where(floor_rows > 0, np.maximum(state.positives - floor_rows, 0), np.inf)
@@ -226,22 +231,13 @@ def slack(state: GroupState, required: Requirements) -> tuple[FloatArray, FloatA
 
 
 def _make_room(
-    state: GroupState,
-    movable: npt.NDArray[np.bool_],
-    cell: tuple[int, int],
-    incoming: IntArray,
-    band: SizeBand,
-    required: Requirements,
-    rng: np.random.Generator,
+    state: GroupState, s: int, incoming: IntArray, spare: IntArray, band: SizeBand
 ) -> tuple[IntArray, IntArray]:
     """The incoming carriers that fit split ``s``, and the groups it gives back for them.
 
-    ``s`` may grow to the top of its band while groups it can spare make up the rest;
-    it gives back enough of them to return to its row target.
+    ``s`` may grow to the top of its band while groups it can ``spare`` (`sheddable`)
+    make up the rest; it gives back enough of them to return to its row target.
     """
-    c, s = cell
-    slack_rows, slack_groups = slack(state, required)
-    spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
     spare_rows = np.cumsum(state.sizes[spare])
     arriving = np.cumsum(state.sizes[incoming])
     room = band.high[s] - state.rows[s] + (spare_rows[-1] if spare_rows.size else 0)
@@ -269,16 +265,21 @@ def sheddable(
     Sparsest (fewest positives per row) first, so that giving rows back moves as few
     positives as possible; carriers of ``keep_class`` stay.
     """
-    members = np.flatnonzero((state.split == s) & movable)
+    counts = state.counts
+    staying = (state.split == s) & movable
     if keep_class is not None:
-        members = members[state.counts[members, keep_class] == 0]
-    block = state.counts[members]
-    alone = ~((block > slack_rows).any(axis=1) | ((block > 0) & (slack_groups < 1)).any(axis=1))
-    members, block = members[alone], block[alone]
-    density = block.sum(axis=1) / state.sizes[members]
+        staying[counts.carriers_of(keep_class)] = False
+    members = np.flatnonzero(staying)
+    owner, cells = counts.entries(members)
+    classes = counts.classes[cells]
+    # Slack is never negative: a group breaks a minimum alone only through its own cells.
+    breaks = (counts.values[cells] > slack_rows[classes]) | (slack_groups[classes] < 1)
+    members = members[np.bincount(owner[breaks], minlength=members.size) == 0]
+    density = state.counts.group_positives[members] / state.sizes[members]
     order = np.lexsort((rng.random(members.size), density))
     members = members[order]
-    return members[: _allowed(state.counts[members], slack_rows, slack_groups)]
+    spare: IntArray = members[: _allowed(state.counts, members, slack_rows, slack_groups)]
+    return spare
 
 
 def rebalance(
@@ -319,12 +320,40 @@ def _needed(positives: npt.NDArray[np.int32], row_deficit: float, group_deficit:
     return int(np.argmax(reached)) + 1 if reached.any() else int(positives.size)
 
 
-def _allowed(block: npt.NDArray[np.int32], slack_rows: FloatArray, slack_groups: FloatArray) -> int:
-    """How many of the ordered carriers the donor can give before breaking a minimum."""
-    breaks = (np.cumsum(block, axis=0) > slack_rows).any(axis=1) | (
-        np.cumsum(block > 0, axis=0) > slack_groups
-    ).any(axis=1)
-    return int(np.argmax(breaks)) if breaks.any() else int(block.shape[0])
+def _allowed(
+    counts: GroupCounts, groups: IntArray, slack_rows: FloatArray, slack_groups: FloatArray
+) -> int:
+    """How many of the ordered ``groups`` the donor can give before breaking a minimum.
+
+    Per class, the positive rows and groups given so far grow only at the class's
+    carriers, so the first break is at a cell: the cells are read class by class in the
+    groups' order, with running sums, and the earliest group with a breaking cell is the
+    first that may not go (slack is never negative, see `slack`). The groups are read
+    in chunks growing fourfold, since the first break usually comes early.
+    """
+    given_rows = np.zeros(counts.n_classes)
+    given_groups = np.zeros(counts.n_classes)
+    start, chunk = 0, ALLOWED_CHUNK
+    while start < groups.size:
+        owner, cells = counts.entries(groups[start : start + chunk])
+        # Cells come in the groups' order: a stable sort by class keeps it within a class.
+        order = np.argsort(counts.classes[cells], kind="stable")
+        owner, classes = owner[order], counts.classes[cells][order]
+        values = counts.values[cells][order].astype(np.int64)
+        new_class = np.ones(classes.size, dtype=bool)
+        new_class[1:] = classes[1:] != classes[:-1]
+        first = np.flatnonzero(new_class)
+        run = np.cumsum(new_class) - 1
+        running = np.cumsum(values)
+        rows_so_far = running - (running[first] - values[first])[run] + given_rows[classes]
+        groups_so_far = np.arange(classes.size) - first[run] + 1 + given_groups[classes]
+        breaks = (rows_so_far > slack_rows[classes]) | (groups_so_far > slack_groups[classes])
+        if breaks.any():
+            return start + int(owner[breaks].min())
+        given_rows += np.bincount(classes, weights=values, minlength=counts.n_classes)
+        given_groups += np.bincount(classes, minlength=counts.n_classes)
+        start, chunk = start + chunk, 4 * chunk
+    return int(groups.size)
 
 
 def _best_donor(
@@ -354,7 +383,7 @@ def _donor_pool(
     """
     tie_break = rng.random(pool.size)
     sizes = state.sizes[pool]
-    positives = state.counts[pool, c]
+    positives = state.counts.column(pool, c)
     if not want_rows:
         order = np.lexsort((tie_break, sizes))
     elif fewest_groups:
@@ -381,7 +410,7 @@ def shortfalls_of(
         ("min-positive-groups", state.positive_groups, groups_min),
         ("min-prevalence", share, prevalence_min),
     )
-    n_classes = state.counts.shape[1]
+    n_classes = state.n_classes
     found = [
         Shortfall(int(order[c]), int(s), kind, float(minimum[s, c]), float(achieved[s, c]))
         for kind, achieved, asked in checks

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.split.counts import GroupCounts
 from splitguard.split.refine import GAIN_EPSILON, small_product
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
@@ -45,7 +46,6 @@ STOP_FRACTION = 3e-3
 KEY_SEED = 0x9A125
 # Probe values stay below 2**20 so that every key is an exact integer in float64.
 KEY_RANGE = 1 << 20
-KEY_CHUNK_GROUPS = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ def pair_objective(state: GroupState, row_targets: FloatArray) -> PairObjective:
         pair_targets=pair_targets,
         pair_weights=1.0 / np.maximum(pair_targets, 1.0),
         row_targets=row_targets,
-        row_weights=state.counts.shape[1] / np.maximum(row_targets, 1.0),
+        row_weights=state.n_classes / np.maximum(row_targets, 1.0),
     )
 
 
@@ -94,7 +94,7 @@ def balance_pairs(
     """
     if state.pairs.n_pairs == 0 or state.n_splits < 2:
         return
-    labelled = state.counts.any(axis=1)
+    labelled = state.counts.labelled
     fillers = np.flatnonzero(movable & ~labelled)
     start = state.split.copy()
     start_rows = goal.row_value(state)
@@ -268,7 +268,7 @@ def _swap_proposals(
     )
     best = _smallest(scores, TOP_SWAPS)
     # Equal keys almost surely mean equal class counts; make sure.
-    equal = (state.counts[pool[left[best]]] == state.counts[pool[right[best]]]).all(axis=1)
+    equal = rows_equal(state.counts, pool[left[best]], pool[right[best]])
     return [(float(scores[k]), int(left[k]), int(right[k]), int(b[k])) for k in best[equal]]
 
 
@@ -282,20 +282,36 @@ def _filler_proposals(
     return [(float(moves[i].min()), offset + int(i), -1, int(np.argmin(moves[i]))) for i in best]
 
 
-def class_keys(counts: npt.NDArray[np.int32], sizes: IntArray | None = None) -> FloatArray:
+def class_keys(counts: GroupCounts, sizes: IntArray | None = None) -> FloatArray:
     """A key per group, equal for groups with equal class counts (and sizes, if given).
 
     Keys are exact integers in float64, so equal counts always give equal keys.
     """
-    probe = np.random.default_rng(KEY_SEED).integers(1, KEY_RANGE, size=counts.shape[1] + 1)
+    probe = np.random.default_rng(KEY_SEED).integers(1, KEY_RANGE, size=counts.n_classes + 1)
     class_probe = probe[:-1].astype(np.float64)
-    keys = np.empty(counts.shape[0])
-    for start in range(0, counts.shape[0], KEY_CHUNK_GROUPS):
-        block = counts[start : start + KEY_CHUNK_GROUPS]
-        keys[start : start + KEY_CHUNK_GROUPS] = block @ class_probe
+    keys = np.asarray(
+        np.bincount(
+            counts.owner,
+            weights=class_probe[counts.classes] * counts.values,
+            minlength=counts.n_groups,
+        ),
+        dtype=np.float64,
+    )
     if sizes is not None:
         keys += sizes * float(probe[-1])
     return keys
+
+
+def rows_equal(counts: GroupCounts, left: IntArray, right: IntArray) -> npt.NDArray[np.bool_]:
+    """Whether group ``left[k]`` has the same class counts as ``right[k]``, for every k."""
+    same = np.diff(counts.indptr)[left] == np.diff(counts.indptr)[right]
+    owner, mine = counts.entries(left[same])
+    _, theirs = counts.entries(right[same])
+    differ = (counts.classes[mine] != counts.classes[theirs]) | (
+        counts.values[mine] != counts.values[theirs]
+    )
+    same[np.flatnonzero(same)[np.unique(owner[differ])]] = False
+    return np.asarray(same, dtype=bool)
 
 
 def _pair_keys(state: GroupState) -> FloatArray:

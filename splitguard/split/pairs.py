@@ -12,6 +12,7 @@ no pair, and a dense (groups x pairs) matrix would dwarf the class counts on lar
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,13 +97,13 @@ def no_pairs(n_groups: int) -> PairCounts:
     )
 
 
-def label_pairs(labels: npt.ArrayLike, group_index: npt.ArrayLike, n_groups: int) -> PairCounts:
+def label_pairs(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> PairCounts:
     """The pairs worth balancing and their rows per group.
 
     Parameters
     ----------
-    labels : array of shape (N, C), 0/1 or bool
-        Row labels.
+    labels : array of shape (N, C), 0/1 or bool, or a scipy.sparse matrix
+        Row labels; a nonzero entry is a positive.
     group_index : array of shape (N,), integers in ``0 .. n_groups - 1``
         The group of every row.
     n_groups : int
@@ -115,20 +116,20 @@ def label_pairs(labels: npt.ArrayLike, group_index: npt.ArrayLike, n_groups: int
     only if all of them fit, so the choice never depends on the column order). Time is
     linear in the pair occurrences ``sum_rows k (k - 1) / 2`` for rows of ``k`` labels.
     """
-    matrix = np.asarray(labels).astype(bool, copy=False)
+    from splitguard.split.counts import label_cells
+
     where = np.asarray(group_index).astype(np.int64, copy=False).ravel()
-    n_classes = matrix.shape[1] if matrix.ndim == 2 else 0
-    if n_classes < 2 or matrix.shape[0] == 0:
+    shape = labels.shape if hasattr(labels, "shape") else np.shape(labels)
+    n_classes = shape[1] if len(shape) == 2 else 0
+    if n_classes < 2 or shape[0] == 0:
         return no_pairs(n_groups)
+    rows, columns = label_cells(labels)
+    bounds = np.searchsorted(rows, np.arange(0, shape[0] + PAIR_CHUNK_ROWS, PAIR_CHUNK_ROWS))
     keys = np.unique(
         np.concatenate(
             [
-                _occurrences(
-                    matrix[start : start + PAIR_CHUNK_ROWS],
-                    where[start : start + PAIR_CHUNK_ROWS],
-                    n_classes,
-                )
-                for start in range(0, matrix.shape[0], PAIR_CHUNK_ROWS)
+                _occurrences(rows[start:stop], columns[start:stop], where, n_classes)
+                for start, stop in itertools.pairwise(bounds)
             ]
         ),
         return_counts=True,
@@ -136,13 +137,18 @@ def label_pairs(labels: npt.ArrayLike, group_index: npt.ArrayLike, n_groups: int
     return _select(keys[0], keys[1], n_classes, n_groups)
 
 
-def _occurrences(matrix: npt.NDArray[np.bool_], groups: IntArray, n_classes: int) -> IntArray:
-    """One key ``group * C^2 + j * C + l`` per row positive for ``j < l``."""
-    rows, columns = np.nonzero(matrix)
-    per_row = np.bincount(rows, minlength=matrix.shape[0])
-    first_of_row = np.cumsum(per_row) - per_row
+def _occurrences(rows: IntArray, columns: IntArray, groups: IntArray, n_classes: int) -> IntArray:
+    """One key ``group * C^2 + j * C + l`` per row positive for ``j < l``.
+
+    ``rows`` and ``columns`` are the positives of some rows, by row then column.
+    """
+    new_row = np.ones(rows.size, dtype=bool)
+    new_row[1:] = rows[1:] != rows[:-1]
+    first_of_row = np.flatnonzero(new_row)
+    per_row = np.diff(np.append(first_of_row, rows.size))
+    row_of_cell = np.cumsum(new_row) - 1
     # Entry t of a row with k labels pairs with the k - 1 - t entries after it.
-    partners = per_row[rows] - 1 - (np.arange(rows.size) - first_of_row[rows])
+    partners = per_row[row_of_cell] - 1 - (np.arange(rows.size) - first_of_row[row_of_cell])
     first = np.repeat(np.arange(rows.size), partners)
     step = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners) + 1
     second = first + step

@@ -6,10 +6,11 @@ It lowers the chi-square-like objective
 
 (``T`` positive-row targets, ``R`` row targets, ``C`` classes: the row term weighs as much
 as all classes together). Moving a group with counts ``x`` into split ``b`` changes it by
-``sum_c w_bc (2 D_bc x_c + x_c^2)`` with ``D = pos - T``, so a whole batch of moves is
-scored with two matrix products, and swaps with one more (see `_swap_scores`).
-Proposals are applied best first, each re-checked exactly against the current totals
-and the floors (a satisfied minimum is never broken, an unmet one never worsened).
+``sum_c w_bc (2 D_bc x_c + x_c^2)`` with ``D = pos - T``: a whole batch of moves is
+scored over the batch's nonzero cells only, and swaps with one more product (see
+`_swap_scores`). Proposals are applied best first, each re-checked exactly against the
+current totals and the floors (a satisfied minimum is never broken, an unmet one never
+worsened), over the cells of the groups it moves.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ GAIN_EPSILON = 1e-9
 # For the refinement's small products the threads cost more than they save (10-30x
 # more on a busy machine), so products are cut into row blocks below that size.
 SINGLE_THREAD_PRODUCT = 1 << 18
+# A dense multiply-add costs about this many times less than summing one pair of cells:
+# in swap interactions, a class carried by many groups of both sides goes into a dense
+# product, the long tail is summed over its pairs of cells. (On the 192-class table,
+# 16, 64, 128 and 256 cost 1.49, 1.34, 1.27 and 1.21 s of CPU; a larger ratio makes
+# more dense columns, which thousands of classes pay for.)
+DENSE_PRODUCT_RATIO = 128
 
 # Objective change, the groups, and the split each goes to.
 Proposal = tuple[float, tuple[int, ...], tuple[int, ...]]
@@ -52,18 +59,58 @@ class Objective:
     floor_groups: FloatArray  # (S, C), -inf where unconstrained
     row_band: float = np.inf  # how far a split's rows may stray from its row target
 
-    def gain(self, state: GroupState, change: FloatArray, row_change: FloatArray) -> float:
-        """Change of the objective if the split totals changed by the given amounts."""
-        deviation = state.positives - self.targets
+    def gain(self, state: GroupState, change: Change) -> float:
+        """Change of the objective if the split totals changed by ``change``."""
+        cells = change.splits, change.classes
+        deviation = state.positives[cells] - self.targets[cells]
         row_deviation = state.rows - self.row_targets
         return float(
-            (self.weights * change * (2 * deviation + change)).sum()
-            + (self.row_weights * row_change * (2 * row_deviation + row_change)).sum()
+            (self.weights[cells] * change.positives * (2 * deviation + change.positives)).sum()
+            + (self.row_weights * change.rows * (2 * row_deviation + change.rows)).sum()
         )
 
     def slack(self, state: GroupState) -> tuple[FloatArray, FloatArray]:
-        """How many positive rows and positive groups each split may still lose, (S, C)."""
+        """How many positive rows and positive groups each split may still lose, (S, C).
+
+        Never negative: the floors start at most at the totals (`objective`) and no
+        applied move breaks them, so a group can only break a floor of a class it carries.
+        """
         return state.positives - self.floor_positives, state.positive_groups - self.floor_groups
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What moving some groups does to the split totals: only the cells they touch."""
+
+    splits: IntArray  # (K,) split of each touched (split, class) cell
+    classes: IntArray  # (K,)
+    positives: FloatArray  # (K,)
+    groups: FloatArray  # (K,) positive groups
+    rows: FloatArray  # (S,)
+
+
+def change_of(state: GroupState, groups: IntArray, to: IntArray) -> Change:
+    """The totals' change if ``groups`` went to the splits ``to`` (each cell once).
+
+    A proposal moves a group or two, a few cells each: they are summed on plain ints.
+    """
+    counts = state.counts
+    cells: dict[tuple[int, int], list[int]] = {}
+    rows = np.zeros(state.n_splits)
+    for group, destination in zip(groups.tolist(), np.asarray(to).tolist(), strict=True):
+        origin = int(state.split[group])
+        start, stop = int(counts.indptr[group]), int(counts.indptr[group + 1])
+        values = counts.values[start:stop].tolist()
+        for c, value in zip(counts.classes[start:stop].tolist(), values, strict=True):
+            for s, sign in ((origin, -1), (destination, 1)):
+                cell = cells.setdefault((s, c), [0, 0])
+                cell[0] += sign * value
+                cell[1] += sign
+        rows[origin] -= state.sizes[group]
+        rows[destination] += state.sizes[group]
+    keys = np.array(list(cells), dtype=np.int64).reshape(-1, 2)
+    change = np.array(list(cells.values()), dtype=np.float64).reshape(-1, 2)
+    return Change(keys[:, 0], keys[:, 1], change[:, 0], change[:, 1], rows)
 
 
 def objective(
@@ -127,17 +174,20 @@ def _draw_batch(
 
 
 def placement_costs(
-    state: GroupState, goal: Objective, counts: FloatArray, sizes: FloatArray
+    state: GroupState, goal: Objective, groups: IntArray, sizes: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Objective change of adding each group to, and removing it from, each split, (n, S).
 
-    ``counts`` (n, C) and ``sizes`` (n, 1) describe the groups; each change is computed
-    alone, against the current totals.
+    ``sizes`` (n, 1) are the groups' rows; each change is computed alone, against the
+    current totals, from the groups' cells only: O(cells * S).
     """
     deviation = state.positives - goal.targets
     row_deviation = state.rows - goal.row_targets
-    linear = small_product(counts, (goal.weights * deviation).T)
-    quadratic = small_product(counts * counts, goal.weights.T)
+    owner, cells = state.counts.entries(groups)
+    classes = state.counts.classes[cells]
+    values = state.counts.values[cells].astype(np.float64)
+    linear = per_group(owner, values, (goal.weights * deviation)[:, classes], groups.size)
+    quadratic = per_group(owner, values * values, goal.weights[:, classes], groups.size)
     size_linear = goal.row_weights * sizes * row_deviation
     size_quadratic = goal.row_weights * sizes * sizes
     added = 2 * linear + quadratic + 2 * size_linear + size_quadratic
@@ -145,32 +195,42 @@ def placement_costs(
     return added, removed
 
 
+def per_group(owner: IntArray, values: FloatArray, weights: FloatArray, n: int) -> FloatArray:
+    """``sum`` over each group's cells of ``values * weights[s]``, for every split: (n, S)."""
+    sums = [np.bincount(owner, weights=values * row, minlength=n) for row in weights]
+    return np.asarray(np.stack(sums, axis=1), dtype=np.float64).reshape(n, weights.shape[0])
+
+
 def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     """Score the batch's moves and swaps, apply the best that still gain; return how many."""
-    counts = state.counts[batch].astype(np.float64)
     sizes = state.sizes[batch].astype(np.float64)[:, None]
     source = state.split[batch].astype(np.intp)
     rows = np.arange(batch.size)
-    added, removed = placement_costs(state, goal, counts, sizes)
+    added, removed = placement_costs(state, goal, batch, sizes)
     moves = added + removed[rows, source][:, None]
     moves[rows, source] = np.inf
     slack_rows, slack_groups = goal.slack(state)
+    owner, cells = state.counts.entries(batch)
+    classes = state.counts.classes[cells]
+    values = state.counts.values[cells].astype(np.float64)
     # A group whose leaving alone would break a floor may still leave in a swap.
-    blocked = _breaks_floor_alone(counts, slack_rows[source], slack_groups[source])
+    split = source[owner]
+    alone = (values > slack_rows[split, classes]) | (slack_groups[split, classes] < 1)
+    blocked = np.bincount(owner[alone], minlength=batch.size) > 0
     lone_moves = np.where(blocked[:, None], np.inf, moves)
     proposals: list[Proposal] = [
         (float(lone_moves[i, d]), (int(batch[i]),), (int(d),)) for i, d in _best_cells(lone_moves)
     ]
+    sides = [_Side.of(owner, classes, values, source, s) for s in range(state.n_splits)]
     for a in range(state.n_splits):
         for b in range(a + 1, state.n_splits):
-            out_of_a = np.flatnonzero(source == a)
-            out_of_b = np.flatnonzero(source == b)
-            if out_of_a.size == 0 or out_of_b.size == 0:
+            side_a, side_b = sides[a], sides[b]
+            if side_a.members.size == 0 or side_b.members.size == 0:
                 continue
-            swaps = _swap_scores(goal, counts, sizes, moves, out_of_a, out_of_b, (a, b))
-            leave_a, leave_b = counts[out_of_a], counts[out_of_b]
-            swaps[_breaks_floor(leave_a, leave_b, slack_rows[a], slack_groups[a])] = np.inf
-            swaps[_breaks_floor(leave_b, leave_a, slack_rows[b], slack_groups[b]).T] = np.inf
+            swaps = _swap_scores(goal, sides, sizes, moves, (a, b))
+            swaps[side_a.breaks_floor(side_b, slack_rows[a], slack_groups[a])] = np.inf
+            swaps[side_b.breaks_floor(side_a, slack_rows[b], slack_groups[b]).T] = np.inf
+            out_of_a, out_of_b = side_a.members, side_b.members
             proposals += [
                 (float(swaps[i, j]), (int(batch[out_of_a[i]]), int(batch[out_of_b[j]])), (b, a))
                 for i, j in _best_cells(swaps)
@@ -179,13 +239,70 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     return sum(_apply_if_gain(state, goal, groups, to) for _, groups, to in proposals)
 
 
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """The batch groups in one split and their cells (``owner`` indexes ``members``),
+    with the cells' order by class, for joins on the class."""
+
+    members: IntArray  # positions in the batch
+    owner: IntArray
+    classes: IntArray
+    values: FloatArray
+    by_class: IntArray
+    sorted_classes: IntArray
+
+    @classmethod
+    def of(
+        cls,
+        owner: IntArray,
+        classes: IntArray,
+        values: FloatArray,
+        source: npt.NDArray[np.intp],
+        split: int,
+    ) -> _Side:
+        members = np.flatnonzero(source == split)
+        rank = np.cumsum(source == split) - 1
+        mine = source[owner] == split
+        classes = classes[mine]
+        by_class = np.argsort(classes, kind="stable")
+        return cls(members, rank[owner[mine]], classes, values[mine], by_class, classes[by_class])
+
+    def join(self, classes: IntArray) -> tuple[IntArray, IntArray]:
+        """Every (i, j) with ``classes[i]`` the class of this side's cell ``j``."""
+        starts = np.searchsorted(self.sorted_classes, classes, side="left")
+        lengths = np.searchsorted(self.sorted_classes, classes, side="right") - starts
+        i = np.repeat(np.arange(classes.size), lengths)
+        offsets = np.arange(i.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return i, self.by_class[np.repeat(starts, lengths) + offsets]
+
+    def breaks_floor(
+        self, arriving: _Side, slack_rows: FloatArray, slack_groups: FloatArray
+    ) -> npt.NDArray[np.bool_]:
+        """(leaving, arriving): whether the exchange takes this split below a floor.
+
+        Slack is never negative, so only a class the leaving group carries can break
+        it, where the group takes more than the slack: the exchange is safe if every
+        such cell gets back enough from the arriving group (rows beyond the slack, and a
+        positive group where the slack is none).
+        """
+        needed = np.maximum(
+            self.values - slack_rows[self.classes], (slack_groups[self.classes] < 1) * 1.0
+        )
+        risky = np.flatnonzero(needed > 0)
+        cell, other = arriving.join(self.classes[risky])
+        met = arriving.values[other] >= needed[risky][cell]
+        flat = self.owner[risky][cell[met]] * arriving.members.size + arriving.owner[other[met]]
+        covered = np.bincount(flat, minlength=self.members.size * arriving.members.size)
+        at_risk = np.bincount(self.owner[risky], minlength=self.members.size)
+        shape = (self.members.size, arriving.members.size)
+        return np.asarray(covered.reshape(shape) < at_risk[:, None])
+
+
 def _swap_scores(
     goal: Objective,
-    counts: FloatArray,
+    sides: list[_Side],
     sizes: FloatArray,
     moves: FloatArray,
-    out_of_a: IntArray,
-    out_of_b: IntArray,
     pair: tuple[int, int],
 ) -> FloatArray:
     """Objective change of swapping each group of split a with each group of split b.
@@ -194,39 +311,46 @@ def _swap_scores(
     terms of both splits gain ``-2 * sum_c (w_ac + w_bc) x_c y_c`` (and alike for rows).
     """
     a, b = pair
+    out_of_a, out_of_b = sides[a].members, sides[b].members
+    interaction = _interaction(sides[a], sides[b], goal.weights[a] + goal.weights[b])
     scores: FloatArray = (
         moves[out_of_a, b][:, None]
         + moves[out_of_b, a][None, :]
-        - 2
-        * small_product(counts[out_of_a] * (goal.weights[a] + goal.weights[b]), counts[out_of_b].T)
+        - 2 * interaction
         - 2 * (goal.row_weights[a] + goal.row_weights[b]) * sizes[out_of_a] * sizes[out_of_b].T
     )
     return scores
 
 
-def _breaks_floor_alone(
-    counts: FloatArray, slack_rows: FloatArray, slack_groups: FloatArray
-) -> npt.NDArray[np.bool_]:
-    """(n,): whether each group's leaving takes its split below a floor."""
-    too_many_rows = (counts > slack_rows).any(axis=1)
-    too_many_groups = ((counts > 0) & (slack_groups < 1)).any(axis=1)
-    return np.asarray(too_many_rows | too_many_groups)
+def _interaction(left: _Side, right: _Side, weights: FloatArray) -> FloatArray:
+    """``sum_c x_ic weights_c y_jc`` for every group ``i`` of ``left``, ``j`` of ``right``.
 
-
-def _breaks_floor(
-    leaving: FloatArray, arriving: FloatArray, slack_rows: FloatArray, slack_groups: FloatArray
-) -> npt.NDArray[np.bool_]:
-    """(n_leaving, n_arriving): whether the exchange takes the split below a floor.
-
-    Only classes whose slack is smaller than what one group can take are checked.
+    A class carried by few groups of either side adds its pairs of cells; the classes
+    carried by many groups of both (where that is cheaper) go into one dense product.
     """
-    broken = np.zeros((leaving.shape[0], arriving.shape[0]), dtype=bool)
-    at_risk = (slack_rows < leaving.max(axis=0, initial=0)) | (slack_groups < 1)
-    for c in np.flatnonzero(at_risk):
-        out, into = leaving[:, c][:, None], arriving[:, c][None, :]
-        broken |= out - into > slack_rows[c]
-        broken |= (out > 0).astype(np.int8) - (into > 0) > slack_groups[c]
-    return broken
+    n_left, n_right = left.members.size, right.members.size
+    n_classes = weights.size
+    carried = np.bincount(left.classes, minlength=n_classes) * np.bincount(
+        right.classes, minlength=n_classes
+    )
+    dense = DENSE_PRODUCT_RATIO * carried > n_left * n_right
+    sparse_left = np.flatnonzero(~dense[left.classes])
+    i, j = right.join(left.classes[sparse_left])
+    i = sparse_left[i]
+    products = left.values[i] * weights[left.classes[i]] * right.values[j]
+    flat = left.owner[i] * n_right + right.owner[j]
+    summed = np.bincount(flat, weights=products, minlength=n_left * n_right)
+    product = summed.astype(np.float64, copy=False).reshape(n_left, n_right)
+    if dense.any():
+        rank = np.cumsum(dense) - 1
+        dense_left = np.zeros((n_left, int(dense.sum())))
+        cells = dense[left.classes]
+        dense_left[left.owner[cells], rank[left.classes[cells]]] = left.values[cells]
+        dense_right = np.zeros((n_right, dense_left.shape[1]))
+        cells = dense[right.classes]
+        dense_right[right.owner[cells], rank[right.classes[cells]]] = right.values[cells]
+        product += small_product(dense_left * weights[dense], dense_right.T)
+    return product
 
 
 def small_product(left: FloatArray, right: FloatArray) -> FloatArray:
@@ -251,31 +375,24 @@ def _apply_if_gain(
     state: GroupState, goal: Objective, groups: tuple[int, ...], to: tuple[int, ...]
 ) -> bool:
     """Re-check a proposal against the current totals and floors; apply it if it gains."""
-    change = np.zeros_like(state.positives)
-    group_change = np.zeros_like(state.positives)
-    row_change = np.zeros_like(state.rows)
-    for group, destination in zip(groups, to, strict=True):
-        origin = state.split[group]
-        if origin == destination:
-            return False  # an earlier proposal of this round already put the group there
-        positives = state.counts[group]
-        change[origin] -= positives
-        change[destination] += positives
-        group_change[origin] -= positives > 0
-        group_change[destination] += positives > 0
-        row_change[origin] -= state.sizes[group]
-        row_change[destination] += state.sizes[group]
-    if (state.positives + change < goal.floor_positives).any() or (
-        state.positive_groups + group_change < goal.floor_groups
+    moved = np.asarray(groups, dtype=np.int64)
+    destination = np.asarray(to, dtype=np.int64)
+    if (state.split[moved] == destination).any():
+        return False  # an earlier proposal of this round already put the group there
+    change = change_of(state, moved, destination)
+    cells = change.splits, change.classes
+    # Only touched cells can fall below a floor: the others are at or above theirs.
+    if (state.positives[cells] + change.positives < goal.floor_positives[cells]).any() or (
+        state.positive_groups[cells] + change.groups < goal.floor_groups[cells]
     ).any():
         return False
     # No split leaves its size band, nor strays further from it than it already is.
     outside = np.abs(state.rows - goal.row_targets) - goal.row_band
     if (
-        np.abs(state.rows + row_change - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
+        np.abs(state.rows + change.rows - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
     ).any():
         return False
-    if goal.gain(state, change, row_change) >= -GAIN_EPSILON:
+    if goal.gain(state, change) >= -GAIN_EPSILON:
         return False
-    state.place(np.asarray(groups), np.asarray(to))
+    state.place(moved, destination)
     return True

@@ -41,12 +41,7 @@ from splitguard.split.minimums import (
 from splitguard.split.refine import Objective, objective, placement_costs
 from splitguard.split.reshare import reshare
 from splitguard.split.resize import resize, size_windows
-from splitguard.split.state import (
-    GroupState,
-    IntArray,
-    canonical_class_order,
-    canonical_counts,
-)
+from splitguard.split.state import GroupState, IntArray, canonical_class_order
 from splitguard.split.validate import (
     checked_minimum,
     validate_counts,
@@ -141,7 +136,7 @@ def repair(
             f"group_row_counts_by_split has {rows_by_split.shape[1]} splits "
             f"but fractions has {n_splits}: {shares.tolist()}"
         )
-    n_classes = counts.shape[1]
+    n_classes = counts.n_classes
     validate_train(train, n_splits, train_floor)
     order = canonical_class_order(counts)
     positives_min, groups_min = (
@@ -152,13 +147,13 @@ def repair(
         )
         for asked in [checked_minimum(name, values, n_splits, integer=True, n_classes=n_classes)]
     )
-    state = GroupState(canonical_counts(counts, order), sizes, n_splits)
+    state = GroupState(counts.permuted(order), sizes, n_splits)
     # Without a training split (train=None), no split's minimums take more than
     # `1 - train_floor` of a class, and all of them together no more than it has.
     required = requirements(
         positives_min, groups_min, state.counts, train=train, train_floor=train_floor
     )
-    totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
+    totals = state.counts.totals.astype(np.float64)
     goal = objective(
         state, adjusted_targets(totals, shares, required.rows), shares * sizes.sum(), required
     )
@@ -183,8 +178,9 @@ def repair(
 def _holds_a_minimum(state: GroupState, required: Requirements) -> npt.NDArray[np.bool_]:
     """Groups carrying a class that has a minimum in their split: moving them could break it."""
     constrained = (required.rows > 0) | (required.groups > 0)
-    where = state.split.astype(np.intp)
-    return np.asarray(((state.counts > 0) & constrained[where]).any(axis=1))
+    counts = state.counts
+    held = constrained[state.split[counts.owner].astype(np.intp), counts.classes]
+    return np.asarray(np.bincount(counts.owner[held], minlength=counts.n_groups) > 0)
 
 
 def _validate_rows(group_row_counts_by_split: npt.ArrayLike) -> IntArray:
@@ -218,10 +214,7 @@ def _resolve_leaks(state: GroupState, goal: Objective, rows_by_split: IntArray) 
     if undecided.size == 0:
         return
     added, _ = placement_costs(
-        state,
-        goal,
-        state.counts[undecided].astype(np.float64),
-        state.sizes[undecided].astype(np.float64)[:, None],
+        state, goal, undecided, state.sizes[undecided].astype(np.float64)[:, None]
     )
     added[~candidates[undecided]] = np.inf
     state.place(undecided, np.argmin(added, axis=1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from splitguard.split.refine import GAIN_EPSILON, Objective, placement_costs
+from splitguard.split.refine import GAIN_EPSILON, Objective, change_of, placement_costs
 from splitguard.split.state import GroupState, IntArray
 
 # Extra rows the class shares may cost, as a share of the rows the repair moved already.
@@ -72,9 +72,7 @@ def _proposals(
     source = state.split[batch].astype(np.intp)
     rows = np.arange(batch.size)
     sizes = state.sizes[batch]
-    added, removed = placement_costs(
-        state, goal, state.counts[batch].astype(np.float64), sizes.astype(np.float64)[:, None]
-    )
+    added, removed = placement_costs(state, goal, batch, sizes.astype(np.float64)[:, None])
     change = added + removed[rows, source][:, None]
     extra = rows_by_split[batch, source][:, None] - rows_by_split[batch]
     fits = (state.rows[source] - sizes >= low[source])[:, None] & (
@@ -123,14 +121,8 @@ def _apply_if_gain(
         or state.rows[destination] + size > high[destination]
     ):
         return False
-    positives = state.counts[group].astype(np.float64)
-    change = np.zeros_like(state.positives)
-    change[origin] -= positives
-    change[destination] += positives
-    row_change = np.zeros_like(state.rows)
-    row_change[origin] -= size
-    row_change[destination] += size
-    if goal.gain(state, change, row_change) >= -GAIN_EPSILON:
+    moved = np.array([group])
+    if goal.gain(state, change_of(state, moved, np.array([destination]))) >= -GAIN_EPSILON:
         return False
-    state.place(np.array([group]), destination)
+    state.place(moved, destination)
     return True

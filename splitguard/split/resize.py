@@ -165,10 +165,7 @@ def _move_members(
         member, destination = np.nonzero(open_cell)
         candidates = groups[member]
         added, removed = placement_costs(
-            state,
-            goal,
-            state.counts[candidates].astype(np.float64),
-            state.sizes[candidates].astype(np.float64)[:, None],
+            state, goal, candidates, state.sizes[candidates].astype(np.float64)[:, None]
         )
         rows = np.arange(candidates.size)
         score = added[rows, destination] + removed[rows, source[member]]

@@ -52,17 +52,24 @@ Algorithm
    a label), the step reruns with swaps of equal-sized groups only, so the size error
    never grows (`splitguard.split.pair_refine`).
 
-Complexity: steps 1-5 read each group's counts a constant number of times: O(G*C) time
-and one int32 copy of the counts in memory. A refinement round costs
-O(B*C*S + b^2*C*S^2) for a batch of B groups and b per split, independent of G, and the
-number of rounds is bounded. Counting pairs sorts the M pair occurrences of the rows
-(``sum_rows k (k - 1) / 2`` for rows of ``k`` labels), O(M log M), and keeps one sparse
-entry per (group, kept pair) with a positive row: never classes squared. Step 7 costs
-O(G*C) to key the groups by their class counts, then per round O(V*P*S) to score moves
-of the V <= 2^12 pool groups over the P <= 256 pairs, O(W) for the W <= 2^17 candidate
-swaps (their pair interactions are computed once, from the sparse entries) and T
-re-checks over the few pairs each swap touches; at most 32 rounds. Python loops run over
-classes, splits, rounds and re-checks, never over groups.
+Complexity: the counts are sparse (`splitguard.split.counts`): only the Z nonzero
+(group, class) cells are kept, by group and by class, built from the row labels (dense
+or scipy.sparse) in O(L log L) for L positive labels, with no dense (rows x classes) or
+(groups x classes) array; per-split totals (S x C) stay dense, being small. Steps 1-4
+read each cell a constant number of times: O(Z log Z + G + C*S). Each top-up step of
+step 5 costs O(G + C*S) plus the cells of the receiving split. A refinement round costs
+O(z*S) for the z cells of its batch of B groups, plus the swaps of b groups per split:
+pairs of cells of the same class for rare classes and a dense (b x b x K) product over
+the K classes most of the batch carries, O(b^2*S^2) for the scores; each re-check reads
+the cells of the one or two groups it moves. The number of rounds is bounded. Counting
+pairs sorts the M pair occurrences of the rows (``sum_rows k (k - 1) / 2`` for rows of
+``k`` labels), O(M log M), and keeps one sparse entry per (group, kept pair) with a
+positive row: never classes squared. Step 7 costs O(Z) to key the groups by their class
+counts, then per round O(V*P*S) to score moves of the V <= 2^12 pool groups over the
+P <= 256 pairs, O(W) for the W <= 2^17 candidate swaps (their pair interactions are
+computed once, from the sparse entries) and T re-checks over the few pairs each swap
+touches; at most 32 rounds. Python loops run over classes, splits, rounds and
+re-checks, never over groups.
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.split.counts import from_rows
 from splitguard.split.minimums import (
     SIZE_BAND,
     Shortfall,
@@ -86,15 +94,9 @@ from splitguard.split.minimums import (
     top_up,
 )
 from splitguard.split.pair_refine import balance_pairs, pair_objective
-from splitguard.split.pairs import PairCounts, validate_pairs
+from splitguard.split.pairs import PairCounts, label_pairs, validate_pairs
 from splitguard.split.refine import objective, refine
-from splitguard.split.state import (
-    FloatArray,
-    Groups,
-    GroupState,
-    canonical_class_order,
-    canonical_counts,
-)
+from splitguard.split.state import FloatArray, Groups, GroupState, canonical_class_order
 from splitguard.split.validate import (
     checked_minimum,
     validate_counts,
@@ -103,7 +105,7 @@ from splitguard.split.validate import (
     validate_train,
 )
 
-__all__ = ["Assignment", "Shortfall", "assign_folds", "assign_groups"]
+__all__ = ["Assignment", "Shortfall", "assign_folds", "assign_groups", "assign_rows"]
 
 # A prevalence minimum becomes a positive-row minimum against the split's row target;
 # the margin absorbs the refinement's small deviations of the split's size.
@@ -119,7 +121,7 @@ class Assignment:
 
 
 def assign_groups(
-    group_label_counts: npt.ArrayLike,
+    group_label_counts: Any,
     group_sizes: npt.ArrayLike,
     fractions: Sequence[float],
     *,
@@ -136,8 +138,8 @@ def assign_groups(
 
     Parameters
     ----------
-    group_label_counts : array of shape (G, C), integer
-        Positive rows of class ``c`` in group ``g``.
+    group_label_counts : array of shape (G, C), integer; or scipy.sparse, or `GroupCounts`
+        Positive rows of class ``c`` in group ``g``; kept sparse whatever its form.
     group_sizes : array of shape (G,), integer >= 1
         Rows in group ``g``.
     fractions : sequence of S floats
@@ -181,7 +183,7 @@ def assign_groups(
     """
     counts, sizes = validate_counts(group_label_counts, group_sizes)
     shares = validate_fractions(fractions)
-    n_splits, n_classes = shares.size, counts.shape[1]
+    n_splits, n_classes = shares.size, counts.n_classes
     asked = {
         name: checked_minimum(name, values, n_splits, integer=integer, n_classes=n_classes)
         for name, values, integer in (
@@ -195,7 +197,7 @@ def assign_groups(
             f"min_prevalence must be at most 1, got {asked['min_prevalence'].tolist()}"
         )
     validate_train(train, n_splits, train_floor)
-    fixed_split = validate_fixed(fixed, counts.shape[0], n_splits)
+    fixed_split = validate_fixed(fixed, counts.n_groups, n_splits)
 
     order = canonical_class_order(counts)
     positives_min, groups_min, prevalence_min = (
@@ -203,7 +205,7 @@ def assign_groups(
         for name in ("min_positives", "min_positive_groups", "min_prevalence")
     )
     ordered_pairs = None if pairs is None else validate_pairs(pairs, counts.shape, order)
-    state = GroupState(canonical_counts(counts, order), sizes, n_splits)
+    state = GroupState(counts.permuted(order), sizes, n_splits)
     row_targets = shares * float(sizes.sum())
     prevalence_rows = np.ceil(prevalence_min * row_targets[:, None] * PREVALENCE_MARGIN)
     required = requirements(
@@ -213,7 +215,7 @@ def assign_groups(
         train=train,
         train_floor=train_floor,
     )
-    totals = state.counts.sum(axis=0, dtype=np.int64).astype(np.float64)
+    totals = state.counts.totals.astype(np.float64)
     targets = adjusted_targets(totals, shares, required.floor_rows)
     rng = np.random.default_rng(seed)
     movable = fixed_split < 0
@@ -229,6 +231,42 @@ def assign_groups(
         balance_pairs(state, pair_objective(state, row_targets), movable, rng)
     shortfalls = shortfalls_of(state, positives_min, groups_min, prevalence_min, order)
     return Assignment(group_split=state.split.copy(), shortfalls=shortfalls)
+
+
+def assign_rows(
+    labels: Any,
+    group_index: npt.ArrayLike,
+    fractions: Sequence[float],
+    *,
+    n_groups: int | None = None,
+    balance_pairs: bool = True,
+    **options: Any,
+) -> Assignment:
+    """`assign_groups` from row labels: counts (and label pairs) per group, then the split.
+
+    ``labels`` (N, C) is a dense bool (or 0/1) array or a scipy.sparse matrix (CSR
+    preferred); ``group_index`` (N,) numbers the groups ``0 .. n_groups - 1`` (by default
+    one more than its largest value). The counts are built sparse, so no dense (N, C) or
+    (G, C) array is made. ``balance_pairs`` also balances the label pairs
+    (`label_pairs`); the other options are those of `assign_groups`.
+    """
+    where = np.asarray(group_index).astype(np.int64, copy=False).ravel()
+    if where.size != labels.shape[0] or (where.size and where.min() < 0):
+        raise ValueError(
+            f"group_index must be one group number >= 0 per row ({labels.shape[0]} rows), "
+            f"got {where.size} values from {where.min(initial=0)}"
+        )
+    count = int(where.max(initial=-1)) + 1 if n_groups is None else n_groups
+    if count <= int(where.max(initial=-1)):
+        raise ValueError(f"n_groups is {count} but group_index reaches {where.max()}")
+    pairs = label_pairs(labels, where, count) if balance_pairs else None
+    return assign_groups(
+        from_rows(labels, where, count),
+        np.bincount(where, minlength=count),
+        fractions,
+        pairs=pairs,
+        **options,
+    )
 
 
 def assign_folds(
@@ -276,7 +314,7 @@ def _stratify_free(
         free = rng.permutation(carriers[state.split[carriers] < 0])
         if free.size:
             need = targets[:, c] - state.positives[:, c]
-            _fill(state, free, state.counts[free, c], need, targets[:, c])
+            _fill(state, free, state.counts.column(free, c), need, targets[:, c])
     unlabelled = rng.permutation(np.flatnonzero(state.split < 0))
     if unlabelled.size:
         need = row_targets - state.rows

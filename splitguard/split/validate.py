@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from splitguard.core.frame import SPLIT_INDEX
+from splitguard.split.counts import GroupCounts, from_cells
 from splitguard.split.state import FloatArray, Groups, IntArray
 
 FRACTION_TOLERANCE = 1e-6
@@ -16,9 +17,45 @@ MAX_SPLITS = int(np.iinfo(SPLIT_INDEX).max)
 
 
 def validate_counts(
-    group_label_counts: npt.ArrayLike, group_sizes: npt.ArrayLike
-) -> tuple[npt.NDArray[np.integer[Any]], IntArray]:
-    """Check the counts matrix and group sizes; return them as integer arrays."""
+    group_label_counts: Any, group_sizes: npt.ArrayLike
+) -> tuple[GroupCounts, IntArray]:
+    """Check the counts (dense (G, C), scipy.sparse or `GroupCounts`) and group sizes;
+    return them as sparse counts and integer sizes."""
+    import scipy.sparse as sp
+
+    if isinstance(group_label_counts, GroupCounts):
+        counts = group_label_counts
+    elif sp.issparse(group_label_counts):
+        counts = _sparse_counts(group_label_counts)
+    else:
+        counts = _dense_counts(group_label_counts)
+    sizes = np.asarray(group_sizes)
+    if sizes.shape != (counts.n_groups,) or not np.issubdtype(sizes.dtype, np.integer):
+        raise ValueError(
+            f"group_sizes must be {counts.n_groups} integers (one per group), "
+            f"got shape {sizes.shape} and dtype {sizes.dtype}"
+        )
+    if sizes.size and sizes.min() < 1:
+        bad = int(np.argmin(sizes))
+        raise ValueError(f"group_sizes must be >= 1, got {sizes[bad]} for group {bad}")
+    if counts.nnz and counts.values.min() < 0:
+        cell = int(np.argmin(counts.values))
+        raise ValueError(
+            f"group_label_counts must be >= 0, got {counts.values[cell]} "
+            f"for group {counts.owner[cell]}, class {counts.classes[cell]}"
+        )
+    over = np.flatnonzero(counts.values > sizes[counts.owner])
+    if over.size:
+        cell = int(over[0])
+        group = int(counts.owner[cell])
+        raise ValueError(
+            f"group {group} has {counts.values[cell]} positives of class "
+            f"{counts.classes[cell]} but only {sizes[group]} rows"
+        )
+    return counts, sizes.astype(np.int64)
+
+
+def _dense_counts(group_label_counts: npt.ArrayLike) -> GroupCounts:
     counts = np.asarray(group_label_counts)
     if counts.ndim != 2:
         raise ValueError(f"group_label_counts must be 2-D (groups x classes), got {counts.shape}")
@@ -26,28 +63,21 @@ def validate_counts(
         counts = counts.astype(np.int32)
     if not np.issubdtype(counts.dtype, np.integer):
         raise ValueError(f"group_label_counts must be integers, got dtype {counts.dtype}")
-    sizes = np.asarray(group_sizes)
-    if sizes.shape != (counts.shape[0],) or not np.issubdtype(sizes.dtype, np.integer):
-        raise ValueError(
-            f"group_sizes must be {counts.shape[0]} integers (one per group), "
-            f"got shape {sizes.shape} and dtype {sizes.dtype}"
-        )
-    if sizes.size and sizes.min() < 1:
-        bad = int(np.argmin(sizes))
-        raise ValueError(f"group_sizes must be >= 1, got {sizes[bad]} for group {bad}")
-    if counts.size and counts.min() < 0:
-        bad_group, bad_class = np.argwhere(counts < 0)[0]
-        raise ValueError(
-            f"group_label_counts must be >= 0, got {counts[bad_group, bad_class]} "
-            f"for group {bad_group}, class {bad_class}"
-        )
-    if (counts > sizes[:, None]).any():
-        bad_group, bad_class = np.argwhere(counts > sizes[:, None])[0]
-        raise ValueError(
-            f"group {bad_group} has {counts[bad_group, bad_class]} positives of class "
-            f"{bad_class} but only {sizes[bad_group]} rows"
-        )
-    return counts, sizes.astype(np.int64)
+    groups, classes = np.nonzero(counts)
+    return from_cells(groups, classes, counts[groups, classes], counts.shape)
+
+
+def _sparse_counts(group_label_counts: Any) -> GroupCounts:
+    import scipy.sparse as sp
+
+    matrix = sp.coo_matrix(group_label_counts)
+    if matrix.dtype == np.bool_:
+        matrix = matrix.astype(np.int32)
+    if not np.issubdtype(matrix.dtype, np.integer):
+        raise ValueError(f"group_label_counts must be integers, got dtype {matrix.dtype}")
+    return from_cells(
+        matrix.row.astype(np.int64), matrix.col.astype(np.int64), matrix.data, matrix.shape
+    )
 
 
 def validate_fractions(fractions: Sequence[float]) -> FloatArray:
