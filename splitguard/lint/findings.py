@@ -58,6 +58,18 @@ class Location:
     line: int | None = None
     row: int | None = None
 
+    def places(self) -> list[tuple[str, Any]]:
+        """The set fields among split, class, column, file, line and row, in that order."""
+        named = (
+            ("split", self.split),
+            ("class", self.label),
+            ("column", self.column),
+            ("file", self.file),
+            ("line", self.line),
+            ("row", self.row),
+        )
+        return [(key, value) for key, value in named if value not in (None, "")]
+
     def masked(self) -> Location:
         """The same place with every patient and row id replaced by a mask."""
         return replace(

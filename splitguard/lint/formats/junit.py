@@ -28,18 +28,7 @@ def _render(result: LintResult) -> str:
     by_code: dict[str, list[str]] = {}
     for finding in result.findings:
         where = finding.location
-        place = ", ".join(
-            f"{key}={value}"
-            for key, value in (
-                ("split", where.split),
-                ("class", where.label),
-                ("column", where.column),
-                ("file", where.file),
-                ("line", where.line),
-                ("row", where.row),
-            )
-            if value not in (None, "")
-        )
+        place = ", ".join(f"{key}={value}" for key, value in where.places())
         by_code.setdefault(finding.code, []).append(
             printable(f"[{finding.severity}] {finding.message}" + (f" ({place})" if place else ""))
         )

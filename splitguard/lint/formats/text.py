@@ -21,18 +21,7 @@ if TYPE_CHECKING:
 
 def _where(finding: Finding) -> str:
     where = finding.location
-    parts = [
-        f"{key} {value}"
-        for key, value in (
-            ("split", where.split),
-            ("class", where.label),
-            ("column", where.column),
-            ("file", where.file),
-            ("line", where.line),
-            ("row", where.row),
-        )
-        if value not in (None, "")
-    ]
+    parts = [f"{key} {value}" for key, value in where.places()]
     if finding.classes:
         parts.append(
             f"{counted(len(finding.classes), 'class', 'classes')}: --format json lists all"
