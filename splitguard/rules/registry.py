@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import Any
 
 from splitguard.core.errors import SplitguardError
 from splitguard.core.options import OPTIONS, Option
+from splitguard.core.plugins import entry_points_in
 from splitguard.lint.config import LINT_OPTIONS
 from splitguard.lint.findings import SEVERITIES
 from splitguard.rules.base import CODE_PATTERN, NAME_PATTERN, Rule
@@ -110,7 +111,7 @@ def collect(entries: Iterable[EntryPoint]) -> dict[str, type[Rule]]:
 @cache
 def registered_rules() -> dict[str, type[Rule]]:
     """Every installed rule, by code (cached: entry points are read once per process)."""
-    return collect(entry_points(group=GROUP))
+    return collect(entry_points_in(GROUP))
 
 
 def registered_options() -> dict[str, Option[Any]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from splitguard.core.options import Option, count
+from splitguard.core.plugins import installed_entry_points
 from splitguard.rules.base import Rule
 from splitguard.rules.registry import (
     GROUP,
@@ -41,8 +42,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
     monkeypatch.syspath_prepend(str(EXAMPLE_SOURCE))
+    installed_entry_points.cache_clear()
     registered_rules.cache_clear()
     yield folder
+    installed_entry_points.cache_clear()
     registered_rules.cache_clear()
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from typing import TYPE_CHECKING
 
 from splitguard.core.errors import OptionError, SplitguardError
+from splitguard.core.plugins import entry_points_in
 from splitguard.core.shapes.base import LOCATIONS, LabelShape, location_value
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def collect(entries: Iterable[EntryPoint]) -> dict[str, LabelShape]:
 @cache
 def registered_shapes() -> dict[str, LabelShape]:
     """Every installed shape, by name (cached: entry points are read once per process)."""
-    return collect(entry_points(group=GROUP))
+    return collect(entry_points_in(GROUP))
 
 
 def shape_named(name: str, where: str = "--shape") -> LabelShape:

@@ -140,10 +140,10 @@ def _load(entry: EntryPoint) -> type[Format]:
 @cache
 def registered_formats() -> dict[str, type[Format]]:
     """Every installed format, by name (entry points are read once per process)."""
-    from importlib.metadata import entry_points
+    from splitguard.core.plugins import entry_points_in
 
     found: dict[str, type[Format]] = {}
-    for entry in sorted(entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+    for entry in sorted(entry_points_in(GROUP), key=lambda e: (e.name, e.value)):
         if entry.name in found:
             raise FormatError(
                 f"format {entry.name!r} is installed twice ({entry.value} and "

@@ -19,6 +19,7 @@ from splitguard.core.errors import LabelValueError
 from splitguard.core.frame import LabelFrame
 from splitguard.core.labels import Locator, Parsed
 from splitguard.core.load import load_frame
+from splitguard.core.plugins import installed_entry_points
 from splitguard.core.shapes.base import CellCheck, LabelShape
 from splitguard.core.shapes.registry import registered_shapes
 from splitguard.core.spec import LabelSpec
@@ -78,8 +79,10 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
         f"[splitguard.shapes]\nkey-value = {__name__}:KeyValueShape\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    installed_entry_points.cache_clear()
     registered_shapes.cache_clear()
     yield
+    installed_entry_points.cache_clear()
     registered_shapes.cache_clear()
 
 

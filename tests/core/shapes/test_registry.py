@@ -11,6 +11,7 @@ import pytest
 
 from splitguard.core.errors import OptionError
 from splitguard.core.labels import Locator, Parsed
+from splitguard.core.plugins import installed_entry_points
 from splitguard.core.shapes.base import LabelShape
 from splitguard.core.shapes.registry import (
     GROUP,
@@ -101,7 +102,8 @@ def test_two_shapes_claiming_the_same_labels_ask_for_shape(
 ) -> None:
     entries = [*entry_points(group=GROUP), _entry("greedy", "_Greedy")]
     registry = sys.modules[registered_shapes.__module__]
-    monkeypatch.setattr(registry, "entry_points", lambda group: entries)
+    monkeypatch.setattr(registry, "entry_points_in", lambda group: entries)
+    installed_entry_points.cache_clear()
     registered_shapes.cache_clear()
     try:
         text = pa.table({"a": ["x|y"]})
@@ -109,4 +111,5 @@ def test_two_shapes_claiming_the_same_labels_ask_for_shape(
             shape_of(LabelSpec(labels="a"), text)
         assert shape_of(LabelSpec(labels="a", shape="greedy"), text).name == "greedy"
     finally:
+        installed_entry_points.cache_clear()
         registered_shapes.cache_clear()

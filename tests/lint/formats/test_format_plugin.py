@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from splitguard.core.plugins import installed_entry_points
 from splitguard.lint.engine import LintResult
 from splitguard.lint.formats import GROUP, FormatError, View, registered_formats
 
@@ -37,8 +38,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder.mkdir()
     monkeypatch.syspath_prepend(str(folder))
     monkeypatch.syspath_prepend(str(EXAMPLE_SOURCE))
+    installed_entry_points.cache_clear()
     registered_formats.cache_clear()
     yield folder
+    installed_entry_points.cache_clear()
     registered_formats.cache_clear()
 
 
