@@ -11,6 +11,7 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
+from plugin_site import install_dist
 
 from splitguard.core.options import Option, count
 from splitguard.core.plugins import installed_entry_points
@@ -24,16 +25,6 @@ from splitguard.rules.registry import (
 )
 
 EXAMPLE_SOURCE = Path(__file__).parents[1] / "plugins" / "example"
-
-
-def install_dist(site: Path, name: str, entry_points: dict[str, str]) -> Path:
-    """Write `name`'s .dist-info into `site` with `splitguard.rules` entry points."""
-    info = site / f"{name.replace('-', '_')}-0.1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1.0\n")
-    lines = "\n".join(f"{key} = {value}" for key, value in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[splitguard.rules]\n{lines}\n")
-    return site
 
 
 @pytest.fixture
@@ -57,14 +48,16 @@ def test_built_in_families_register_through_the_entry_point_group() -> None:
 
 
 def test_an_installed_plugin_adds_its_rules(site: Path) -> None:
-    install_dist(site, "splitguard-example-plugin", {"example": "splitguard_example_plugin:RULES"})
+    install_dist(
+        site, "splitguard-example-plugin", GROUP, {"example": "splitguard_example_plugin:RULES"}
+    )
     rules = registered_rules()
     assert rules["XP101"].name == "class-in-one-group"
     assert "SG201" in rules
 
 
 def test_a_plugin_that_fails_to_load_names_its_package(site: Path) -> None:
-    install_dist(site, "broken-plugin", {"broken": "no_such_module_anywhere:RULES"})
+    install_dist(site, "broken-plugin", GROUP, {"broken": "no_such_module_anywhere:RULES"})
     with pytest.raises(PluginError, match="broken-plugin"):
         registered_rules()
 
@@ -126,7 +119,9 @@ def _cli(site: Path, *args: str, cwd: Path | None = None) -> subprocess.Complete
 
 
 def test_plugin_end_to_end_through_the_cli(site: Path, tmp_path: Path) -> None:
-    install_dist(site, "splitguard-example-plugin", {"example": "splitguard_example_plugin:RULES"})
+    install_dist(
+        site, "splitguard-example-plugin", GROUP, {"example": "splitguard_example_plugin:RULES"}
+    )
     listed = json.loads(_cli(site, "rules", "--format", "json").stdout)
     assert "XP101" in [rule["code"] for rule in listed]
     table = tmp_path / "labels.csv"
@@ -152,7 +147,7 @@ def test_plugin_end_to_end_through_the_cli(site: Path, tmp_path: Path) -> None:
 
 
 def test_a_broken_plugin_is_exit_2_naming_the_package(site: Path) -> None:
-    install_dist(site, "broken-plugin", {"broken": "no_such_module_anywhere:RULES"})
+    install_dist(site, "broken-plugin", GROUP, {"broken": "no_such_module_anywhere:RULES"})
     result = _cli(site, "rules")
     assert result.returncode == 2
     assert "broken-plugin" in result.stderr
@@ -173,7 +168,9 @@ def _flagged(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 @pytest.fixture
 def plugin_site(site: Path) -> Path:
-    install_dist(site, "splitguard-example-plugin", {"example": "splitguard_example_plugin:RULES"})
+    install_dist(
+        site, "splitguard-example-plugin", GROUP, {"example": "splitguard_example_plugin:RULES"}
+    )
     return site
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pyarrow as pa
 import pytest
+from plugin_site import install_dist
 
 from splitguard.core.errors import LabelValueError
 from splitguard.core.frame import LabelFrame
@@ -72,11 +73,11 @@ class KeyValueShape(LabelShape):
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Install the shape: the .dist-info a `pip install` of its package would write."""
-    info = tmp_path / "site" / "splitguard_key_value-0.1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: splitguard-key-value\n")
-    (info / "entry_points.txt").write_text(
-        f"[splitguard.shapes]\nkey-value = {__name__}:KeyValueShape\n"
+    install_dist(
+        tmp_path / "site",
+        "splitguard-key-value",
+        "splitguard.shapes",
+        {"key-value": f"{__name__}:KeyValueShape"},
     )
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     installed_entry_points.cache_clear()

@@ -15,21 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plugin_site import install_dist
 
 from splitguard.core.plugins import installed_entry_points
 from splitguard.lint.engine import LintResult
 from splitguard.lint.formats import GROUP, FormatError, View, registered_formats
 
 EXAMPLE_SOURCE = Path(__file__).parents[2] / "plugins" / "example"
-
-
-def install_formats(site: Path, name: str, entry_points: dict[str, str]) -> None:
-    """Write `name`'s .dist-info into `site` with `splitguard.formats` entry points."""
-    info = site / f"{name.replace('-', '_')}-0.1.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1.0\n")
-    lines = "\n".join(f"{key} = {value}" for key, value in entry_points.items())
-    (info / "entry_points.txt").write_text(f"[{GROUP}]\n{lines}\n")
 
 
 @pytest.fixture
@@ -60,8 +52,11 @@ def _cli(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_a_format_in_one_file_joins_check_through_its_entry_point(
     site: Path, tmp_path: Path
 ) -> None:
-    install_formats(
-        site, "splitguard-example-plugin", {"csv": "splitguard_example_plugin.csv_format:Csv"}
+    install_dist(
+        site,
+        "splitguard-example-plugin",
+        GROUP,
+        {"csv": "splitguard_example_plugin.csv_format:Csv"},
     )
     assert "csv" in registered_formats()
     (tmp_path / "data").mkdir()
@@ -102,15 +97,18 @@ def test_without_the_plugin_the_format_is_an_error_naming_the_installed_ones(
 def test_a_broken_format_plugin_is_one_error_naming_its_package(
     site: Path, value: str, message: str
 ) -> None:
-    install_formats(site, "broken-formats", {"tsv": value})
+    install_dist(site, "broken-formats", GROUP, {"tsv": value})
     with pytest.raises(FormatError, match=message) as caught:
         registered_formats()
     assert "broken-formats" in str(caught.value)
 
 
 def test_the_example_format_renders_an_empty_result(site: Path) -> None:
-    install_formats(
-        site, "splitguard-example-plugin", {"csv": "splitguard_example_plugin.csv_format:Csv"}
+    install_dist(
+        site,
+        "splitguard-example-plugin",
+        GROUP,
+        {"csv": "splitguard_example_plugin.csv_format:Csv"},
     )
     empty = LintResult((), ())
     assert registered_formats()["csv"]().render(empty, View()) == "code,severity,file,line,message"
