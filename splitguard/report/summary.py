@@ -12,6 +12,8 @@ from splitguard.report.document import Code, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number
 from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
 
+SHORTFALLS_SHOWN = 100
+
 
 def _mapping(value: Any) -> str:
     if not value:
@@ -37,7 +39,7 @@ def request_section(report: RunReport) -> Section:
     kept_split = split.keep if split else None
     items = [
         ("Input", f"{count(source.rows)} rows, {count(source.groups)} groups, "
-         f"{len(source.classes)} classes"),
+         f"{count(len(source.classes))} classes"),
     ]  # fmt: skip
     if split is not None and split.folds:
         items.append(("Folds", str(split.folds)))
@@ -153,16 +155,18 @@ def headline_section(report: RunReport, leaked_groups: int) -> Section:
         status.append("")
     blocks: list[Any] = [Facts(tuple(items), tuple(status))]
     if shortfalls:
+        # Thousands of classes can fall short; report.json has every one.
+        shown = shortfalls[:SHORTFALLS_SHOWN]
         blocks.append(
             Table(
                 columns=("class", "split", "kind", "target", "achieved"),
                 numeric=(False, False, False, True, True),
                 rows=tuple(
-                    (s.label, s.split, s.kind, number(s.target), number(s.achieved))
-                    for s in shortfalls
+                    (s.label, s.split, s.kind, number(s.target), number(s.achieved)) for s in shown
                 ),
-                status=tuple("bad" for _ in shortfalls),
+                status=tuple("bad" for _ in shown),
                 caption="Requests that could not be met",
+                omitted=len(shortfalls) - len(shown),
             )
         )
     blocks.append(Text("Quality figures: lower is better, 0 is a perfect stratification."))
