@@ -1,10 +1,8 @@
 """A report of 5,000 classes: small pages that name the rarest classes, full CSVs beside.
 
-The table is bench/tagging_data.py's (Zipf class popularity, groups of 4), 10,000 rows
-declared with all 5,000 classes; its split is the hash split of nih_report.py, measured
-as `split_report` measures it, and written through the app layer as `split` writes a run
-(so the CSVs land in the manifest). The quality figures are left at 0: their label-pair
-measure costs seconds at 5,000 classes, and these tests read the class tables.
+The run is tagging_report.py's: 10,000 rows of bench/tagging_data.py's table declared
+with all 5,000 classes, written through the app layer as `split` writes a run (so the
+CSVs land in the manifest).
 """
 
 from __future__ import annotations
@@ -12,35 +10,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pytest
-from report.nih_report import FRACTIONS, MINIMUMS, hash_split
+from report.tagging_report import tagging_outcome
 
-from splitguard.app.runs import Outcome, write_outcome
+from splitguard.app.runs import write_outcome
 from splitguard.cli.render import print_coverage, print_stats
 from splitguard.core.class_stats import TableStats, table_stats
-from splitguard.core.frame import LabelFrame
 from splitguard.core.load import load_frame
-from splitguard.core.shortfalls import MinimumSpec, unmet
 from splitguard.core.spec import LabelSpec
 from splitguard.report.classes import by_prevalence
-from splitguard.report.measure import coverage_entries, split_entries, train_floor_entry
-from splitguard.report.model import (
-    AskedMinimums,
-    InputSummary,
-    Quality,
-    RunReport,
-    Shortfall,
-    SplitAsked,
-)
+from splitguard.report.model import RunReport
 from splitguard.report.stats_page import write_stats_reports
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from tagging_data import tagging_table, write_parquet
 
 CLASSES = 5_000
 MB = 1_000_000
@@ -54,58 +37,16 @@ class Run:
     markdown: str
 
 
-def tagging_report(frame: LabelFrame) -> RunReport:
-    """The report `split_report` builds of `frame`'s hash split (20 positives asked in
-    val and test), but for the quality figures."""
-    minimums = MinimumSpec(positives=MINIMUMS, positive_groups={}, prevalence={})
-    shares = [FRACTIONS[name] for name in frame.split_names]
-    return RunReport(
-        request=SplitAsked(
-            fractions=FRACTIONS,
-            folds=None,
-            minimums=AskedMinimums.from_dict(minimums.as_dict()),
-            train_split="train",
-            seed=0,
-            keep=None,
-        ),
-        input=InputSummary(frame.n_rows, frame.n_groups, tuple(frame.classes)),
-        stats=table_stats(frame),
-        splits=split_entries(frame, shares),
-        coverage=coverage_entries(frame, shares, minimums),
-        quality=Quality(0.0, 0.0, 0.0, 0.0, 0),
-        shortfalls=tuple(Shortfall.from_dict(s.as_dict()) for s in unmet(frame, minimums, shares)),
-        train_floor=train_floor_entry(frame, minimums),
-        findings_before=(),
-        findings_after=(),
-    )
-
-
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     folder = tmp_path_factory.mktemp("tagging")
-    table = tagging_table(10_000, CLASSES, seed=0)
-    write_parquet(table, folder / "tags.parquet")
-    spec = LabelSpec(labels="labels", group=("patient",), classes=table.classes)
-    frame = hash_split(load_frame(folder / "tags.parquet", spec))
-    report = tagging_report(frame)
-    outcome = Outcome(
-        command="split",
-        frame=frame,
-        assignment=np.zeros(frame.n_groups, dtype=np.int8),
-        findings=(),
-        findings_before=(),
-        model=report,
-        exit_status=0,
-        column="split",
-        options=(),
-        seed=0,
-    )
+    outcome = tagging_outcome(folder, 10_000, CLASSES)
     out = folder / "out"
     written = write_outcome(outcome, out, force=False)
     assert written.failed == ()
     return Run(
         out,
-        report,
+        outcome.model,
         (out / "report.html").read_text(encoding="utf-8"),
         (out / "report.md").read_text(encoding="utf-8"),
     )
