@@ -13,6 +13,8 @@ from splitguard.report.fmt import count, number
 from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
 
 SHORTFALLS_SHOWN = 100
+# Items a sentence names before "and N more".
+LISTED = 5
 
 
 def _mapping(value: Any) -> str:
@@ -81,10 +83,16 @@ def coverage_sentence(
         who = f"All {len(classes):,} classes have" if len(classes) > 1 else "The class has"
         parts = [f"{who} positives in all {len(splits)} splits."]
     else:
-        listed = _listed(f"{e.label} in {e.split}" for e in absent)
+        totals: dict[str, int] = {}
+        for entry in coverage:
+            totals[entry.label] = totals.get(entry.label, 0) + entry.positives
+        # The commonest classes first: their absence is the surprise (stable: ties in order).
+        ranked = sorted(absent, key=lambda e: -totals[e.label])
+        listed = _listed(f"{e.label} in {e.split}" for e in ranked)
         verb = "has" if len(absent) == 1 else "have"
+        order = " (the commonest classes first)" if len(absent) > LISTED else ""
         parts = [f"{counted(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
-                 f"positive row: {listed}."]  # fmt: skip
+                 f"positive row{order}: {listed}."]  # fmt: skip
     asked = [e for e in coverage if e.minimum > 0 or e.minimum_groups]
     # (class, split, kind, achieved, target) of each minimum not met.
     unmet = (
@@ -117,7 +125,7 @@ def coverage_sentence(
     return " ".join(parts)
 
 
-def _listed(items: Any, most: int = 5) -> str:
+def _listed(items: Any, most: int = LISTED) -> str:
     items = list(items)
     more = f" and {len(items) - most:,} more" if len(items) > most else ""
     return ", ".join(items[:most]) + more

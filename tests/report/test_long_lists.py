@@ -82,6 +82,13 @@ def test_the_sentences_are_counted_from_the_result(run: Run) -> None:
         few = sum(1 <= e.positives <= 9 for e in entries)
         assert f"| {split.name} | {none:,} | {few:,} |" in run.markdown
     assert "4,960 classes in between are not shown here." in run.markdown
+    # The absent class-split pairs named first are those of the commonest classes.
+    totals = {label.name: label.positives for label in stats.labels}
+    absent = [e for e in run.report.coverage if e.positives == 0 and totals[e.label]]
+    first = max(absent, key=lambda e: totals[e.label])
+    assert f"positive row (the commonest classes first): {first.label} in {first.split}," in (
+        run.html
+    )
 
 
 def test_every_class_is_in_the_csvs_beside_the_report_and_the_manifest(run: Run) -> None:
