@@ -428,11 +428,11 @@ def _gains(
             goal.weights.item(s, c) * change * (2 * (now - goal.targets.item(s, c)) + change)
         )
     row_terms = []
-    for s, change in enumerate(rows):
+    for s, moved in enumerate(rows):
         # No split leaves its size band, nor strays further from it than it already is.
-        now, target = state.rows.item(s), goal.row_targets.item(s)
-        deviation = now - target
-        if abs(now + change - target) - goal.row_band > max(abs(deviation) - goal.row_band, 0):
+        size, target = state.rows.item(s), goal.row_targets.item(s)
+        deviation = size - target
+        if abs(size + moved - target) - goal.row_band > max(abs(deviation) - goal.row_band, 0):
             return False
-        row_terms.append(goal.row_weights.item(s) * change * (2 * deviation + change))
+        row_terms.append(goal.row_weights.item(s) * moved * (2 * deviation + moved))
     return float(np.sum(terms)) + float(np.sum(row_terms)) < -GAIN_EPSILON
