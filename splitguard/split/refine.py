@@ -394,14 +394,17 @@ def _apply_best(state: GroupState, goal: Objective, proposals: list[Proposal]) -
     floats, with the arithmetic of `change_of` and `Objective.gain` on arrays.
     """
     ledger = _Ledger.of(state, goal)
-    counts, split = state.counts, state.split
+    counts = state.counts
     cells_of: dict[int, tuple[list[int], list[int], float]] = {}
+    # Where the groups moved so far this round end up: placed together once the round is
+    # done (the totals are sums of whole numbers, so the order of the moves cannot show).
+    moved: dict[int, int] = {}
     applied = 0
     for _, groups, to in proposals:
         cells: dict[tuple[int, int], list[int]] = {}
         rows = [0.0] * state.n_splits
         for group, destination in zip(groups, to, strict=True):
-            origin = int(split[group])
+            origin = moved.get(group, int(state.split[group]))
             if origin == destination:
                 break  # an earlier proposal of this round already put the group there
             if group not in cells_of:
@@ -422,8 +425,9 @@ def _apply_best(state: GroupState, goal: Objective, proposals: list[Proposal]) -
         else:
             if ledger.gains(cells, rows):
                 ledger.apply(cells, rows)
-                state.place(np.asarray(groups, dtype=np.int64), np.asarray(to, dtype=np.int64))
+                moved.update(zip(groups, to, strict=True))
                 applied += 1
+    state.place(np.fromiter(moved, dtype=np.int64), np.fromiter(moved.values(), dtype=np.int64))
     return applied
 
 
