@@ -30,14 +30,7 @@ PER_SPLIT_BATCH = 256
 WORST_CLASS_BATCH = 256
 MAX_ROUNDS = 400
 PATIENCE = 4
-# Proposals kept per kind of move (lone moves, swaps of each pair of splits) and round:
-# 16, and 16 more for every 64 classes beyond the first 64, up to 64. With many classes
-# there are many more groups worth moving, and a round that proposes 16 of them
-# applies a few: 400 rounds left 200k rows x 1,000 classes far from its targets (worst
-# class deviation 6.7%, where 64 reach 3.5%). NIH (14 classes) proposes 16, as before.
 TOP_CANDIDATES = 16
-CLASSES_PER_TOP = 64
-MAX_TOP_FACTOR = 4
 GAIN_EPSILON = 1e-9
 # OpenBLAS runs a matrix product on several threads above about 2**18 multiply-adds.
 # For the refinement's small products the threads cost more than they save (10-30x
@@ -152,18 +145,12 @@ def refine(
     if candidates.size == 0 or state.n_splits < 2:
         return
     idle_rounds = 0
-    top = top_candidates(state.n_classes)
     for _ in range(MAX_ROUNDS):
         batch = _draw_batch(state, goal, candidates, movable, rng)
-        applied = _improve(state, goal, batch, top)
+        applied = _improve(state, goal, batch)
         idle_rounds = 0 if applied else idle_rounds + 1
         if idle_rounds >= PATIENCE:
             return
-
-
-def top_candidates(n_classes: int) -> int:
-    """Proposals kept per kind of move and round: more classes, more groups to fix."""
-    return TOP_CANDIDATES * min(max(n_classes // CLASSES_PER_TOP, 1), MAX_TOP_FACTOR)
 
 
 def _draw_batch(
@@ -214,7 +201,7 @@ def per_group(owner: IntArray, values: FloatArray, weights: FloatArray, n: int) 
     return np.asarray(np.stack(sums, axis=1), dtype=np.float64).reshape(n, weights.shape[0])
 
 
-def _improve(state: GroupState, goal: Objective, batch: IntArray, top: int) -> int:
+def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
     """Score the batch's moves and swaps, apply the best that still gain; return how many."""
     sizes = state.sizes[batch].astype(np.float64)[:, None]
     source = state.split[batch].astype(np.intp)
@@ -232,8 +219,7 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray, top: int) -> i
     blocked = np.bincount(owner[alone], minlength=batch.size) > 0
     lone_moves = np.where(blocked[:, None], np.inf, moves)
     proposals: list[Proposal] = [
-        (float(lone_moves[i, d]), (int(batch[i]),), (int(d),))
-        for i, d in _best_cells(lone_moves, top)
+        (float(lone_moves[i, d]), (int(batch[i]),), (int(d),)) for i, d in _best_cells(lone_moves)
     ]
     sides = [_Side.of(owner, classes, values, source, s) for s in range(state.n_splits)]
     for a in range(state.n_splits):
@@ -247,7 +233,7 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray, top: int) -> i
             out_of_a, out_of_b = side_a.members, side_b.members
             proposals += [
                 (float(swaps[i, j]), (int(batch[out_of_a[i]]), int(batch[out_of_b[j]])), (b, a))
-                for i, j in _best_cells(swaps, top)
+                for i, j in _best_cells(swaps)
             ]
     proposals.sort()
     return _apply_best(state, goal, proposals)
@@ -376,10 +362,10 @@ def small_product(left: FloatArray, right: FloatArray) -> FloatArray:
     return product
 
 
-def _best_cells(scores: FloatArray, top: int) -> list[tuple[int, int]]:
-    """Row and column of the most negative finite scores, at most ``top``."""
+def _best_cells(scores: FloatArray) -> list[tuple[int, int]]:
+    """Row and column of the most negative finite scores, at most TOP_CANDIDATES."""
     flat = scores.ravel()
-    k = min(top, flat.size)
+    k = min(TOP_CANDIDATES, flat.size)
     best = np.argpartition(flat, k - 1)[:k]
     best = best[flat[best] < -GAIN_EPSILON]
     return [divmod(int(i), scores.shape[1]) for i in best]

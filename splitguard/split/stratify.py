@@ -63,8 +63,8 @@ read from the front; a group that cannot leave alone is not read again). A refin
 round costs O(z*S) for the z cells of its batch of B groups, plus the swaps of b groups
 per split: pairs of cells of the same class for rare classes and a dense (b x b x K)
 product over the K classes most of the batch carries, O(b^2*S^2) for the scores; each
-re-check reads the cells of the one or two groups it moves (a round keeps 16 to 64
-proposals per kind of move, more with more classes). The number of rounds is bounded.
+re-check reads the cells of the one or two groups it moves. The number of rounds is
+bounded.
 Counting pairs sorts the M pair occurrences of the rows (``sum_rows k (k - 1) / 2`` for
 rows of ``k`` labels), O(M log M), and keeps one sparse entry per (group, kept pair)
 with a positive row: never classes squared. Step 7 costs O(Z) to key the groups by their
