@@ -171,8 +171,9 @@ def top_up(
     groups go where, not by a bigger split. What does not fit stays a shortfall.
     """
     constrained = (required.rows > 0) | (required.groups > 0)
+    shedder = None if band is None else Shedder(state, movable, rng)
     for c, s in zip(*np.nonzero(constrained.T), strict=True):
-        _top_up_cell(state, required, movable, (int(c), int(s)), fewest_groups, rng, band)
+        _top_up_cell(state, required, movable, (int(c), int(s)), fewest_groups, rng, shedder, band)
 
 
 def _top_up_cell(
@@ -182,6 +183,7 @@ def _top_up_cell(
     cell: tuple[int, int],
     fewest_groups: bool,
     rng: np.random.Generator,
+    shedder: Shedder | None,
     band: SizeBand | None,
 ) -> None:
     c, s = cell
@@ -203,8 +205,10 @@ def _top_up_cell(
         needed = _needed(state.counts.column(pool, c), row_deficit, group_deficit)
         take = _allowed(state.counts, pool[:needed], slack_rows[donor], slack_groups[donor])
         incoming = pool[:take]
-        if band is not None:
-            spare = sheddable(state, movable, s, slack_rows[s], slack_groups[s], rng, keep_class=c)
+        if shedder is not None and band is not None:
+            # Rows to give back if every incoming group fits: what `_make_room` may use.
+            excess = state.rows[s] + float(state.sizes[incoming].sum()) - band.targets[s]
+            spare = shedder.spare(s, slack_rows[s], slack_groups[s], excess, keep_class=c)
             incoming, outgoing = _make_room(state, s, incoming, spare, band)
             state.place(incoming, s)
             state.place(outgoing, donor)
@@ -250,36 +254,84 @@ def _make_room(
     return incoming, spare[: int(np.searchsorted(spare_rows, excess, side="left")) + 1]
 
 
-def sheddable(
-    state: GroupState,
-    movable: npt.NDArray[np.bool_],
-    s: int,
-    slack_rows: FloatArray,
-    slack_groups: FloatArray,
-    rng: np.random.Generator,
-    *,
-    keep_class: int | None = None,
-) -> IntArray:
-    """Groups split ``s`` can give away together without breaking a minimum, sparsest first.
+class Shedder:
+    """Groups each split can give away without breaking a minimum, sparsest first.
 
     Sparsest (fewest positives per row) first, so that giving rows back moves as few
-    positives as possible; carriers of ``keep_class`` stay.
+    positives as possible; ties in a seeded random order. The order is drawn once, when
+    the first rows are asked for (so a top-up that moves nothing draws nothing), and each
+    split keeps its members in that order: a request reads them from the front, in
+    chunks, until it has the rows it asks for, so its cost follows the groups it reads,
+    not the split's size. A group found to break a minimum alone is not read again
+    (minimums met stay met, so its slack rarely comes back), nor is a group that joins a
+    split later: over a top-up's thousands of requests, each group is read a few times.
     """
-    counts = state.counts
-    staying = (state.split == s) & movable
-    if keep_class is not None:
-        staying[counts.carriers_of(keep_class)] = False
-    members = np.flatnonzero(staying)
-    owner, cells = counts.entries(members)
-    classes = counts.classes[cells]
-    # Slack is never negative: a group breaks a minimum alone only through its own cells.
-    breaks = (counts.values[cells] > slack_rows[classes]) | (slack_groups[classes] < 1)
-    members = members[np.bincount(owner[breaks], minlength=members.size) == 0]
-    density = state.counts.group_positives[members] / state.sizes[members]
-    order = np.lexsort((rng.random(members.size), density))
-    members = members[order]
-    spare: IntArray = members[: _allowed(state.counts, members, slack_rows, slack_groups)]
-    return spare
+
+    def __init__(
+        self, state: GroupState, movable: npt.NDArray[np.bool_], rng: np.random.Generator
+    ) -> None:
+        self.state = state
+        self.movable = movable
+        self.rng = rng
+        self.queues: list[IntArray] = []
+        self.blocked = np.zeros(state.counts.n_groups, dtype=bool)
+
+    def spare(
+        self,
+        s: int,
+        slack_rows: FloatArray,
+        slack_groups: FloatArray,
+        rows: float,
+        *,
+        keep_class: int | None = None,
+    ) -> IntArray:
+        """The first groups of split ``s`` that can go together, until they hold more
+        than ``rows`` rows (all of them if they hold fewer); carriers of ``keep_class``
+        stay. Slack is never negative (`slack`): a group that breaks a minimum alone
+        is passed over; the first that breaks one together with those before it ends
+        the list (`_allowed`)."""
+        if rows < 0:
+            return np.zeros(0, dtype=np.int64)
+        state, counts = self.state, self.state.counts
+        if not self.queues:
+            density = counts.group_positives / state.sizes
+            order = np.lexsort((self.rng.random(counts.n_groups), density))
+            order = order[self.movable[order]]
+            self.queues = [order[state.split[order] == k] for k in range(state.n_splits)]
+        queue = self.queues[s]
+        queue = self.queues[s] = queue[(state.split[queue] == s) & ~self.blocked[queue]]
+        given_rows = np.zeros(counts.n_classes)
+        given_groups = np.zeros(counts.n_classes)
+        found: list[IntArray] = []
+        held, start, chunk = 0.0, 0, ALLOWED_CHUNK
+        while start < queue.size and held <= rows:
+            members = queue[start : start + chunk]
+            start, chunk = start + chunk, 4 * chunk
+            if keep_class is not None:
+                members = members[counts.column(members, keep_class) == 0]
+            owner, cells = counts.entries(members)
+            classes = counts.classes[cells]
+            breaks = (counts.values[cells] > slack_rows[classes]) | (slack_groups[classes] < 1)
+            alone = np.bincount(owner[breaks], minlength=members.size) > 0
+            self.blocked[members[alone]] = True
+            members = members[~alone]
+            allowed = _allowed(
+                counts, members, slack_rows - given_rows, slack_groups - given_groups
+            )
+            taken = members[:allowed]
+            sizes = np.cumsum(state.sizes[taken]) + held
+            taken = taken[: int(np.searchsorted(sizes, rows, side="right")) + 1]
+            found.append(taken)
+            held += float(state.sizes[taken].sum())
+            if allowed < members.size:
+                break
+            owner, cells = counts.entries(taken)
+            classes = counts.classes[cells]
+            given_rows += np.bincount(
+                classes, weights=counts.values[cells], minlength=given_rows.size
+            )
+            given_groups += np.bincount(classes, minlength=given_groups.size)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def rebalance(
@@ -295,6 +347,7 @@ def rebalance(
     sparsest groups first, never breaking a minimum. A split already within the band is
     left alone, so an unconstrained split is not changed.
     """
+    shedder = None
     for _ in range(4 * state.n_splits**2):
         excess = state.rows - band.targets
         over, under = int(np.argmax(excess)), int(np.argmin(excess))
@@ -302,7 +355,8 @@ def rebalance(
             return
         amount = min(excess[over], -excess[under])
         slack_rows, slack_groups = slack(state, required)
-        spare = sheddable(state, movable, over, slack_rows[over], slack_groups[over], rng)
+        shedder = shedder or Shedder(state, movable, rng)
+        spare = shedder.spare(over, slack_rows[over], slack_groups[over], amount)
         spare_rows = np.cumsum(state.sizes[spare])
         count = int(np.searchsorted(spare_rows, amount, side="right"))
         if count == 0:

@@ -28,9 +28,9 @@ from splitguard.split.state import FloatArray, GroupState, IntArray
 BATCH_SIZE = 4096
 PER_SPLIT_BATCH = 256
 WORST_CLASS_BATCH = 256
-TOP_CANDIDATES = 16
 MAX_ROUNDS = 400
 PATIENCE = 4
+TOP_CANDIDATES = 16
 GAIN_EPSILON = 1e-9
 # OpenBLAS runs a matrix product on several threads above about 2**18 multiply-adds.
 # For the refinement's small products the threads cost more than they save (10-30x
@@ -236,7 +236,7 @@ def _improve(state: GroupState, goal: Objective, batch: IntArray) -> int:
                 for i, j in _best_cells(swaps)
             ]
     proposals.sort()
-    return sum(_apply_if_gain(state, goal, groups, to) for _, groups, to in proposals)
+    return _apply_best(state, goal, proposals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,28 +371,109 @@ def _best_cells(scores: FloatArray) -> list[tuple[int, int]]:
     return [divmod(int(i), scores.shape[1]) for i in best]
 
 
-def _apply_if_gain(
-    state: GroupState, goal: Objective, groups: tuple[int, ...], to: tuple[int, ...]
-) -> bool:
-    """Re-check a proposal against the current totals and floors; apply it if it gains."""
-    moved = np.asarray(groups, dtype=np.int64)
-    destination = np.asarray(to, dtype=np.int64)
-    if (state.split[moved] == destination).any():
-        return False  # an earlier proposal of this round already put the group there
-    change = change_of(state, moved, destination)
-    cells = change.splits, change.classes
-    # Only touched cells can fall below a floor: the others are at or above theirs.
-    if (state.positives[cells] + change.positives < goal.floor_positives[cells]).any() or (
-        state.positive_groups[cells] + change.groups < goal.floor_groups[cells]
-    ).any():
-        return False
-    # No split leaves its size band, nor strays further from it than it already is.
-    outside = np.abs(state.rows - goal.row_targets) - goal.row_band
-    if (
-        np.abs(state.rows + change.rows - goal.row_targets) - goal.row_band > np.maximum(outside, 0)
-    ).any():
-        return False
-    if goal.gain(state, change) >= -GAIN_EPSILON:
-        return False
-    state.place(moved, destination)
-    return True
+def _apply_best(state: GroupState, goal: Objective, proposals: list[Proposal]) -> int:
+    """Apply the proposals best first, each re-checked against the current totals and
+    floors; return how many were applied.
+
+    A round re-checks many proposals and applies few, each over the handful of cells of
+    the groups it moves: the re-check reads those cells from a `_Ledger` of Python
+    floats, with the arithmetic of `change_of` and `Objective.gain` on arrays.
+    """
+    ledger = _Ledger.of(state, goal)
+    counts = state.counts
+    cells_of: dict[int, tuple[list[int], list[int], float]] = {}
+    # Where the groups moved so far this round end up: placed together once the round is
+    # done (the totals are sums of whole numbers, so the order of the moves cannot show).
+    moved: dict[int, int] = {}
+    applied = 0
+    for _, groups, to in proposals:
+        cells: dict[tuple[int, int], list[int]] = {}
+        rows = [0.0] * state.n_splits
+        for group, destination in zip(groups, to, strict=True):
+            origin = moved.get(group, int(state.split[group]))
+            if origin == destination:
+                break  # an earlier proposal of this round already put the group there
+            if group not in cells_of:
+                start, stop = int(counts.indptr[group]), int(counts.indptr[group + 1])
+                cells_of[group] = (
+                    counts.classes[start:stop].tolist(),
+                    counts.values[start:stop].tolist(),
+                    float(state.sizes[group]),
+                )
+            classes, values, size = cells_of[group]
+            for c, value in zip(classes, values, strict=True):
+                for s, sign in ((origin, -1), (destination, 1)):
+                    cell = cells.setdefault((s, c), [0, 0])
+                    cell[0] += sign * value
+                    cell[1] += sign
+            rows[origin] -= size
+            rows[destination] += size
+        else:
+            if ledger.gains(cells, rows):
+                ledger.apply(cells, rows)
+                moved.update(zip(groups, to, strict=True))
+                applied += 1
+    state.place(np.fromiter(moved, dtype=np.int64), np.fromiter(moved.values(), dtype=np.int64))
+    return applied
+
+
+@dataclass(frozen=True, slots=True)
+class _Ledger:
+    """The split totals, targets, weights and floors of a round as nested Python lists
+    (split, class), kept in step with the moves the round applies."""
+
+    goal: Objective
+    positives: list[list[float]]
+    positive_groups: list[list[float]]
+    rows: list[float]
+    targets: list[list[float]]
+    weights: list[list[float]]
+    floor_positives: list[list[float]]
+    floor_groups: list[list[float]]
+    row_targets: list[float]
+    row_weights: list[float]
+
+    @classmethod
+    def of(cls, state: GroupState, goal: Objective) -> _Ledger:
+        return cls(
+            goal,
+            state.positives.tolist(),
+            state.positive_groups.tolist(),
+            state.rows.tolist(),
+            goal.targets.tolist(),
+            goal.weights.tolist(),
+            goal.floor_positives.tolist(),
+            goal.floor_groups.tolist(),
+            goal.row_targets.tolist(),
+            goal.row_weights.tolist(),
+        )
+
+    def gains(self, cells: dict[tuple[int, int], list[int]], rows: list[float]) -> bool:
+        """Whether a change keeps every floor and size band and lowers the objective."""
+        terms = []
+        for (s, c), (change, groups) in cells.items():
+            # Only touched cells can fall below a floor: the others are at or above theirs.
+            now = self.positives[s][c]
+            if now + change < self.floor_positives[s][c] or (
+                self.positive_groups[s][c] + groups < self.floor_groups[s][c]
+            ):
+                return False
+            terms.append(self.weights[s][c] * change * (2 * (now - self.targets[s][c]) + change))
+        row_terms = []
+        band = self.goal.row_band
+        for s, moved in enumerate(rows):
+            # No split leaves its size band, nor strays further from it than it already is.
+            size, target = self.rows[s], self.row_targets[s]
+            deviation = size - target
+            if abs(size + moved - target) - band > max(abs(deviation) - band, 0):
+                return False
+            row_terms.append(self.row_weights[s] * moved * (2 * deviation + moved))
+        # np.sum adds as the arrays' sum does (pairwise), so the gain is the same float.
+        return float(np.sum(terms)) + float(np.sum(row_terms)) < -GAIN_EPSILON
+
+    def apply(self, cells: dict[tuple[int, int], list[int]], rows: list[float]) -> None:
+        for (s, c), (change, groups) in cells.items():
+            self.positives[s][c] += change
+            self.positive_groups[s][c] += groups
+        for s, moved in enumerate(rows):
+            self.rows[s] += moved

@@ -57,15 +57,18 @@ Complexity: the counts are sparse (`splitguard.split.counts`): only the Z nonzer
 or scipy.sparse) in O(L log L) for L positive labels, with no dense (rows x classes) or
 (groups x classes) array; per-split totals (S x C) stay dense, being small. Steps 1-4
 read each cell a constant number of times: O(Z log Z + G + C*S). Each top-up step of
-step 5 costs O(G + C*S) plus the cells of the receiving split. A refinement round costs
-O(z*S) for the z cells of its batch of B groups, plus the swaps of b groups per split:
-pairs of cells of the same class for rare classes and a dense (b x b x K) product over
-the K classes most of the batch carries, O(b^2*S^2) for the scores; each re-check reads
-the cells of the one or two groups it moves. The number of rounds is bounded. Counting
-pairs sorts the M pair occurrences of the rows (``sum_rows k (k - 1) / 2`` for rows of
-``k`` labels), O(M log M), and keeps one sparse entry per (group, kept pair) with a
-positive row: never classes squared. Step 7 costs O(Z) to key the groups by their class
-counts, then per round O(V*P*S) to score moves of the V <= 2^12 pool groups over the
+step 5 costs O(C*S) plus the carriers of its class and the cells of the groups the
+receiving split reads to give rows back (one seeded sparsest-first order per split,
+read from the front; a group that cannot leave alone is not read again). A refinement
+round costs O(z*S) for the z cells of its batch of B groups, plus the swaps of b groups
+per split: pairs of cells of the same class for rare classes and a dense (b x b x K)
+product over the K classes most of the batch carries, O(b^2*S^2) for the scores; each
+re-check reads the cells of the one or two groups it moves. The number of rounds is
+bounded.
+Counting pairs sorts the M pair occurrences of the rows (``sum_rows k (k - 1) / 2`` for
+rows of ``k`` labels), O(M log M), and keeps one sparse entry per (group, kept pair)
+with a positive row: never classes squared. Step 7 costs O(Z) to key the groups by their
+class counts, then per round O(V*P*S) to score moves of the V <= 2^12 pool groups over the
 P <= 256 pairs, O(W) for the W <= 2^17 candidate swaps (their pair interactions are
 computed once, from the sparse entries) and T re-checks over the few pairs each swap
 touches; at most 32 rounds. Python loops run over classes, splits, rounds and
