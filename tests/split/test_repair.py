@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from splitguard.split.repair import leak_lower_bound, repair
@@ -57,6 +57,7 @@ def test_without_minimums_only_leaked_groups_move_and_the_bound_is_met(
 
 @settings(max_examples=60, deadline=None)
 @given(table=tables, minimum=st.integers(1, 6), seed=st.integers(0, 50))
+@example(table=random_split_table(seed=5, n_groups=16, n_classes=4), minimum=1, seed=0)
 def test_top_up_moves_only_carriers_of_a_class_short_in_their_new_split(
     table: tuple[Rows, Rows], minimum: int, seed: int
 ) -> None:
@@ -74,7 +75,11 @@ def test_top_up_moves_only_carriers_of_a_class_short_in_their_new_split(
     short[0] = False
     for group in np.flatnonzero(result.group_split != leaks_only.group_split):
         destination = result.group_split[group]
-        assert (short[destination] & (counts[group] > 0)).any()
+        rows = rows_by_split[group]
+        # A leaked group whose rows tie between splits may settle in either at the same
+        # cost; the minimums only move groups off their fewest-moves split for a short class.
+        tied = (rows > 0).sum() > 1 and rows[destination] == rows.max()
+        assert tied or (short[destination] & (counts[group] > 0)).any()
     for split in (1, 2):
         reached = counts[result.group_split == split].sum(axis=0) >= minimum
         missed = {f.class_index for f in result.shortfalls if f.split_index == split}
