@@ -49,11 +49,16 @@ def locate(sources: Sequence[Source], table_row: int) -> tuple[str, int]:
 
 @dataclass(frozen=True, eq=False)
 class LabelFrame:
-    """Row ids, group keys, a boolean label matrix and splits over the untouched input.
+    """Row ids, group keys, a sparse label matrix and splits over the untouched input.
 
     A row of the frame is a labelled item (an image). For the long shape, several
     table rows (annotations) make one frame row: `row_of_record` maps each table row
     to its frame row; for the other shapes it is the identity.
+
+    `labels` is a (rows x classes) bool `scipy.sparse.csr_array`, each row's classes
+    sorted: its memory follows the labels present, so thousands of classes cost no
+    more than their labels. Read it through its positives (`labels.indptr`,
+    `labels.indices`, `splitguard.core.labels.cells`), never as a dense array.
 
     Groups are numbered in the sorted order of their names, so the numbering does not
     depend on the order of the rows.
@@ -64,7 +69,7 @@ class LabelFrame:
     row_ids: np.ndarray
     groups: np.ndarray
     group_names: np.ndarray
-    labels: np.ndarray
+    labels: Any  # scipy.sparse.csr_array of bool, (rows x classes)
     classes: tuple[str, ...]
     spec: LabelSpec
     sources: tuple[Source, ...]
@@ -104,16 +109,42 @@ class LabelFrame:
     @cached_property
     def positives(self) -> np.ndarray:
         """Positive rows per class, (C,) int64."""
-        counts: np.ndarray = self.labels.sum(axis=0, dtype=np.int64)
+        from splitguard.core.labels import column_counts
+
+        return column_counts(self.labels)
+
+    @cached_property
+    def group_label_counts(self) -> Any:
+        """Positive rows per group and class: a (G, C) int32 `scipy.sparse.csr_array`,
+        each group's classes sorted."""
+        import scipy.sparse as sp
+
+        from splitguard.core.labels import cells
+
+        rows, columns = cells(self.labels)
+        counts = sp.coo_array(
+            (np.ones(rows.size, dtype=np.int32), (self.groups[rows], columns)),
+            shape=(self.n_groups, self.n_classes),
+        ).tocsr()
+        counts.sum_duplicates()
         return counts
 
     @cached_property
-    def group_label_counts(self) -> np.ndarray:
-        """Positive rows per group and class, (G, C) int32."""
-        rows, cols = np.nonzero(self.labels)
-        flat = self.groups[rows] * self.n_classes + cols
-        counts = np.bincount(flat, minlength=self.n_groups * self.n_classes)
-        return counts.astype(np.int32).reshape(self.n_groups, self.n_classes)
+    def positive_groups(self) -> np.ndarray:
+        """Groups with at least one positive row, per class, (C,) int64."""
+        counts = self.group_label_counts
+        return np.bincount(counts.indices, minlength=self.n_classes).astype(np.int64)
+
+    @cached_property
+    def _rows_by_class(self) -> Any:
+        """The labels as CSC: each class's positive rows, sorted, in one slice."""
+        return self.labels.tocsc()
+
+    def rows_of(self, label: int) -> np.ndarray:
+        """The rows positive for class `label`, sorted (int64)."""
+        by_class = self._rows_by_class
+        rows: np.ndarray = by_class.indices[by_class.indptr[label] : by_class.indptr[label + 1]]
+        return rows.astype(np.int64)
 
     def locate(self, table_row: int) -> tuple[str, int]:
         """The file and 1-based data row of a table row, for messages."""

@@ -1,8 +1,13 @@
 """What the label shapes' parsers (core/shapes/) share: the result, distinct cells, names.
 
+Labels are a CSR matrix (rows x classes, bool; scipy.sparse `csr_array`): a tagging
+table of 1M rows and 5,000 classes holds 3M labels, a 3M-entry CSR, where a dense
+matrix would take 5 GB. Nothing here makes a rows x classes dense array: cost follows
+the labels present plus rows and classes.
+
 Work is done on the distinct cell values, not on every row: NIH's 112,120 label cells
-hold 836 distinct strings, each parsed once into a row of a (values x classes) matrix;
-the row matrix is then one fancy index, `value_matrix[codes]`.
+hold 836 distinct strings, each parsed once into a row of a (values x classes) CSR;
+the row matrix is then one row gather, `value_matrix[codes]`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import ast
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,32 +33,97 @@ Locator = Callable[[int], str]
 
 @dataclass(frozen=True, slots=True)
 class Parsed:
-    """The labels of each table row: a (rows x classes) boolean matrix and class names.
+    """The labels of each table row: a (rows x classes) bool CSR matrix and class names.
 
-    What a shape's `parse` returns. The loader only reorders and merges it, through the
-    methods below, so another layout of the matrix changes this class and the parsers.
+    What a shape's `parse` returns (`as_parsed` also takes a dense matrix, as a shape
+    plugin may return). Each row's column indices are sorted and distinct. The loader
+    only reorders and merges it, through the methods below.
     """
 
-    matrix: np.ndarray
+    matrix: Any  # scipy.sparse.csr_array of bool, (rows x classes)
     classes: tuple[str, ...]
 
     def reordered(self, order: Sequence[str]) -> Parsed:
         """The classes in `order`; a name of `order` absent from these labels has no
         positive row."""
-        position = {name: i for i, name in enumerate(self.classes)}
-        matrix = np.zeros((self.matrix.shape[0], len(order)), dtype=bool)
-        for j, name in enumerate(order):
-            if name in position:
-                matrix[:, j] = self.matrix[:, position[name]]
-        return Parsed(matrix, tuple(order))
+        wanted = {name: j for j, name in enumerate(order)}
+        # Old column -> new column; -1 for a class `order` leaves out (it has no label).
+        new_column = np.array([wanted.get(name, -1) for name in self.classes], dtype=np.int64)
+        rows, columns = cells(self.matrix)
+        moved = new_column[columns] if columns.size else columns
+        keep = moved >= 0
+        return Parsed(
+            from_cells(rows[keep], moved[keep], (self.matrix.shape[0], len(order))),
+            tuple(order),
+        )
 
     def merged(self, item_of_row: np.ndarray, n_items: int) -> Parsed:
         """Rows merged into items (row r into item `item_of_row[r]`): an item has every
         label of its rows."""
-        matrix = np.zeros((n_items, len(self.classes)), dtype=bool)
-        hit_rows, hit_cols = np.nonzero(self.matrix)
-        matrix[item_of_row[hit_rows], hit_cols] = True
-        return Parsed(matrix, self.classes)
+        rows, columns = cells(self.matrix)
+        return Parsed(
+            from_cells(item_of_row[rows], columns, (n_items, len(self.classes))), self.classes
+        )
+
+
+def as_parsed(parsed: Parsed) -> Parsed:
+    """`parsed` with its matrix as a bool CSR (a shape plugin may return a dense matrix)."""
+    import scipy.sparse as sp
+
+    matrix = parsed.matrix
+    if isinstance(matrix, sp.csr_array) and matrix.dtype == bool and matrix.has_canonical_format:
+        return parsed
+    if sp.issparse(matrix):
+        rows, columns = cells(matrix)
+    else:
+        dense = np.asarray(matrix)
+        if dense.ndim != 2:
+            raise ValueError(f"labels must be 2-D (rows x classes), got shape {dense.shape}")
+        rows, columns = np.nonzero(dense)
+    return Parsed(from_cells(rows, columns, tuple(matrix.shape)), parsed.classes)
+
+
+def cells(matrix: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of every positive of a sparse label matrix, by row then column."""
+    import scipy.sparse as sp
+
+    csr = matrix if isinstance(matrix, sp.csr_array | sp.csr_matrix) else sp.csr_array(matrix)
+    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
+    columns = csr.indices.astype(np.int64)
+    positive = csr.data != 0
+    if positive.all():
+        return rows, columns
+    return rows[positive], columns[positive]
+
+
+def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> Any:
+    """The bool CSR matrix positive at (rows[i], columns[i]); a repeated cell counts once."""
+    n_rows, n_columns = shape
+    key = np.sort(rows.astype(np.int64) * max(n_columns, 1) + columns)
+    # A sort and a comparison: np.unique hashes first, several times slower on millions.
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if key.size else key
+    row, column = np.divmod(key, max(n_columns, 1))
+    return csr(np.searchsorted(row, np.arange(n_rows + 1)), column, shape)
+
+
+def csr(indptr: np.ndarray, indices: np.ndarray, shape: tuple[int, int]) -> Any:
+    """A bool CSR matrix from row offsets and sorted, distinct column indices per row."""
+    import scipy.sparse as sp
+
+    index = np.int32 if max(len(indices), *shape) < np.iinfo(np.int32).max else np.int64
+    matrix = sp.csr_array(
+        (np.ones(len(indices), dtype=bool), indices.astype(index), indptr.astype(index)),
+        shape=shape,
+    )
+    matrix.has_sorted_indices = True
+    matrix.has_canonical_format = True
+    return matrix
+
+
+def column_counts(matrix: Any) -> np.ndarray:
+    """Positive rows per class of a sparse label matrix, (C,) int64."""
+    _, columns = cells(matrix)
+    return np.bincount(columns, minlength=matrix.shape[1]).astype(np.int64)
 
 
 def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[object]]:
@@ -72,14 +142,36 @@ def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[objec
 
 
 def from_value_lists(codes: np.ndarray, per_value: Sequence[list[str]], column: str) -> Parsed:
+    """Row labels from per-row codes (-1 for null) into distinct values and each
+    value's class names."""
     found = {name for names in per_value for name in names}
     _refuse_identifier(codes, per_value, len(found), column)
     classes = tuple(sorted(found))
     index = {name: i for i, name in enumerate(classes)}
-    value_matrix = np.zeros((len(per_value) + 1, len(classes)), dtype=bool)  # last row: null
-    for row, names in enumerate(per_value):
-        value_matrix[row, [index[n] for n in names]] = True
-    return Parsed(value_matrix[codes], classes)
+    # Each value's classes, sorted and distinct; a last, empty row stands for null.
+    per_value_columns = [sorted({index[n] for n in names}) for names in per_value] + [[]]
+    lengths = np.fromiter(map(len, per_value_columns), dtype=np.int64)
+    value_indptr = np.concatenate([[0], np.cumsum(lengths)])
+    value_indices = np.fromiter(
+        (j for columns in per_value_columns for j in columns),
+        dtype=np.int64,
+        count=int(value_indptr[-1]),
+    )
+    rows = np.where(codes < 0, len(per_value), codes)
+    return Parsed(gather(value_indptr, value_indices, rows, len(classes)), classes)
+
+
+def gather(
+    value_indptr: np.ndarray, value_indices: np.ndarray, rows: np.ndarray, n_columns: int
+) -> Any:
+    """The CSR whose row r is row `rows[r]` of the CSR (value_indptr, value_indices)."""
+    starts = value_indptr[rows]
+    lengths = value_indptr[rows + 1] - starts
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    # Entry e of row r reads value entry starts[r] + (e - indptr[r]).
+    offsets = np.repeat(starts - indptr[:-1], lengths)
+    indices = value_indices[np.arange(int(indptr[-1]), dtype=np.int64) + offsets]
+    return csr(indptr, indices, (len(rows), n_columns))
 
 
 # Separators whose presence in most cells suggests a --sep.

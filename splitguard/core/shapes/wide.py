@@ -9,13 +9,20 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError
 from splitguard.core.io.arrow import string_array
-from splitguard.core.labels import Locator, Parsed, blank_error, distinct, first_row
+from splitguard.core.labels import (
+    Locator,
+    Parsed,
+    blank_error,
+    csr,
+    distinct,
+    first_row,
+)
 from splitguard.core.shapes.base import CellCheck, LabelShape
 
 if TYPE_CHECKING:
@@ -147,8 +154,10 @@ def wide_labels(
     With `strict=False` a value outside the allowed set reads as negative (the schema
     rules report it); with `strict=True` it is an error.
     """
-    matrix = np.zeros((table.num_rows, len(columns)), dtype=bool)
-    for j, column in enumerate(columns):
+    # Positive rows per column: a CSC matrix, turned into CSR in one pass (no rows x
+    # classes array, and no sort).
+    positive_rows: list[np.ndarray] = []
+    for column in columns:
         codes, values = distinct(table.column(column))
         values = _wide_numbers(values)
         value_flags = np.zeros(len(values) + 1, dtype=bool)
@@ -162,9 +171,27 @@ def wide_labels(
             blanks = (codes < 0) | np.isin(codes, [i for i, v in enumerate(values) if _is_nan(v)])
             if blank == "error" and strict:
                 raise blank_error(where(int(np.flatnonzero(blanks)[0])), column, int(blanks.sum()))
-        matrix[:, j] = value_flags[codes]
+        positive_rows.append(np.flatnonzero(value_flags[codes]))
     order = np.argsort(np.array([c.strip() for c in columns], dtype=object), kind="stable")
-    return Parsed(matrix[:, order], tuple(columns[i].strip() for i in order))
+    return Parsed(
+        by_column([positive_rows[i] for i in order], table.num_rows),
+        tuple(columns[i].strip() for i in order),
+    )
+
+
+def by_column(positive_rows: Sequence[np.ndarray], n_rows: int) -> Any:
+    """The bool CSR matrix whose column j is positive at the sorted rows `positive_rows[j]`."""
+    import scipy.sparse as sp
+
+    lengths = np.fromiter(map(len, positive_rows), dtype=np.int64, count=len(positive_rows))
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    rows = np.concatenate([np.zeros(0, dtype=np.int64), *positive_rows])
+    by_columns = sp.csc_array(
+        (np.ones(rows.size, dtype=bool), rows, indptr), shape=(n_rows, len(positive_rows))
+    )
+    # CSC to CSR is one counting pass; each row's columns come out sorted.
+    by_rows = by_columns.tocsr()
+    return csr(by_rows.indptr, by_rows.indices, by_rows.shape)
 
 
 # A number as a CSV reader infers one: decimal ASCII digits, a sign, a point, an
