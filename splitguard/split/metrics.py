@@ -216,7 +216,9 @@ def _sparse_pair_counts(labels: Any, where: IntArray, n_splits: int) -> IntArray
         keys.append(upper.row.astype(np.int64) * n_labels + upper.col)
         counts.append(upper.data)
     present = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *keys]))
-    per_pair = np.zeros((n_splits, present.size), dtype=np.int64)
+    # Column-major, as the dense path's fancy index leaves it: the mean then adds the
+    # same numbers in the same order, to the same last bit.
+    per_pair = np.zeros((n_splits, present.size), dtype=np.int64, order="F")
     for i in range(n_splits):
         per_pair[i, np.searchsorted(present, keys[i])] = counts[i]
     return per_pair
