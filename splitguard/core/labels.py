@@ -75,12 +75,14 @@ def as_parsed(parsed: Parsed) -> Parsed:
         return parsed
     if sp.issparse(matrix):
         rows, columns = cells(matrix)
+        shape = matrix.shape
     else:
         dense = np.asarray(matrix)
         if dense.ndim != 2:
             raise ValueError(f"labels must be 2-D (rows x classes), got shape {dense.shape}")
         rows, columns = np.nonzero(dense)
-    return Parsed(from_cells(rows, columns, tuple(matrix.shape)), parsed.classes)
+        shape = dense.shape
+    return Parsed(from_cells(rows, columns, (int(shape[0]), int(shape[1]))), parsed.classes)
 
 
 def cells(matrix: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -87,7 +87,7 @@ def test_50k_rows_of_5000_classes_load_and_measure_in_little_memory(
     (coverage, lpd), peak = traced(run)
     assert coverage == 3 * classes and lpd > 0
     dense_bytes = 50_000 * CLASSES
-    assert peak < dense_bytes / 4, f"peak {peak / 2**20:.0f} MiB"
+    assert peak < dense_bytes / 8, f"peak {peak / 2**20:.0f} MiB"
 
 
 @pytest.mark.slow
@@ -101,6 +101,6 @@ def test_splitting_200k_rows_of_5000_classes_end_to_end_stays_far_below_a_dense_
         lambda: splitguard.split(path, labels="labels", id="id", group="patient")
     )
     assert outcome.frame.splits is not None
-    assert len(outcome.model.coverage) == 3 * CLASSES
+    assert len(outcome.model.coverage) == 3 * outcome.frame.n_classes
     dense_bytes = 200_000 * CLASSES
     assert peak < dense_bytes / 8, f"peak {peak / 2**20:.0f} MiB"
