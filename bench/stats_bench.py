@@ -5,11 +5,12 @@
     .venv/bin/python bench/stats_bench.py --nih --against /tmp/main/.venv/bin/splitguard
 
 Each command runs under `/usr/bin/time -v` (interpreter start included), `--runs` times
-after one warm-up run; the medians of wall time, CPU time (user + system) and peak
-resident memory (max RSS) are printed with the command. The tables are the seeded ones
-of bench/tagging_data.py, written once to `--data` (kept between runs): 1M rows x 5,000
-classes and 200k x 1,000 as Parquet list<string>, and 10M rows x 50 classes as wide 0/1
-columns. `--against` runs every command with another install too (main's, say).
+after one warm-up run (with `--against`, the two installs' runs in turn); the medians of
+wall time, CPU time (user + system) and peak resident memory (max RSS) are printed with
+the command. The tables are the seeded ones of bench/tagging_data.py, written once to
+`--data` (kept between runs): 1M rows x 5,000 classes and 200k x 1,000 as Parquet
+list<string>, and 10M rows x 50 classes as wide 0/1 columns. `--against` runs every
+command with another install too (main's, say).
 Targets (issue 11, 2 cores): 1M x 5,000 `stats` under 10 s; 10M x 50 no worse than main.
 """
 
@@ -93,14 +94,20 @@ def measured(command: list[str]) -> Measured:
     return Measured(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 2**20)
 
 
-def medians(command: list[str], runs: int) -> Measured:
-    measured(command)  # warm the file cache
-    results = [measured(command) for _ in range(runs)]
-    return Measured(
-        statistics.median(r.wall for r in results),
-        statistics.median(r.cpu for r in results),
-        statistics.median(r.rss_gb for r in results),
-    )
+def medians(commands: list[list[str]], runs: int) -> list[Measured]:
+    """The medians of each command, the commands' runs taken in turn (so that a change
+    in the machine's load falls on all of them alike)."""
+    for command in commands:
+        measured(command)  # warm the file cache
+    results = [[measured(command) for command in commands] for _ in range(runs)]
+    return [
+        Measured(
+            statistics.median(r[i].wall for r in results),
+            statistics.median(r[i].cpu for r in results),
+            statistics.median(r[i].rss_gb for r in results),
+        )
+        for i in range(len(commands))
+    ]
 
 
 def line(what: str, result: Measured, target: float | None = None) -> str:
@@ -135,8 +142,8 @@ def main() -> None:
     tables = () if args.no_tables else TABLES
     make_tables(args.data, tables)
     for table in tables:
-        for label, executable in installs:
-            result = medians([executable, "stats", *table.args(args.data)], args.runs)
+        commands = [[executable, "stats", *table.args(args.data)] for _, executable in installs]
+        for (label, _), result in zip(installs, medians(commands, args.runs), strict=True):
             print(line(f"stats {table.name} [{label}]", result, table.target))
     if not args.nih:
         return
@@ -147,8 +154,9 @@ def main() -> None:
         "split": ["split", str(NIH), *NIH_ARGS, "--out", str(out / "split"), "--force"],
     }
     for name, command in commands.items():
-        for label, executable in installs:
-            print(line(f"NIH {name} [{label}]", medians([executable, *command], args.runs)))
+        runs = medians([[executable, *command] for _, executable in installs], args.runs)
+        for (label, _), result in zip(installs, runs, strict=True):
+            print(line(f"NIH {name} [{label}]", result))
 
 
 if __name__ == "__main__":
