@@ -44,9 +44,7 @@ class Aggregates:
 
     @cached_property
     def _positive_cells(self) -> tuple[np.ndarray, np.ndarray]:
-        from splitguard.core.labels import cells
-
-        return cells(self.frame.labels)
+        return self.frame.label_rows.cells()
 
     @cached_property
     def positives_by_split(self) -> np.ndarray:

@@ -1,9 +1,9 @@
 """What the label shapes' parsers (core/shapes/) share: the result, distinct cells, names.
 
-Labels are a CSR matrix (rows x classes, bool; scipy.sparse `csr_array`): a tagging
-table of 1M rows and 5,000 classes holds 3M labels, a 3M-entry CSR, where a dense
-matrix would take 5 GB. Nothing here makes a rows x classes dense array: cost follows
-the labels present plus rows and classes.
+Labels are a CSR matrix (rows x classes, bool; `LabelRows`, two numpy arrays): a
+tagging table of 1M rows and 5,000 classes holds 3M labels, a 3M-entry CSR, where a
+dense matrix would take 5 GB. Nothing here makes a rows x classes dense array: cost
+follows the labels present plus rows and classes.
 
 Work is done on the distinct cell values, not on every row: NIH's 112,120 label cells
 hold 836 distinct strings, each parsed once into a row of a (values x classes) CSR;
@@ -31,16 +31,72 @@ if TYPE_CHECKING:
 Locator = Callable[[int], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """The labels of each table row: a (rows x classes) bool CSR matrix and class names.
+@dataclass(frozen=True, slots=True, eq=False)
+class LabelRows:
+    """A (rows x classes) bool matrix in CSR form, as two numpy arrays: row r is
+    positive for the classes `indices[indptr[r]:indptr[r + 1]]`, sorted and distinct.
 
-    What a shape's `parse` returns (`as_parsed` also takes a dense matrix, as a shape
-    plugin may return). Each row's column indices are sorted and distinct. The loader
-    only reorders and merges it, through the methods below.
+    The shapes and the label frame keep labels in this form: reading them needs numpy
+    only (importing scipy.sparse takes about 0.35 s, more than `check` on NIH spends on
+    its labels). `tocsr()` gives the same matrix as a scipy.sparse `csr_array`.
     """
 
-    matrix: Any  # scipy.sparse.csr_array of bool, (rows x classes)
+    indptr: np.ndarray
+    indices: np.ndarray
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return len(self.indices)
+
+    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every positive, by row then column (int64)."""
+        rows = np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+        return rows, self.indices.astype(np.int64)
+
+    def per_row(self) -> np.ndarray:
+        """Positive classes per row, (N,) int64."""
+        return np.diff(self.indptr).astype(np.int64)
+
+    def per_class(self) -> np.ndarray:
+        """Positive rows per class, (C,) int64."""
+        return np.bincount(self.indices, minlength=self.shape[1]).astype(np.int64)
+
+    def by_class(self) -> tuple[np.ndarray, np.ndarray]:
+        """The CSC form: class c is positive on the rows `rows[indptr[c]:indptr[c + 1]]`,
+        sorted."""
+        rows, columns = self.cells()
+        order = np.argsort(columns, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(self.per_class())])
+        return indptr, rows[order]
+
+    def tocsr(self) -> Any:
+        """The scipy.sparse `csr_array` of bool."""
+        import scipy.sparse as sp
+
+        matrix = sp.csr_array(
+            (np.ones(self.nnz, dtype=bool), self.indices, self.indptr), shape=self.shape
+        )
+        matrix.has_canonical_format = True
+        return matrix
+
+    def toarray(self) -> np.ndarray:
+        """The dense bool matrix: for small tables and tests only."""
+        dense = np.zeros(self.shape, dtype=bool)
+        dense[self.cells()] = True
+        return dense
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The labels of each table row as `LabelRows` (a CSR bool matrix), and class names.
+
+    What a shape's `parse` returns; `as_parsed` also takes a scipy.sparse or a dense
+    matrix, as a shape plugin may return. The loader only reorders and merges it,
+    through the methods below.
+    """
+
+    matrix: Any  # LabelRows from the built-in shapes; see as_parsed
     classes: tuple[str, ...]
 
     def reordered(self, order: Sequence[str]) -> Parsed:
@@ -49,7 +105,7 @@ class Parsed:
         wanted = {name: j for j, name in enumerate(order)}
         # Old column -> new column; -1 for a class `order` leaves out (it has no label).
         new_column = np.array([wanted.get(name, -1) for name in self.classes], dtype=np.int64)
-        rows, columns = cells(self.matrix)
+        rows, columns = self.matrix.cells()
         moved = new_column[columns] if columns.size else columns
         keep = moved >= 0
         return Parsed(
@@ -60,22 +116,22 @@ class Parsed:
     def merged(self, item_of_row: np.ndarray, n_items: int) -> Parsed:
         """Rows merged into items (row r into item `item_of_row[r]`): an item has every
         label of its rows."""
-        rows, columns = cells(self.matrix)
+        rows, columns = self.matrix.cells()
         return Parsed(
             from_cells(item_of_row[rows], columns, (n_items, len(self.classes))), self.classes
         )
 
 
 def as_parsed(parsed: Parsed) -> Parsed:
-    """`parsed` with its matrix as a bool CSR (a shape plugin may return a dense matrix)."""
-    import scipy.sparse as sp
-
+    """`parsed` with its matrix as `LabelRows` (a shape plugin may return a scipy.sparse
+    or a dense matrix)."""
     matrix = parsed.matrix
-    if isinstance(matrix, sp.csr_array) and matrix.dtype == bool and matrix.has_canonical_format:
+    if isinstance(matrix, LabelRows):
         return parsed
-    if sp.issparse(matrix):
-        rows, columns = cells(matrix)
-        shape = matrix.shape
+    if hasattr(matrix, "tocoo"):  # scipy.sparse
+        coo = matrix.tocoo()
+        positive = coo.data != 0
+        rows, columns, shape = coo.row[positive], coo.col[positive], coo.shape
     else:
         dense = np.asarray(matrix)
         if dense.ndim != 2:
@@ -85,21 +141,8 @@ def as_parsed(parsed: Parsed) -> Parsed:
     return Parsed(from_cells(rows, columns, (int(shape[0]), int(shape[1]))), parsed.classes)
 
 
-def cells(matrix: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of every positive of a sparse label matrix, by row then column."""
-    import scipy.sparse as sp
-
-    csr = matrix if isinstance(matrix, sp.csr_array | sp.csr_matrix) else sp.csr_array(matrix)
-    rows = np.repeat(np.arange(csr.shape[0], dtype=np.int64), np.diff(csr.indptr))
-    columns = csr.indices.astype(np.int64)
-    positive = csr.data != 0
-    if positive.all():
-        return rows, columns
-    return rows[positive], columns[positive]
-
-
-def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> Any:
-    """The bool CSR matrix positive at (rows[i], columns[i]); a repeated cell counts once."""
+def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> LabelRows:
+    """The labels positive at (rows[i], columns[i]); a repeated cell counts once."""
     n_rows, n_columns = shape
     key = np.sort(rows.astype(np.int64) * max(n_columns, 1) + columns)
     # A sort and a comparison: np.unique hashes first, several times slower on millions.
@@ -108,24 +151,11 @@ def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) ->
     return csr(np.searchsorted(row, np.arange(n_rows + 1)), column, shape)
 
 
-def csr(indptr: np.ndarray, indices: np.ndarray, shape: tuple[int, int]) -> Any:
-    """A bool CSR matrix from row offsets and sorted, distinct column indices per row."""
-    import scipy.sparse as sp
-
+def csr(indptr: np.ndarray, indices: np.ndarray, shape: tuple[int, int]) -> LabelRows:
+    """`LabelRows` from row offsets and sorted, distinct column indices per row, in the
+    smallest index type (int32 up to 2**31 labels)."""
     index = np.int32 if max(len(indices), *shape) < np.iinfo(np.int32).max else np.int64
-    matrix = sp.csr_array(
-        (np.ones(len(indices), dtype=bool), indices.astype(index), indptr.astype(index)),
-        shape=shape,
-    )
-    matrix.has_sorted_indices = True
-    matrix.has_canonical_format = True
-    return matrix
-
-
-def column_counts(matrix: Any) -> np.ndarray:
-    """Positive rows per class of a sparse label matrix, (C,) int64."""
-    _, columns = cells(matrix)
-    return np.bincount(columns, minlength=matrix.shape[1]).astype(np.int64)
+    return LabelRows(indptr.astype(index), indices.astype(index), shape)
 
 
 def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[object]]:
@@ -165,8 +195,8 @@ def from_value_lists(codes: np.ndarray, per_value: Sequence[list[str]], column: 
 
 def gather(
     value_indptr: np.ndarray, value_indices: np.ndarray, rows: np.ndarray, n_columns: int
-) -> Any:
-    """The CSR whose row r is row `rows[r]` of the CSR (value_indptr, value_indices)."""
+) -> LabelRows:
+    """The labels whose row r is row `rows[r]` of the CSR (value_indptr, value_indices)."""
     starts = value_indptr[rows]
     lengths = value_indptr[rows + 1] - starts
     indptr = np.concatenate([[0], np.cumsum(lengths)])

@@ -190,7 +190,7 @@ def _build(
         row_ids=row_ids,
         groups=groups,
         group_names=group_names,
-        labels=parsed.matrix,
+        label_rows=parsed.matrix,
         classes=parsed.classes,
         spec=spec,
         sources=sources,

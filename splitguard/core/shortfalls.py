@@ -344,7 +344,7 @@ def impossible(
                 "but the "
                 f"data has {groups[c]:,}"
             )
-    labels_per_row = np.diff(frame.labels.indptr)
+    labels_per_row = frame.label_rows.per_row()
     per_row = np.sort(labels_per_row)[::-1].cumsum()
     for s, name in enumerate(names):
         demand = rows[s].sum()

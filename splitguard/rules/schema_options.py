@@ -157,7 +157,7 @@ class NoneAsClass(Rule):
         frame = context.frame
         if frame.n_classes < 2 or not frame.n_rows:
             return
-        per_row = np.diff(frame.labels.indptr)
+        per_row = frame.label_rows.per_row()
         # A single-label table keeps every class alone by design.
         if not (per_row > 1).any():
             return

@@ -41,8 +41,7 @@ def strings(values: list[str | None]) -> pa.ChunkedArray:
 
 
 def positives(matrix: Any, classes: tuple[str, ...]) -> list[set[str]]:
-    """Each row's classes, read from the CSR (which each parser must return)."""
-    assert matrix.format == "csr" and matrix.has_canonical_format
+    """Each row's classes, from `LabelRows` (what a parser returns) or a scipy matrix."""
     return [{classes[j] for j in np.flatnonzero(row)} for row in matrix.toarray()]
 
 

@@ -15,7 +15,6 @@ from splitguard.core.labels import (
     Locator,
     Parsed,
     blank_error,
-    cells,
     clean_names,
     distinct,
     from_cells,
@@ -72,7 +71,7 @@ def list_labels(
     per_value = [clean_names([v], none) for v in values]
     flat = from_value_lists(codes, per_value, name)
     # Each list item names at most one class: its (row, class) cells, merged per row.
-    items, columns = cells(flat.matrix)
+    items, columns = flat.matrix.cells()
     return Parsed(
         from_cells(parents[items], columns, (len(array), len(flat.classes))), flat.classes
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError
 from splitguard.core.io.arrow import string_array
 from splitguard.core.labels import (
+    LabelRows,
     Locator,
     Parsed,
     blank_error,
@@ -154,8 +155,8 @@ def wide_labels(
     With `strict=False` a value outside the allowed set reads as negative (the schema
     rules report it); with `strict=True` it is an error.
     """
-    # Positive rows per column: a CSC matrix, turned into CSR in one pass (no rows x
-    # classes array, and no sort).
+    # Positive rows per column, turned into rows' classes at the end (no rows x classes
+    # array).
     positive_rows: list[np.ndarray] = []
     for column in columns:
         codes, values = distinct(table.column(column))
@@ -179,19 +180,20 @@ def wide_labels(
     )
 
 
-def by_column(positive_rows: Sequence[np.ndarray], n_rows: int) -> Any:
-    """The bool CSR matrix whose column j is positive at the sorted rows `positive_rows[j]`."""
-    import scipy.sparse as sp
-
-    lengths = np.fromiter(map(len, positive_rows), dtype=np.int64, count=len(positive_rows))
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    rows = np.concatenate([np.zeros(0, dtype=np.int64), *positive_rows])
-    by_columns = sp.csc_array(
-        (np.ones(rows.size, dtype=bool), rows, indptr), shape=(n_rows, len(positive_rows))
-    )
-    # CSC to CSR is one counting pass; each row's columns come out sorted.
-    by_rows = by_columns.tocsr()
-    return csr(by_rows.indptr, by_rows.indices, by_rows.shape)
+def by_column(positive_rows: Sequence[np.ndarray], n_rows: int) -> LabelRows:
+    """The labels whose column j is positive at the sorted rows `positive_rows[j]`."""
+    per_row = np.zeros(n_rows, dtype=np.int64)
+    for rows in positive_rows:
+        per_row[rows] += 1
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    # Column by column, each row's next free slot: the columns land sorted in each row,
+    # in one pass over the labels (no sort).
+    filled = indptr[:-1].copy()
+    for column, rows in enumerate(positive_rows):
+        indices[filled[rows]] = column
+        filled[rows] += 1
+    return csr(indptr, indices, (n_rows, len(positive_rows)))
 
 
 # A number as a CSV reader infers one: decimal ASCII digits, a sign, a point, an
