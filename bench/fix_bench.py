@@ -50,7 +50,7 @@ def random_row_split(seed: int) -> tuple[Counts, Counts]:
     row_split = np.searchsorted(np.cumsum(FRACTIONS)[:-1], draw, side="right")
     rows_by_split = np.zeros((frame.n_groups, len(FRACTIONS)), dtype=np.int64)
     np.add.at(rows_by_split, (frame.groups, row_split), 1)
-    return rows_by_split, np.asarray(frame.group_label_counts, dtype=np.int64)
+    return rows_by_split, frame.group_label_counts.toarray().astype(np.int64)
 
 
 def lp_bound(rows_by_split: Counts, shares: npt.NDArray[np.float64]) -> float:

@@ -72,7 +72,7 @@ def load_nih() -> tuple[Labels, Keys]:
     from splitguard.core.example import load_example
 
     frame = load_example()
-    return frame.labels, frame.group_names[frame.groups].astype(str)
+    return frame.labels.toarray(), frame.group_names[frame.groups].astype(str)
 
 
 def splitguard_split(labels: Labels, groups: Keys, seed: int) -> RowSplit:

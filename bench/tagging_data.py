@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/tagging_data.py --rows 200000 --classes 1000 --out tags.parquet
     .venv/bin/python bench/tagging_data.py --preset padchest --out padchest.parquet
+    .venv/bin/python bench/tagging_data.py --rows 10000000 --classes 50 --wide --out wide.parquet
 
 The shape (issue 11): N rows; N/4 patients of 4 rows each, the rows dealt to patients at
 random; C classes whose popularity follows Zipf(1.1) (class k drawn with probability
 proportional to k^-1.1); each row draws Poisson(2) + 1 labels (a repeated draw collapses,
 so a row may end with fewer). The Parquet file holds ``id``, ``patient`` and ``labels``
-(``list<string>``). `tagging_table` gives the same table in memory: the labels as a
-scipy.sparse CSR matrix (rows x classes), never a dense one.
+(``list<string>``), or with ``--wide`` one 0/1 column per class. `tagging_table` gives
+the same table in memory: the labels as a scipy.sparse CSR matrix (rows x classes),
+never a dense one.
 """
 
 from __future__ import annotations
@@ -82,6 +84,27 @@ def write_parquet(table: TaggingTable, path: Path) -> None:
     partial.replace(path)
 
 
+def write_wide_parquet(table: TaggingTable, path: Path) -> None:
+    """``id``, ``patient`` and one int8 0/1 column per class (the wide shape), written
+    atomically, a column at a time (never a rows x classes array)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n_rows = table.labels.shape[0]
+    by_class = table.labels.tocsc()
+    columns: dict[str, pa.Array] = {
+        "id": pa.array([f"img-{i:08d}" for i in range(n_rows)]),
+        "patient": pa.array([f"p{g:07d}" for g in table.group_index.tolist()]),
+    }
+    for k, name in enumerate(table.classes):
+        flags = np.zeros(n_rows, dtype=np.int8)
+        flags[by_class.indices[by_class.indptr[k] : by_class.indptr[k + 1]]] = 1
+        columns[name] = pa.array(flags)
+    partial = path.with_name(path.name + ".partial")
+    pq.write_table(pa.table(columns), partial)
+    partial.replace(path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", choices=sorted(PRESETS), help="rows and classes of a preset")
@@ -89,12 +112,15 @@ def main() -> None:
     parser.add_argument("--classes", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="Parquet file to write")
+    parser.add_argument(
+        "--wide", action="store_true", help="one 0/1 column per class instead of a list column"
+    )
     args = parser.parse_args()
     n_rows, n_classes = PRESETS[args.preset] if args.preset else (args.rows, args.classes)
     if n_rows < 1 or n_classes < 1:
         parser.error(f"--rows and --classes must be at least 1, got {n_rows} and {n_classes}")
     table = tagging_table(n_rows, n_classes, args.seed)
-    write_parquet(table, args.out)
+    (write_wide_parquet if args.wide else write_parquet)(table, args.out)
     print(
         f"{args.out}: {n_rows} rows, {table.n_groups} patients, {n_classes} classes, "
         f"{table.labels.nnz} labels (seed {args.seed})"

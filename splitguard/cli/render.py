@@ -214,7 +214,13 @@ def print_stats(stats: TableStats) -> None:
         Column("pos_weight"),
     )
     top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
-    rows = [
+    ordered = sorted(stats.labels, key=lambda label: label.freq_pos)
+    # The rarest and the commonest of a long list (thousands of classes would scroll
+    # for minutes); the json output and --weights-out have them all.
+    shown = ordered
+    if len(ordered) > 2 * TERMINAL_EACH_END:
+        shown = ordered[:TERMINAL_EACH_END] + ordered[-TERMINAL_EACH_END:]
+    rows: list[Row | str] = [
         Row(
             label.name,
             (
@@ -226,8 +232,14 @@ def print_stats(stats: TableStats) -> None:
                 "-" if label.pos_weight is None else f"{label.pos_weight:,.2f}",
             ),
         )
-        for label in sorted(stats.labels, key=lambda label: label.freq_pos)
+        for label in shown
     ]
+    if len(shown) < len(ordered):
+        left_out = counted(len(ordered) - len(shown), "class", "classes")
+        rows.insert(
+            TERMINAL_EACH_END,
+            f"... {left_out} in between: --format json and --weights-out have them all",
+        )
     out = console()
     # A few hundred classes print whole (a log is searched for them); thousands do not.
     if long_list(len(rows)):

@@ -1,7 +1,9 @@
 """Counts every rule shares, computed once per run with numpy (no per-rule rescans).
 
 Splits are numbered as in `LabelFrame.split_names`; a frame without splits counts as
-one split. All arrays are int64 unless said otherwise.
+one split. All arrays are int64 unless said otherwise. Every count is read from the
+positive cells of the sparse labels: the cost follows the labels, rows and groups, and
+no array is (rows x classes) or (groups x classes) dense.
 """
 
 from __future__ import annotations
@@ -42,8 +44,7 @@ class Aggregates:
 
     @cached_property
     def _positive_cells(self) -> tuple[np.ndarray, np.ndarray]:
-        rows, cols = np.nonzero(self.frame.labels)
-        return rows, cols
+        return self.frame.label_rows.cells()
 
     @cached_property
     def positives_by_split(self) -> np.ndarray:

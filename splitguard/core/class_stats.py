@@ -61,10 +61,10 @@ class TableStats:
         }
 
 
-def class_stats(labels: np.ndarray, classes: tuple[str, ...]) -> tuple[ClassStats, ...]:
-    """Per-class frequencies and weights of a (rows x classes) boolean matrix."""
-    rows = labels.shape[0]
-    positives = labels.sum(axis=0, dtype=np.int64)
+def class_stats(
+    positives: np.ndarray, rows: int, classes: tuple[str, ...]
+) -> tuple[ClassStats, ...]:
+    """Per-class frequencies and weights from each class's positive rows out of `rows`."""
     out = []
     for name, pos in zip(classes, positives.tolist(), strict=True):
         neg = rows - pos
@@ -90,5 +90,5 @@ def table_stats(frame: LabelFrame) -> TableStats:
         rows=frame.n_rows,
         groups=frame.n_groups,
         rows_per_group=(int(sizes.min()), float(np.median(sizes)), int(sizes.max())),
-        labels=class_stats(frame.labels, frame.classes),
+        labels=class_stats(frame.positives, frame.n_rows, frame.classes),
     )

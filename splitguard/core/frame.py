@@ -16,6 +16,7 @@ SPLIT_INDEX = np.int32
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from splitguard.core.labels import LabelRows
     from splitguard.core.spec import LabelSpec
 
 
@@ -49,11 +50,16 @@ def locate(sources: Sequence[Source], table_row: int) -> tuple[str, int]:
 
 @dataclass(frozen=True, eq=False)
 class LabelFrame:
-    """Row ids, group keys, a boolean label matrix and splits over the untouched input.
+    """Row ids, group keys, a sparse label matrix and splits over the untouched input.
 
     A row of the frame is a labelled item (an image). For the long shape, several
     table rows (annotations) make one frame row: `row_of_record` maps each table row
     to its frame row; for the other shapes it is the identity.
+
+    `label_rows` holds the labels as CSR (`LabelRows`: row offsets and each row's sorted
+    classes, numpy only); `labels` is the same (rows x classes) bool matrix as a
+    scipy.sparse `csr_array`. Memory follows the labels present, so thousands of classes
+    cost no more than their labels; neither is ever made dense.
 
     Groups are numbered in the sorted order of their names, so the numbering does not
     depend on the order of the rows.
@@ -64,7 +70,7 @@ class LabelFrame:
     row_ids: np.ndarray
     groups: np.ndarray
     group_names: np.ndarray
-    labels: np.ndarray
+    label_rows: LabelRows
     classes: tuple[str, ...]
     spec: LabelSpec
     sources: tuple[Source, ...]
@@ -84,9 +90,14 @@ class LabelFrame:
             table = table.set_column(table.column_names.index(name), name, column)
         return table
 
+    @cached_property
+    def labels(self) -> Any:
+        """The labels as a (rows x classes) bool `scipy.sparse.csr_array`."""
+        return self.label_rows.tocsr()
+
     @property
     def n_rows(self) -> int:
-        return int(self.labels.shape[0])
+        return int(self.label_rows.shape[0])
 
     @property
     def n_classes(self) -> int:
@@ -104,16 +115,46 @@ class LabelFrame:
     @cached_property
     def positives(self) -> np.ndarray:
         """Positive rows per class, (C,) int64."""
-        counts: np.ndarray = self.labels.sum(axis=0, dtype=np.int64)
-        return counts
+        return self.label_rows.per_class()
 
     @cached_property
-    def group_label_counts(self) -> np.ndarray:
-        """Positive rows per group and class, (G, C) int32."""
-        rows, cols = np.nonzero(self.labels)
-        flat = self.groups[rows] * self.n_classes + cols
-        counts = np.bincount(flat, minlength=self.n_groups * self.n_classes)
-        return counts.astype(np.int32).reshape(self.n_groups, self.n_classes)
+    def group_cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero cells of the (G, C) positive-row counts: group, class and count
+        (int64), by group then class."""
+        rows, columns = self.label_rows.cells()
+        # A sort and a comparison (np.unique hashes first: several times slower on millions).
+        keys = np.sort(self.groups[rows].astype(np.int64) * self.n_classes + columns)
+        starts = (
+            np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if keys.size else keys
+        )
+        counts = np.diff(np.append(starts, keys.size)).astype(np.int64)
+        group, label = np.divmod(keys[starts], max(self.n_classes, 1))
+        return group, label, counts
+
+    @cached_property
+    def group_label_counts(self) -> Any:
+        """Positive rows per group and class: a (G, C) int32 `scipy.sparse.csr_array`."""
+        import scipy.sparse as sp
+
+        group, label, counts = self.group_cells
+        return sp.csr_array(
+            (counts.astype(np.int32), (group, label)), shape=(self.n_groups, self.n_classes)
+        )
+
+    @cached_property
+    def positive_groups(self) -> np.ndarray:
+        """Groups with at least one positive row, per class, (C,) int64."""
+        _, label, _ = self.group_cells
+        return np.bincount(label, minlength=self.n_classes).astype(np.int64)
+
+    @cached_property
+    def _rows_by_class(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.label_rows.by_class()
+
+    def rows_of(self, label: int) -> np.ndarray:
+        """The rows positive for class `label`, sorted (int64)."""
+        indptr, rows = self._rows_by_class
+        return rows[indptr[label] : indptr[label + 1]]
 
     def locate(self, table_row: int) -> tuple[str, int]:
         """The file and 1-based data row of a table row, for messages."""

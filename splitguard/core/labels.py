@@ -1,8 +1,13 @@
 """What the label shapes' parsers (core/shapes/) share: the result, distinct cells, names.
 
+Labels are a CSR matrix (rows x classes, bool; `LabelRows`, two numpy arrays): a
+tagging table of 1M rows and 5,000 classes holds 3M labels, a 3M-entry CSR, where a
+dense matrix would take 5 GB. Nothing here makes a rows x classes dense array: cost
+follows the labels present plus rows and classes.
+
 Work is done on the distinct cell values, not on every row: NIH's 112,120 label cells
-hold 836 distinct strings, each parsed once into a row of a (values x classes) matrix;
-the row matrix is then one fancy index, `value_matrix[codes]`.
+hold 836 distinct strings, each parsed once into a row of a (values x classes) CSR;
+the row matrix is then one row gather, `value_matrix[codes]`.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import ast
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,34 +31,131 @@ if TYPE_CHECKING:
 Locator = Callable[[int], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """The labels of each table row: a (rows x classes) boolean matrix and class names.
+@dataclass(frozen=True, slots=True, eq=False)
+class LabelRows:
+    """A (rows x classes) bool matrix in CSR form, as two numpy arrays: row r is
+    positive for the classes `indices[indptr[r]:indptr[r + 1]]`, sorted and distinct.
 
-    What a shape's `parse` returns. The loader only reorders and merges it, through the
-    methods below, so another layout of the matrix changes this class and the parsers.
+    The shapes and the label frame keep labels in this form: reading them needs numpy
+    only (importing scipy.sparse takes about 0.35 s, more than `check` on NIH spends on
+    its labels). `tocsr()` gives the same matrix as a scipy.sparse `csr_array`.
     """
 
-    matrix: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    shape: tuple[int, int]
+
+    @property
+    def nnz(self) -> int:
+        return len(self.indices)
+
+    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every positive, by row then column (int64)."""
+        rows = np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+        return rows, self.indices.astype(np.int64)
+
+    def per_row(self) -> np.ndarray:
+        """Positive classes per row, (N,) int64."""
+        return np.diff(self.indptr).astype(np.int64)
+
+    def per_class(self) -> np.ndarray:
+        """Positive rows per class, (C,) int64."""
+        return np.bincount(self.indices, minlength=self.shape[1]).astype(np.int64)
+
+    def by_class(self) -> tuple[np.ndarray, np.ndarray]:
+        """The CSC form: class c is positive on the rows `rows[indptr[c]:indptr[c + 1]]`,
+        sorted."""
+        rows, columns = self.cells()
+        order = np.argsort(columns, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(self.per_class())])
+        return indptr, rows[order]
+
+    def tocsr(self) -> Any:
+        """The scipy.sparse `csr_array` of bool."""
+        import scipy.sparse as sp
+
+        matrix = sp.csr_array(
+            (np.ones(self.nnz, dtype=bool), self.indices, self.indptr), shape=self.shape
+        )
+        matrix.has_canonical_format = True
+        return matrix
+
+    def toarray(self) -> np.ndarray:
+        """The dense bool matrix: for small tables and tests only."""
+        dense = np.zeros(self.shape, dtype=bool)
+        dense[self.cells()] = True
+        return dense
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """The labels of each table row as `LabelRows` (a CSR bool matrix), and class names.
+
+    What a shape's `parse` returns; `as_parsed` also takes a scipy.sparse or a dense
+    matrix, as a shape plugin may return. The loader only reorders and merges it,
+    through the methods below.
+    """
+
+    matrix: Any  # LabelRows from the built-in shapes; see as_parsed
     classes: tuple[str, ...]
 
     def reordered(self, order: Sequence[str]) -> Parsed:
         """The classes in `order`; a name of `order` absent from these labels has no
         positive row."""
-        position = {name: i for i, name in enumerate(self.classes)}
-        matrix = np.zeros((self.matrix.shape[0], len(order)), dtype=bool)
-        for j, name in enumerate(order):
-            if name in position:
-                matrix[:, j] = self.matrix[:, position[name]]
-        return Parsed(matrix, tuple(order))
+        wanted = {name: j for j, name in enumerate(order)}
+        # Old column -> new column; -1 for a class `order` leaves out (it has no label).
+        new_column = np.array([wanted.get(name, -1) for name in self.classes], dtype=np.int64)
+        rows, columns = self.matrix.cells()
+        moved = new_column[columns] if columns.size else columns
+        keep = moved >= 0
+        return Parsed(
+            from_cells(rows[keep], moved[keep], (self.matrix.shape[0], len(order))),
+            tuple(order),
+        )
 
     def merged(self, item_of_row: np.ndarray, n_items: int) -> Parsed:
         """Rows merged into items (row r into item `item_of_row[r]`): an item has every
         label of its rows."""
-        matrix = np.zeros((n_items, len(self.classes)), dtype=bool)
-        hit_rows, hit_cols = np.nonzero(self.matrix)
-        matrix[item_of_row[hit_rows], hit_cols] = True
-        return Parsed(matrix, self.classes)
+        rows, columns = self.matrix.cells()
+        return Parsed(
+            from_cells(item_of_row[rows], columns, (n_items, len(self.classes))), self.classes
+        )
+
+
+def as_parsed(parsed: Parsed) -> Parsed:
+    """`parsed` with its matrix as `LabelRows` (a shape plugin may return a scipy.sparse
+    or a dense matrix)."""
+    matrix = parsed.matrix
+    if isinstance(matrix, LabelRows):
+        return parsed
+    if hasattr(matrix, "tocoo"):  # scipy.sparse
+        coo = matrix.tocoo()
+        positive = coo.data != 0
+        rows, columns, shape = coo.row[positive], coo.col[positive], coo.shape
+    else:
+        dense = np.asarray(matrix)
+        if dense.ndim != 2:
+            raise ValueError(f"labels must be 2-D (rows x classes), got shape {dense.shape}")
+        rows, columns = np.nonzero(dense)
+        shape = dense.shape
+    return Parsed(from_cells(rows, columns, (int(shape[0]), int(shape[1]))), parsed.classes)
+
+
+def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> LabelRows:
+    """The labels positive at (rows[i], columns[i]); a repeated cell counts once."""
+    n_rows, n_columns = shape
+    key = np.sort(rows.astype(np.int64) * max(n_columns, 1) + columns)
+    # A sort and a comparison: np.unique hashes first, several times slower on millions.
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if key.size else key
+    row, column = np.divmod(key, max(n_columns, 1))
+    return csr(np.searchsorted(row, np.arange(n_rows + 1)), column, shape)
+
+
+def csr(indptr: np.ndarray, indices: np.ndarray, shape: tuple[int, int]) -> LabelRows:
+    """`LabelRows` from row offsets and sorted, distinct column indices per row, in the
+    smallest index type (int32 up to 2**31 labels)."""
+    index = np.int32 if max(len(indices), *shape) < np.iinfo(np.int32).max else np.int64
+    return LabelRows(indptr.astype(index), indices.astype(index), shape)
 
 
 def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[object]]:
@@ -72,14 +174,36 @@ def distinct(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, list[objec
 
 
 def from_value_lists(codes: np.ndarray, per_value: Sequence[list[str]], column: str) -> Parsed:
+    """Row labels from per-row codes (-1 for null) into distinct values and each
+    value's class names."""
     found = {name for names in per_value for name in names}
     _refuse_identifier(codes, per_value, len(found), column)
     classes = tuple(sorted(found))
     index = {name: i for i, name in enumerate(classes)}
-    value_matrix = np.zeros((len(per_value) + 1, len(classes)), dtype=bool)  # last row: null
-    for row, names in enumerate(per_value):
-        value_matrix[row, [index[n] for n in names]] = True
-    return Parsed(value_matrix[codes], classes)
+    # Each value's classes, sorted and distinct; a last, empty row stands for null.
+    per_value_columns = [sorted({index[n] for n in names}) for names in per_value] + [[]]
+    lengths = np.fromiter(map(len, per_value_columns), dtype=np.int64)
+    value_indptr = np.concatenate([[0], np.cumsum(lengths)])
+    value_indices = np.fromiter(
+        (j for columns in per_value_columns for j in columns),
+        dtype=np.int64,
+        count=int(value_indptr[-1]),
+    )
+    rows = np.where(codes < 0, len(per_value), codes)
+    return Parsed(gather(value_indptr, value_indices, rows, len(classes)), classes)
+
+
+def gather(
+    value_indptr: np.ndarray, value_indices: np.ndarray, rows: np.ndarray, n_columns: int
+) -> LabelRows:
+    """The labels whose row r is row `rows[r]` of the CSR (value_indptr, value_indices)."""
+    starts = value_indptr[rows]
+    lengths = value_indptr[rows + 1] - starts
+    indptr = np.concatenate([[0], np.cumsum(lengths)])
+    # Entry e of row r reads value entry starts[r] + (e - indptr[r]).
+    offsets = np.repeat(starts - indptr[:-1], lengths)
+    indices = value_indices[np.arange(int(indptr[-1]), dtype=np.int64) + offsets]
+    return csr(indptr, indices, (len(rows), n_columns))
 
 
 # Separators whose presence in most cells suggests a --sep.

@@ -11,7 +11,7 @@ import numpy as np
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError, missing_column
 from splitguard.core.frame import SPLIT_INDEX, LabelFrame, Source, locate
 from splitguard.core.io.arrow import object_values
-from splitguard.core.labels import Parsed
+from splitguard.core.labels import Parsed, as_parsed
 from splitguard.core.shapes.registry import shape_of
 from splitguard.core.spec import LabelSpec
 from splitguard.core.split_names import (
@@ -163,7 +163,9 @@ def _build(
         return f"{path}, row {line}"
 
     shape = shape_of(spec, table)
-    parsed = shape.parse(table, spec, strict=strict, where=where)
+    # A shape plugin may return a dense matrix: it becomes a CSR here, as the built-in
+    # shapes return it.
+    parsed = as_parsed(shape.parse(table, spec, strict=strict, where=where))
     parsed = _order_classes(parsed, spec, strict=strict)
     record_splits, split_names = _record_splits(table, sources, spec, where)
     record_ids = _strings(table, spec.id) if spec.id else None
@@ -188,7 +190,7 @@ def _build(
         row_ids=row_ids,
         groups=groups,
         group_names=group_names,
-        labels=parsed.matrix,
+        label_rows=parsed.matrix,
         classes=parsed.classes,
         spec=spec,
         sources=sources,

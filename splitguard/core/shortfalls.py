@@ -222,7 +222,7 @@ def limits(frame: LabelFrame, spec: MinimumSpec, split: int, label: int, **sizes
     train = train_index(names)
     total = int(frame.positives[label])
     kept = 0 if split == train else math.ceil(spec.train_floor * total - 1e-9)
-    groups = int((frame.group_label_counts[:, label] > 0).sum())
+    groups = int(frame.positive_groups[label])
     return Limits(total, groups, kept, spec.train_floor, sizes["rows"], sizes["fraction"])
 
 
@@ -324,7 +324,7 @@ def impossible(
     rows = np.maximum(wanted.positives, np.ceil(wanted.prevalence * row_targets[:, None] - 1e-9))
     totals = frame.positives.astype(np.int64)
     kept = np.ceil(spec.train_floor * totals - 1e-9).astype(np.int64)
-    groups = (frame.group_label_counts > 0).sum(axis=0)
+    groups = frame.positive_groups
     problems = []
     others = [s for s in range(len(names)) if s != train]
     for c, label in enumerate(frame.classes):
@@ -344,13 +344,14 @@ def impossible(
                 "but the "
                 f"data has {groups[c]:,}"
             )
-    per_row = np.sort(frame.labels.sum(axis=1))[::-1].cumsum()
+    labels_per_row = frame.label_rows.per_row()
+    per_row = np.sort(labels_per_row)[::-1].cumsum()
     for s, name in enumerate(names):
         demand = rows[s].sum()
         size = min(int(row_targets[s]), per_row.size)
         capacity = int(per_row[size - 1]) if size else 0
         if demand > capacity:
-            mean = frame.labels.sum() / max(1, frame.n_rows)
+            mean = labels_per_row.sum() / max(1, frame.n_rows)
             problems.append(
                 f"{name}: the minimums ask for {counted(round(demand), 'positive label')} in "
                 f"its {counted(size, 'row')}, but rows carry {mean:.2f} labels on average and its "

@@ -43,8 +43,8 @@ def interval_text(count: int) -> str:
 def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
     """Location fields for the positive rows of class `label` in split `split`."""
     frame = context.frame
-    mask = frame.labels[:, label] & (context.aggregates.split_of_row == split)
-    where = frame_rows(frame, np.flatnonzero(mask))
+    rows = frame.rows_of(label)
+    where = frame_rows(frame, rows[context.aggregates.split_of_row[rows] == split])
     # No positive row (SG306 on a class absent from the split): the split's file still.
     return {**split_file(frame, context.aggregates.split_names[split]), **where}
 

@@ -79,8 +79,10 @@ def beyond_chance(context: Context, expected: np.ndarray) -> np.ndarray:
     """(S, C): True where a split's positives differ from the expected count by more
     than `DRIFT_Z` standard deviations of a random assignment of whole groups."""
     aggregates = context.aggregates
-    counts = context.frame.group_label_counts.astype(np.float64)
-    squares = (counts * counts).sum(axis=0)
+    _, label, counts = context.frame.group_cells
+    # Over each class's positive groups only (the sparse cells).
+    values = counts.astype(np.float64)
+    squares = np.bincount(label, weights=values * values, minlength=context.frame.n_classes)
     spread = np.sqrt(expected[:, None] * (1 - expected[:, None]) * squares[None, :])
     gap = np.abs(aggregates.positives_by_split - expected[:, None] * aggregates.positives)
     result: np.ndarray = gap > DRIFT_Z * spread

@@ -52,7 +52,7 @@ class UnknownClass(Rule):
         declared = set(frame.declared_classes)
         for index, label in enumerate(frame.classes):
             if label not in declared:
-                rows = np.flatnonzero(frame.labels[:, index])
+                rows = frame.rows_of(index)
                 yield self.finding(
                     f"label {label!r} is not a declared class "
                     f"({counted(len(rows), 'row')} {'carries' if len(rows) == 1 else 'carry'} it).",

@@ -112,7 +112,7 @@ class LikelierSeparator(Rule):
             else "no --sep is given"
         )
         split = [frame.classes.index(name) for name in fit.names_split]
-        rows = np.flatnonzero(frame.labels[:, split].any(axis=1))
+        rows = np.unique(np.concatenate([frame.rows_of(label) for label in split]))
         yield self.finding(
             f"{fit.names_explained:,} of {counted(frame.n_classes, 'class name')} contain "
             f"{fit.separator!r} and split at it into classes that stand alone (such as "
@@ -155,15 +155,14 @@ class NoneAsClass(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         frame = context.frame
-        labels = frame.labels
         if frame.n_classes < 2 or not frame.n_rows:
             return
-        per_row = np.count_nonzero(labels, axis=1)
+        per_row = frame.label_rows.per_row()
         # A single-label table keeps every class alone by design.
         if not (per_row > 1).any():
             return
         top = int(np.argmax(frame.positives))
-        rows = np.flatnonzero(labels[:, top])
+        rows = frame.rows_of(top)
         if not len(rows) or (per_row[rows] > 1).any():
             return
         label = frame.classes[top]

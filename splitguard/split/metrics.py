@@ -82,15 +82,19 @@ def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int)
     ``i`` positive for both ``j`` and ``l`` (``j < l``), averaged over the pairs that occur
     in ``D`` at least once. 0.0 when no pair occurs.
     """
-    matrix = _as_labels(labels)
-    where = _as_split(split, matrix.shape[0], n_splits)
-    pairs = _pair_counts(matrix, where, n_splits)
-    upper = np.triu_indices(matrix.shape[1], k=1)
-    per_pair = pairs[:, upper[0], upper[1]]
-    present = per_pair.sum(axis=0) > 0
-    if not present.any():
+    if hasattr(labels, "nnz"):
+        where = _as_split(split, int(labels.shape[0]), n_splits)  # type: ignore[union-attr]
+        per_pair = _sparse_pair_counts(labels, where, n_splits)
+    else:
+        matrix = _as_labels(labels)
+        where = _as_split(split, matrix.shape[0], n_splits)
+        pairs = _pair_counts(matrix, where, n_splits)
+        upper = np.triu_indices(matrix.shape[1], k=1)
+        per_pair = pairs[:, upper[0], upper[1]]
+        per_pair = per_pair[:, per_pair.sum(axis=0) > 0]
+    if not per_pair.shape[1]:
         return 0.0
-    return _ratio_gap(per_pair[:, present], np.bincount(where, minlength=n_splits))
+    return _ratio_gap(per_pair, np.bincount(where, minlength=n_splits))
 
 
 def zero_positive_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
@@ -156,9 +160,10 @@ def evaluate(
     min_class_positives: int = 0,
 ) -> SplitQuality:
     """Every metric of this module for one assignment; ``leaked_groups`` is 0 without groups."""
-    matrix = _as_labels(labels)
+    # A scipy.sparse matrix stays sparse: every metric below reads only its positives.
+    matrix = labels if hasattr(labels, "nnz") else _as_labels(labels)
     n_splits = len(fractions)
-    where = _as_split(split, matrix.shape[0], n_splits)
+    where = _as_split(split, int(matrix.shape[0]), n_splits)  # type: ignore[union-attr]
     positives = positives_by_split(matrix, where, n_splits)
     return SplitQuality(
         label_distribution=label_distribution(matrix, where, n_splits),
@@ -195,6 +200,28 @@ def _pair_counts(matrix: npt.NDArray[np.bool_], where: IntArray, n_splits: int) 
             part = chunk[chunk_split == i]
             pairs[i] += (part.T @ part).astype(np.int64)
     return pairs
+
+
+def _sparse_pair_counts(labels: Any, where: IntArray, n_splits: int) -> IntArray:
+    """Rows positive for both labels, per split, (k, pairs): the pairs ``j < l`` positive
+    together in some row, in the order of ``np.triu_indices`` (as the dense path)."""
+    import scipy.sparse as sp
+
+    matrix = sp.csr_array(labels, dtype=np.int32)
+    n_labels = int(matrix.shape[1])
+    keys, counts = [], []
+    for i in range(n_splits):
+        part = matrix[where == i]
+        upper = sp.triu(part.T @ part, k=1).tocoo()
+        keys.append(upper.row.astype(np.int64) * n_labels + upper.col)
+        counts.append(upper.data)
+    present = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *keys]))
+    # Column-major, as the dense path's fancy index leaves it: the mean then adds the
+    # same numbers in the same order, to the same last bit.
+    per_pair = np.zeros((n_splits, present.size), dtype=np.int64, order="F")
+    for i in range(n_splits):
+        per_pair[i, np.searchsorted(present, keys[i])] = counts[i]
+    return per_pair
 
 
 def _as_labels(labels: Labels) -> npt.NDArray[np.bool_]:

@@ -35,7 +35,7 @@ def wide_nih(nih_frame: LabelFrame, tmp_path_factory: pytest.TempPathFactory) ->
         "Patient ID": nih_frame.table.column("Patient ID"),
     }
     for index, name in enumerate(nih_frame.classes):
-        cells = nih_frame.labels[:, index].astype(int).astype(str).astype(object)
+        cells = nih_frame.labels.toarray()[:, index].astype(int).astype(str).astype(object)
         if name == "Mass":
             cells[STRAY_ROW] = "yes" if cells[STRAY_ROW] == "1" else "no"
         columns[name] = pa.array(cells, pa.string())
@@ -51,7 +51,9 @@ def list_nih(nih_frame: LabelFrame, tmp_path_factory: pytest.TempPathFactory) ->
     import pyarrow.csv as csv
 
     classes = list(nih_frame.classes)
-    cells = [json.dumps([classes[j] for j in row.nonzero()[0]]) for row in nih_frame.labels]
+    cells = [
+        json.dumps([classes[j] for j in row.nonzero()[0]]) for row in nih_frame.labels.toarray()
+    ]
     cells[STRAY_ROW] = "Mass|Nodule"
     table = pa.table(
         {

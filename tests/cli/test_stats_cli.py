@@ -39,6 +39,26 @@ def test_text_table(run: Callable[..., Any], tmp_path: Path) -> None:
     assert "Mass" in result.out and "Nodule" in result.out and "No Finding" not in result.out
 
 
+def test_a_long_class_list_prints_its_ends_and_the_json_has_every_class(
+    run: Callable[..., Any], tmp_path: Path
+) -> None:
+    # Class k is on k + 1 rows: the rarest are c000..c014, the commonest c045..c059.
+    rows = [f"r{k}-{i},c{k:03d}" for k in range(60) for i in range(k + 1)]
+    path = tmp_path / "t.csv"
+    path.write_text("id,lab\n" + "\n".join(rows) + "\n")
+    result = run("stats", path, "--labels", "lab", "--id", "id")
+    assert result.code == 0, result.err
+    shown = [name for name in (f"c{k:03d}" for k in range(60)) if name in result.out]
+    assert shown == [f"c{k:03d}" for k in (*range(15), *range(45, 60))]
+    assert "... 30 classes in between: --format json and --weights-out have them all" in (
+        " ".join(result.out.split())
+    )
+    payload = json.loads(
+        run("stats", path, "--labels", "lab", "--id", "id", "--format", "json").out
+    )
+    assert len(payload["labels"]) == 60
+
+
 def test_config_supplies_options_and_inputs_and_the_command_line_wins(
     run: Callable[..., Any], in_folder: Path
 ) -> None:

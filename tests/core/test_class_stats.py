@@ -15,7 +15,7 @@ from splitguard.core.frame import LabelFrame
 
 def test_class_stats_by_hand() -> None:
     labels = np.array([[1, 0, 0], [1, 0, 0], [0, 0, 0], [1, 0, 1]], dtype=bool)
-    a, never, c = class_stats(labels, ("a", "never", "c"))
+    a, never, c = class_stats(labels.sum(axis=0), labels.shape[0], ("a", "never", "c"))
     assert (a.positives, a.negatives, a.freq_pos, a.freq_neg) == (3, 1, 0.75, 0.25)
     assert (a.w_pos, a.w_neg, a.pos_weight) == (0.25, 0.75, 1 / 3)
     assert (never.positives, never.w_pos, never.w_neg, never.pos_weight) == (0, 1.0, 0.0, None)
@@ -36,7 +36,7 @@ def test_class_stats_by_hand() -> None:
 @given(arrays(bool, st.tuples(st.integers(1, 30), st.integers(1, 5))))
 def test_weights_balance_positives_and_negatives(labels: np.ndarray) -> None:
     classes = tuple(f"c{j}" for j in range(labels.shape[1]))
-    for stat in class_stats(labels, classes):
+    for stat in class_stats(labels.sum(axis=0), labels.shape[0], classes):
         assert stat.positives + stat.negatives == labels.shape[0]
         assert math.isclose(stat.freq_pos + stat.freq_neg, 1.0)
         assert stat.w_pos == stat.freq_neg and stat.w_neg == stat.freq_pos

@@ -6,6 +6,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -15,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splitguard.core.errors import LabelValueError, OptionError
-from splitguard.core.labels import Parsed, bare_list_cells, distinct, parse_list_literal
+from splitguard.core.labels import (
+    Parsed,
+    as_parsed,
+    bare_list_cells,
+    distinct,
+    parse_list_literal,
+)
 from splitguard.core.load import load_frame
 from splitguard.core.shapes.delimited import string_labels
 from splitguard.core.shapes.lists import list_labels
@@ -33,25 +40,26 @@ def strings(values: list[str | None]) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(values, pa.string())])
 
 
-def positives(matrix: np.ndarray, classes: tuple[str, ...]) -> list[set[str]]:
-    return [{classes[j] for j in np.flatnonzero(row)} for row in matrix]
+def positives(matrix: Any, classes: tuple[str, ...]) -> list[set[str]]:
+    """Each row's classes, from `LabelRows` (what a parser returns) or a scipy matrix."""
+    return [{classes[j] for j in np.flatnonzero(row)} for row in matrix.toarray()]
 
 
 # --- the parse result ------------------------------------------------------------------
 
 
 def test_parsed_reordered_keeps_each_class_column_and_adds_empty_ones() -> None:
-    parsed = Parsed(np.array([[True, False], [False, True]]), ("a", "b"))
+    parsed = as_parsed(Parsed(np.array([[True, False], [False, True]]), ("a", "b")))
     reordered = parsed.reordered(("b", "z", "a"))
     assert reordered.classes == ("b", "z", "a")
-    assert reordered.matrix.tolist() == [[False, False, True], [True, False, False]]
+    assert reordered.matrix.toarray().tolist() == [[False, False, True], [True, False, False]]
 
 
 def test_parsed_merged_gives_an_item_every_label_of_its_rows() -> None:
-    parsed = Parsed(np.array([[True, False], [False, True], [False, False]]), ("a", "b"))
+    parsed = as_parsed(Parsed(np.array([[True, False], [False, True], [False, False]]), ("a", "b")))
     merged = parsed.merged(np.array([1, 1, 0]), 2)
     assert merged.classes == ("a", "b")
-    assert merged.matrix.tolist() == [[False, False], [True, True]]
+    assert merged.matrix.toarray().tolist() == [[False, False], [True, True]]
 
 
 # --- delimited and list-literal strings -------------------------------------------------
@@ -162,7 +170,7 @@ def test_blank_string_cell_is_an_error_naming_the_option_unless_negative() -> No
     parsed = string_labels(
         column, name="lab", sep="|", none=frozenset(), blank="negative", where=where
     )
-    assert parsed.matrix.tolist() == [[True], [False]]
+    assert parsed.matrix.toarray().tolist() == [[True], [False]]
 
 
 def test_white_space_only_cell_is_blank() -> None:
@@ -232,7 +240,7 @@ def test_wide_columns_are_sorted_and_stripped() -> None:
         where=where,
     )
     assert parsed.classes == ("Alpha", "Zeta")
-    assert parsed.matrix.tolist() == [[False, True]]
+    assert parsed.matrix.toarray().tolist() == [[False, True]]
 
 
 def test_wide_uncertain_policies() -> None:
@@ -361,7 +369,7 @@ def test_wide_csv_text_parses_as_the_inferred_numbers_did(
     spec = LabelSpec(label_cols=("A",), id="id", uncertain="positive", blank="negative")
     for strict in (True, False):
         frame = load_frame(path, spec, strict=strict)
-        assert frame.labels[:, 0].astype(int).tolist() == expected
+        assert frame.labels.toarray()[:, 0].astype(int).tolist() == expected
 
 
 def test_wide_csv_text_blank_and_nan_are_empty_cells(tmp_path: Path) -> None:

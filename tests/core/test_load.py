@@ -19,7 +19,7 @@ MakeCsv = Callable[[str, str], Path]
 
 
 def positives(frame: object) -> list[set[str]]:
-    labels = frame.labels  # type: ignore[attr-defined]
+    labels = frame.labels.toarray()  # type: ignore[attr-defined]
     classes = frame.classes  # type: ignore[attr-defined]
     return [{classes[j] for j in np.flatnonzero(row)} for row in labels]
 

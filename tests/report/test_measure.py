@@ -36,7 +36,8 @@ def test_entries_add_up(nih_frame: LabelFrame) -> None:
         assert sum(entry.positives for entry in entries) == frame.positives[index]
         assert abs(sum(entry.target for entry in entries) - frame.positives[index]) < 1e-6
         assert [entry.minimum for entry in entries] == [0, 20, 20]
-        in_split = [frame.groups[(frame.splits == s) & frame.labels[:, index]] for s in range(3)]
+        positive = frame.labels.toarray()[:, index]
+        in_split = [frame.groups[(frame.splits == s) & positive] for s in range(3)]
         assert [e.positive_groups for e in entries] == [len(np.unique(g)) for g in in_split]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -102,3 +104,30 @@ def test_zero_positive_pair_cells_count_split_pair_cells_without_a_row() -> None
     split = np.array([0, 0, 1, 1, 1])
     assert zero_positive_pair_cells(labels, split, 2) == 1
     assert zero_positive_pair_cells(labels, np.zeros(5, dtype=int), 2) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 12))
+def test_sparse_labels_give_the_dense_metrics_exactly(
+    seed: int, n_rows: int, n_labels: int
+) -> None:
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    labels = rng.random((n_rows, n_labels)) < 0.3
+    split = rng.integers(0, 3, n_rows)
+    groups = rng.integers(0, max(1, n_rows // 2), n_rows)
+    for sparse in (sp.csr_array(labels), sp.csr_matrix(labels)):
+        assert label_pair_distribution(sparse, split, 3) == label_pair_distribution(
+            labels, split, 3
+        )
+        dense_result = evaluate(labels, split, [0.8, 0.1, 0.1], groups=groups)
+        assert evaluate(sparse, split, [0.8, 0.1, 0.1], groups=groups) == dense_result
+
+
+def test_sparse_label_pairs_on_nih_as_dense(nih_frame: Any) -> None:
+    split = np.random.default_rng(0).integers(0, 3, nih_frame.n_rows)
+    dense = nih_frame.labels.toarray()
+    assert label_pair_distribution(nih_frame.labels, split, 3) == label_pair_distribution(
+        dense, split, 3
+    )

@@ -17,6 +17,7 @@ from splitguard.core.labels import (
     blank_error,
     clean_names,
     distinct,
+    from_cells,
     from_value_lists,
 )
 from splitguard.core.shapes.base import LabelShape
@@ -69,7 +70,8 @@ def list_labels(
     codes, values = distinct(pc.list_flatten(array))
     per_value = [clean_names([v], none) for v in values]
     flat = from_value_lists(codes, per_value, name)
-    matrix = np.zeros((len(array), len(flat.classes)), dtype=bool)
-    hit_rows, hit_cols = np.nonzero(flat.matrix)
-    matrix[parents[hit_rows], hit_cols] = True
-    return Parsed(matrix, flat.classes)
+    # Each list item names at most one class: its (row, class) cells, merged per row.
+    items, columns = flat.matrix.cells()
+    return Parsed(
+        from_cells(parents[items], columns, (len(array), len(flat.classes))), flat.classes
+    )

@@ -15,7 +15,15 @@ import numpy as np
 
 from splitguard.core.errors import ColumnError, LabelValueError, OptionError
 from splitguard.core.io.arrow import string_array
-from splitguard.core.labels import Locator, Parsed, blank_error, distinct, first_row
+from splitguard.core.labels import (
+    LabelRows,
+    Locator,
+    Parsed,
+    blank_error,
+    csr,
+    distinct,
+    first_row,
+)
 from splitguard.core.shapes.base import CellCheck, LabelShape
 
 if TYPE_CHECKING:
@@ -147,8 +155,10 @@ def wide_labels(
     With `strict=False` a value outside the allowed set reads as negative (the schema
     rules report it); with `strict=True` it is an error.
     """
-    matrix = np.zeros((table.num_rows, len(columns)), dtype=bool)
-    for j, column in enumerate(columns):
+    # Positive rows per column, turned into rows' classes at the end (no rows x classes
+    # array).
+    positive_rows: list[np.ndarray] = []
+    for column in columns:
         codes, values = distinct(table.column(column))
         values = _wide_numbers(values)
         value_flags = np.zeros(len(values) + 1, dtype=bool)
@@ -162,9 +172,28 @@ def wide_labels(
             blanks = (codes < 0) | np.isin(codes, [i for i, v in enumerate(values) if _is_nan(v)])
             if blank == "error" and strict:
                 raise blank_error(where(int(np.flatnonzero(blanks)[0])), column, int(blanks.sum()))
-        matrix[:, j] = value_flags[codes]
+        positive_rows.append(np.flatnonzero(value_flags[codes]))
     order = np.argsort(np.array([c.strip() for c in columns], dtype=object), kind="stable")
-    return Parsed(matrix[:, order], tuple(columns[i].strip() for i in order))
+    return Parsed(
+        by_column([positive_rows[i] for i in order], table.num_rows),
+        tuple(columns[i].strip() for i in order),
+    )
+
+
+def by_column(positive_rows: Sequence[np.ndarray], n_rows: int) -> LabelRows:
+    """The labels whose column j is positive at the sorted rows `positive_rows[j]`."""
+    per_row = np.zeros(n_rows, dtype=np.int64)
+    for rows in positive_rows:
+        per_row[rows] += 1
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    indices = np.empty(int(indptr[-1]), dtype=np.int64)
+    # Column by column, each row's next free slot: the columns land sorted in each row,
+    # in one pass over the labels (no sort).
+    filled = indptr[:-1].copy()
+    for column, rows in enumerate(positive_rows):
+        indices[filled[rows]] = column
+        filled[rows] += 1
+    return csr(indptr, indices, (n_rows, len(positive_rows)))
 
 
 # A number as a CSV reader infers one: decimal ASCII digits, a sign, a point, an

@@ -39,4 +39,7 @@ def test_the_list_shape_reads_list_literals_in_text(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text('a\n"[""x"", ""y""]"\n"[]"\n', encoding="utf-8")
     frame = load_frame(path, LabelSpec(labels="a", shape="list"))
-    assert frame.classes == ("x", "y") and frame.labels.tolist() == [[True, True], [False, False]]
+    assert frame.classes == ("x", "y") and frame.labels.toarray().tolist() == [
+        [True, True],
+        [False, False],
+    ]

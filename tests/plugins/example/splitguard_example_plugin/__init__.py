@@ -52,7 +52,7 @@ class ClassInOneGroup(Rule):
 
     def check(self, context: Context) -> Iterator[Finding]:
         fewest = context.option(MIN_GROUPS)
-        groups_per_class = np.count_nonzero(context.frame.group_label_counts, axis=0)
+        groups_per_class = context.frame.positive_groups
         for label in np.flatnonzero((groups_per_class > 0) & (groups_per_class < fewest)):
             name = context.frame.classes[int(label)]
             groups = counted(int(groups_per_class[label]), "group")
