@@ -25,7 +25,7 @@ STATS_BAR_WIDTH = 8
 COVERAGE_WIDTH = 10
 # A terminal shows the commonest and rarest classes of a long list; the report has all.
 TERMINAL_EACH_END = 15
-STATS_WHERE = "splitguard stats --format json prints them all"
+STATS_WHERE = "--format json and --weights-out have them all"
 
 
 def two_ends(rows: Sequence[Row], where: str, total: int | None = None) -> list[Row | str]:
@@ -215,11 +215,6 @@ def print_stats(stats: TableStats) -> None:
     )
     top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
     ordered = sorted(stats.labels, key=lambda label: label.freq_pos)
-    # The rarest and the commonest of a long list (thousands of classes would scroll
-    # for minutes); the json output and --weights-out have them all.
-    shown = ordered
-    if len(ordered) > 2 * TERMINAL_EACH_END:
-        shown = ordered[:TERMINAL_EACH_END] + ordered[-TERMINAL_EACH_END:]
     rows: list[Row | str] = [
         Row(
             label.name,
@@ -232,20 +227,12 @@ def print_stats(stats: TableStats) -> None:
                 "-" if label.pos_weight is None else f"{label.pos_weight:,.2f}",
             ),
         )
-        for label in shown
+        for label in ordered
     ]
-    if len(shown) < len(ordered):
-        left_out = counted(len(ordered) - len(shown), "class", "classes")
-        rows.insert(
-            TERMINAL_EACH_END,
-            f"... {left_out} in between: --format json and --weights-out have them all",
-        )
     out = console()
-    # A few hundred classes print whole (a log is searched for them); thousands do not.
-    if long_list(len(rows)):
-        print_class_table(out, title, columns, two_ends(rows, STATS_WHERE))
-    else:
-        print_class_table(out, title, columns, rows)
+    # The rarest and the commonest of a long list (thousands of classes would scroll
+    # for minutes), as split's summary shows them.
+    print_class_table(out, title, columns, two_ends(rows, STATS_WHERE))
     if quiet():
         return
     out.print(

@@ -154,7 +154,7 @@ def test_the_terminal_tables_show_the_two_ends_and_say_where_the_rest_are(
     stats = capsys.readouterr().out
     assert len(stats.splitlines()) < 50
     words = " ".join(stats.split())
-    assert "... 4,970 classes in between: splitguard stats --format json prints them all" in words
+    assert "... 4,970 classes in between: --format json and --weights-out have them all" in words
     # Rarest first, ties in the input's order.
     rarest = min(run.report.stats.labels, key=lambda label: label.freq_pos)
     assert ranked[0].name in stats and rarest.name in stats
