@@ -6,3 +6,9 @@ the counts (`splitguard.split.engine`), so it runs on the driver with the same c
 gives the same assignment, as the in-memory engine. Needs the `spark` extra
 (``pip install 'splitguard-ml[spark]'``); importing this package does not import pyspark.
 """
+
+from __future__ import annotations
+
+from splitguard.spark.api import split
+
+__all__ = ["split"]
