@@ -7,9 +7,10 @@ and writes the rows partitioned by split (``DIR/split=train/part-*.parquet``). T
 (report.json, report.html, report.md) and manifest.json are made from the counts and the
 assignment alone.
 
-Driver memory: the group names (G of them), the (G, C) counts' Z nonzero cells, the
-label pairs' cells per group, and the assignment (G split indices), about
-``G * (name length + 24) + Z * 16`` bytes plus Spark's driver itself; never a row.
+Driver memory: the group names (G of them, L characters long), the (G, C) counts' Z
+nonzero cells, the kept label pairs' Q nonzero cells per group, and the assignment (G
+split indices): at its peak about ``G * (L + 100) + (Z + Q) * 48`` bytes besides the
+interpreter and the JVM; never a row.
 """
 
 from __future__ import annotations
