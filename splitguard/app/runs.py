@@ -179,7 +179,8 @@ def prepare_out(out: Path, *, force: bool, note: Callable[[str], None]) -> None:
 def write_outcome(
     outcome: Outcome, out: Path, *, force: bool, progress: Progress = unheard
 ) -> Written:
-    """Splits, report.json and manifest.json first; then the HTML and Markdown reports.
+    """Splits, report.json, the class tables of a long class list (classes.csv and
+    split_classes.csv) and manifest.json first; then the HTML and Markdown reports.
 
     All of it lands at once (a staged folder renamed into place); a report that fails
     to render is noted in `Written.failed`, never a reason to lose the splits. An
@@ -189,7 +190,8 @@ def write_outcome(
     from splitguard.core.io.outdir import check_out_dir, staged_dir
     from splitguard.core.io.safepath import identity
     from splitguard.core.io.split_files import write_split_tables
-    from splitguard.core.io.write import write_json
+    from splitguard.core.io.write import atomic_write_bytes, write_json
+    from splitguard.report.class_csv import report_csvs
     from splitguard.report.output import Written as Pages
 
     frame = outcome.frame
@@ -202,6 +204,10 @@ def write_outcome(
             outputs = write_split_tables(staging, frame, outcome.column)
             write_json(staging / "report.json", outcome.report)
             outputs.append(staging / "report.json")
+            # A long class list's tables, which the report pages name and leave out.
+            for name, text in report_csvs(outcome.model).items():
+                atomic_write_bytes(staging / name, text.encode("utf-8"))
+                outputs.append(staging / name)
             run_manifest = manifest(outcome, outputs, out=out, force=force)
             write_json(staging / "manifest.json", run_manifest)
             progress("writing the report")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from splitguard.core.printable import printable
 from splitguard.core.wording import counted, number
+from splitguard.report.scale import SPLIT_CLASSES_CSV, long_list
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -24,6 +25,19 @@ STATS_BAR_WIDTH = 8
 COVERAGE_WIDTH = 10
 # A terminal shows the commonest and rarest classes of a long list; the report has all.
 TERMINAL_EACH_END = 15
+STATS_WHERE = "splitguard stats --format json prints them all"
+
+
+def two_ends(rows: Sequence[Row], where: str, total: int | None = None) -> list[Row | str]:
+    """The rows of a table of `total` classes (default: every class is in `rows`): all
+    of them, or the first and last `TERMINAL_EACH_END` with a note between them saying
+    how many are left out; `where` names where they all are."""
+    total = len(rows) if total is None else total
+    if total <= 2 * TERMINAL_EACH_END:
+        return list(rows)
+    left_out = total - 2 * TERMINAL_EACH_END
+    note = f"... {counted(left_out, 'class', 'classes')} in between: {where}"
+    return [*rows[:TERMINAL_EACH_END], note, *rows[-TERMINAL_EACH_END:]]
 
 
 def safe(name: object) -> str:
@@ -215,7 +229,11 @@ def print_stats(stats: TableStats) -> None:
         for label in sorted(stats.labels, key=lambda label: label.freq_pos)
     ]
     out = console()
-    print_class_table(out, title, columns, rows)
+    # A few hundred classes print whole (a log is searched for them); thousands do not.
+    if long_list(len(rows)):
+        print_class_table(out, title, columns, two_ends(rows, STATS_WHERE))
+    else:
+        print_class_table(out, title, columns, rows)
     if quiet():
         return
     out.print(
@@ -263,13 +281,8 @@ def print_coverage(report: RunReport) -> None:
     shown = classes
     if len(classes) > 2 * TERMINAL_EACH_END:
         shown = classes[:TERMINAL_EACH_END] + classes[-TERMINAL_EACH_END:]
-    rows: list[Row | str] = []
-    for index, name in enumerate(shown):
-        if index == TERMINAL_EACH_END and len(shown) < len(classes):
-            left_out = len(classes) - len(shown)
-            rows.append(
-                f"... {counted(left_out, 'class', 'classes')} in between: report.html has them all"
-            )
+    rows: list[Row] = []
+    for name in shown:
         cells: list[str] = []
         for split in splits:
             entry = entries.get((name, split))
@@ -283,11 +296,13 @@ def print_coverage(report: RunReport) -> None:
                 coverage_bar(positives, target, minimum),
             ]
         rows.append(Row(name, tuple(cells)))
+    # A long list's report leaves classes out too; split_classes.csv has them all.
+    page = SPLIT_CLASSES_CSV if long_list(len(classes)) else "report.html"
     print_class_table(
         console(),
         "Positive rows per class and split, red if short",
         columns,
-        rows,
+        two_ends(rows, f"{page} has them all", len(classes)),
         legend=": ┊ target, │ minimum asked",
     )
 

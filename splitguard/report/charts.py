@@ -204,8 +204,10 @@ def group_size_chart(
     description: str,
     bins: Sequence[str],
     shares: Mapping[str, Sequence[float]],
+    xlabel: str = "rows per group",
+    ylabel: str = "share of groups",
 ) -> str:
-    """Share of each split's groups per group-size bin, bars side by side."""
+    """Share of each split's groups (or classes) per bin, bars side by side."""
     from matplotlib.figure import Figure
 
     with chart_context(chart_id):
@@ -219,9 +221,9 @@ def group_size_chart(
             positions = [b + offset for b in range(len(bins))]
             axes.bar(positions, values, width=width, color=colour, label=printable(split))
         axes.set_xticks(list(range(len(bins))), list(bins))
-        axes.set_xlabel("rows per group")
+        axes.set_xlabel(xlabel)
         top = max([value for values in shares.values() for value in values] or [1.0])
         _value_axis(axes, top, percent=True, axis="y")
-        axes.set_ylabel("share of groups")
+        axes.set_ylabel(ylabel)
         figure.legend(loc="upper left", ncols=len(shares), frameon=False, bbox_to_anchor=(0, 1))
         return figure_svg(figure, chart_id, title, description)

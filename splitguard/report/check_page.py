@@ -10,11 +10,20 @@ from splitguard.report.classes import by_prevalence, frequency_section, weights_
 from splitguard.report.document import Document, Section
 from splitguard.report.findings_table import check_findings_section
 from splitguard.report.output import Written, write_reports
+from splitguard.report.scale import Elsewhere
 from splitguard.report.split_tables import coverage_section, groups_section, leakage_section
-from splitguard.report.stats_page import input_names, overview_section
+from splitguard.report.stats_page import STATS_ELSEWHERE, input_names, overview_section
 
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
+
+
+# Where a check page of a long class list sends the reader for the classes it leaves out.
+CHECK_ELSEWHERE = Elsewhere(
+    classes=STATS_ELSEWHERE.classes,
+    weights=STATS_ELSEWHERE.weights,
+    coverage="splitguard check --format json lists every class of each finding on coverage.",
+)
 
 
 def build_check_document(frame: LabelFrame, result: Mapping[str, Any]) -> Document:
@@ -36,10 +45,10 @@ def build_check_document(frame: LabelFrame, result: Mapping[str, Any]) -> Docume
         classes = [label.name for label in by_prevalence(stats)]
         sections += [
             leakage_section(None, findings),
-            coverage_section(coverage_entries(frame, shares), splits, classes),
+            coverage_section(coverage_entries(frame, shares), splits, classes, CHECK_ELSEWHERE),
             groups_section(splits, stats),
         ]
-    sections += [frequency_section(stats), weights_section(stats)]
+    sections += [frequency_section(stats, CHECK_ELSEWHERE), weights_section(stats, CHECK_ELSEWHERE)]
     return Document(
         title="splitguard check",
         subtitle=f"Findings, coverage and class frequencies of {input_names(frame)}",

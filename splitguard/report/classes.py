@@ -8,9 +8,9 @@ from typing import Any
 
 from splitguard.core.class_stats import ClassStats, TableStats
 from splitguard.report import charts
-from splitguard.report.document import Chart, Code, Section, Table, Text
+from splitguard.report.document import Block, Chart, Code, Section, Table, Text
 from splitguard.report.fmt import count, share
-from splitguard.report.scale import Drawn, ends
+from splitguard.report.scale import TABLE_EACH_END, Drawn, Elsewhere, ends, long_list
 
 # Bins of positive rows per class, for the shape of a list too long to draw whole.
 POSITIVE_BINS = ((0, 9, "0-9"), (10, 99, "10-99"), (100, 999, "100-999"),
@@ -20,6 +20,19 @@ POSITIVE_BINS = ((0, 9, "0-9"), (10, 99, "10-99"), (100, 999, "100-999"),
 def by_prevalence(stats: TableStats) -> list[ClassStats]:
     """The classes of `stats`, most frequent first."""
     return sorted(stats.labels, key=lambda label: (-label.freq_pos, label.name))
+
+
+def weights_json(stats: TableStats) -> dict[str, list[Any]]:
+    """The weights in the input's class order: training code indexes them by position."""
+    ordered = stats.labels
+    return {
+        "classes": [label.name for label in ordered],
+        "w_pos": [round(label.w_pos, 6) for label in ordered],
+        "w_neg": [round(label.w_neg, 6) for label in ordered],
+        "pos_weight": [
+            None if label.pos_weight is None else round(label.pos_weight, 6) for label in ordered
+        ],
+    }
 
 
 def compact_json(mapping: dict[str, list[Any]]) -> str:
@@ -64,6 +77,51 @@ def class_bars(
     )
 
 
+def class_tables(
+    table: Table, labels: list[ClassStats], elsewhere: Elsewhere, where: str
+) -> tuple[Table | Text, ...]:
+    """`table` (one row per class of `labels`, most frequent first) whole, or for a long
+    list its rarest and commonest `TABLE_EACH_END` rows and `where` (a sentence of
+    `elsewhere`) saying where the rest are."""
+    if not long_list(len(labels)):
+        return (table,)
+    each = TABLE_EACH_END
+    rarest = list(range(len(labels) - 1, len(labels) - 1 - each, -1))
+    commonest = list(range(each))
+    between = len(labels) - 2 * each
+    more = f"{between:,} classes in between are not shown here."
+
+    def part(rows: list[int], caption: str, omitted: int) -> Table:
+        return Table(
+            columns=table.columns,
+            rows=tuple(table.rows[row] for row in rows),
+            numeric=table.numeric,
+            caption=caption,
+            status=tuple(table.status[row] for row in rows) if table.status else (),
+            omitted=omitted,
+            more=more,
+        )
+
+    return (
+        part(rarest, f"The {each} rarest of {len(labels):,} classes, rarest first", 0),
+        part(commonest, f"The {each} commonest of {len(labels):,} classes", between),
+        Text(where, elsewhere.links),
+    )
+
+
+def long_list_text(labels: list[ClassStats]) -> tuple[Text, ...]:
+    """For a long class list: how many are rare, and the rarest named."""
+    if not long_list(len(labels)):
+        return ()
+    few = [label for label in labels if label.positives < 10]
+    rarest = ", ".join(f"{label.name} ({label.positives:,})" for label in labels[:-6:-1])
+    text = (
+        f"{len(few):,} of the {len(labels):,} classes have fewer than 10 positive rows. "
+        f"The rarest (positive rows): {rarest}."
+    )
+    return (Text(text),)
+
+
 def distribution_blocks(labels: list[ClassStats]) -> tuple[Chart, Table] | tuple[()]:
     """How many classes have 1-9, 10-99, ... positives: the shape of a long class list."""
     if ends(len(labels)).gap_at is None:
@@ -97,7 +155,8 @@ def distribution_blocks(labels: list[ClassStats]) -> tuple[Chart, Table] | tuple
     return chart, table
 
 
-def frequency_section(stats: TableStats) -> Section:
+def frequency_section(stats: TableStats, elsewhere: Elsewhere) -> Section:
+    """`elsewhere`: where the classes are that a long list leaves out of the page."""
     labels = by_prevalence(stats)
     chart = class_bars(
         "chart-frequency",
@@ -134,17 +193,24 @@ def frequency_section(stats: TableStats) -> Section:
     )
     rarest = labels[-1] if labels else None
     summary = (
-        f"{len(labels)} classes over {count(stats.rows)} rows. The rarest, "
+        f"{count(len(labels))} classes over {count(stats.rows)} rows. The rarest, "
         f"{rarest.name}, is positive in {share(rarest.freq_pos)} of rows: a model that "
         "never predicts it is right on the rest, which is why the loss needs weights."
         if rarest
         else "No classes."
     )
-    blocks = (Text(summary), chart, *distribution_blocks(labels), table)
+    blocks = (
+        Text(summary),
+        *long_list_text(labels),
+        chart,
+        *distribution_blocks(labels),
+        *class_tables(table, labels, elsewhere, elsewhere.classes),
+    )
     return Section("frequencies", "Class frequencies", blocks)
 
 
-def weights_section(stats: TableStats) -> Section:
+def weights_section(stats: TableStats, elsewhere: Elsewhere) -> Section:
+    """`elsewhere`: where the weights are that a long list leaves out of the page."""
     labels = by_prevalence(stats)
     positive = [label.w_pos * label.freq_pos for label in labels]
     negative = [label.w_neg * label.freq_neg for label in labels]
@@ -172,20 +238,15 @@ def weights_section(stats: TableStats) -> Section:
             for label in labels
         ),
     )
-    # In the input's class order: training code indexes the weights by class position.
-    ordered = stats.labels
-    weights: dict[str, list[Any]] = {
-        "classes": [label.name for label in ordered],
-        "w_pos": [round(label.w_pos, 6) for label in ordered],
-        "w_neg": [round(label.w_neg, 6) for label in ordered],
-        "pos_weight": [
-            None if label.pos_weight is None else round(label.pos_weight, 6) for label in ordered
-        ],
-    }
     text = Text(
         "Weighted cross-entropy with w_pos = freq_neg for positives and w_neg = freq_pos for "
         "negatives makes both halves of every class weigh the same. PyTorch's "
         "BCEWithLogitsLoss takes the ratio instead: pos_weight = negatives / positives."
     )
-    code = Code("json", compact_json(weights), "The weights, in the input's class order")
-    return Section("weights", "Class weights for a weighted loss", (text, chart, table, code))
+    tables = class_tables(table, labels, elsewhere, elsewhere.weights)
+    blocks: tuple[Block, ...] = (text, chart, *tables)
+    # 5,000 classes of JSON would be most of the page; `elsewhere` names where they are.
+    if not long_list(len(labels)):
+        weights = compact_json(weights_json(stats))
+        blocks += (Code("json", weights, "The weights, in the input's class order"),)
+    return Section("weights", "Class weights for a weighted loss", blocks)

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A paragraph of plain text."""
+    """A paragraph of plain text; each of `links` (a file beside the report, named in
+    `text`) is shown as a relative link to it."""
 
     text: str
+    links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,8 @@ class Table:
     """A table of plain-text cells; `numeric` columns align right.
 
     `status` gives each row "" or "bad" (shown in red on the page); `omitted` counts
-    the rows left out to keep the report short.
+    the rows left out to keep the report short, and `more` says so in words (default:
+    that many rows, in report.json).
     """
 
     columns: tuple[str, ...]
@@ -42,6 +45,7 @@ class Table:
     caption: str = ""
     status: tuple[str, ...] = ()
     omitted: int = 0
+    more: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +86,8 @@ class Document:
     title: str
     subtitle: str
     sections: tuple[Section, ...]
+
+
+def omitted_note(table: Table) -> str:
+    """What a table leaves out and where it is, as both renderers print it."""
+    return table.more or f"{table.omitted:,} more rows are not shown; report.json has them all."

@@ -6,10 +6,20 @@ matplotlib has escaped (the chart functions make names `printable` before drawin
 
 from __future__ import annotations
 
+import re
 from html import escape as escape_attribute
 
 from splitguard.core.printable import printable, printable_lines
-from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
+from splitguard.report.document import (
+    Block,
+    Chart,
+    Document,
+    Facts,
+    Section,
+    Table,
+    Text,
+    omitted_note,
+)
 
 # A table longer than this folds into <details>: 835 classes x 3 splits is 2,505 rows.
 FOLD_AFTER = 100
@@ -92,7 +102,7 @@ def _section(section: Section) -> str:
 
 def _block(block: Block) -> str:
     if isinstance(block, Text):
-        return f"<p>{escape(block.text)}</p>"
+        return f"<p>{_linked(block)}</p>"
     if isinstance(block, Facts):
         return _facts(block)
     if isinstance(block, Table):
@@ -106,6 +116,16 @@ def _block(block: Block) -> str:
     caption = f'<p class="note">{escape(block.caption)}</p>\n' if block.caption else ""
     language = escape_attribute(block.language)
     return f'{caption}<pre><code class="language-{language}">{_code(block.text)}</code></pre>'
+
+
+def _linked(text: Text) -> str:
+    """The paragraph escaped, each file of `text.links` a relative link to it."""
+    page = escape(text.text)
+    for name in text.links:
+        shown = escape(name)
+        link = f'<a href="{escape_attribute(name)}">{shown}</a>'
+        page = re.sub(rf"(?<![\w.]){re.escape(shown)}(?!\w)", link.replace("\\", "\\\\"), page)
+    return page
 
 
 def _code(text: str) -> str:
@@ -136,11 +156,7 @@ def _table(table: Table) -> str:
         css = f' class="{escape_attribute(status)}"' if status else ""
         rows.append(f"<tr{css}>" + "".join(cell("td", text, i) for i, text in enumerate(row)))
     caption = f"<caption>{escape(table.caption)}</caption>" if table.caption else ""
-    more = (
-        f'<p class="note">{table.omitted:,} more rows are not shown; report.json has them all.</p>'
-        if table.omitted
-        else ""
-    )
+    more = f'<p class="note">{escape(omitted_note(table))}</p>' if table.omitted else ""
     page = (
         f'<div class="table-wrap"><table>{caption}<thead><tr>{head}</tr></thead>'
         f"<tbody>\n"

@@ -10,7 +10,16 @@ import html
 import re
 
 from splitguard.core.printable import printable, printable_lines
-from splitguard.report.document import Block, Chart, Document, Facts, Section, Table, Text
+from splitguard.report.document import (
+    Block,
+    Chart,
+    Document,
+    Facts,
+    Section,
+    Table,
+    Text,
+    omitted_note,
+)
 
 FOLD_AFTER = 20
 # Markdown punctuation that could turn user data (class names, ids) into markup.
@@ -37,7 +46,12 @@ def _section(section: Section) -> str:
 
 def _block(block: Block) -> str:
     if isinstance(block, Text):
-        return escape(block.text)
+        text = escape(block.text)
+        for name in block.links:
+            link = f"[{escape(name)}]({name})"
+            shown = re.escape(escape(name))
+            text = re.sub(rf"(?<![\w.\\]){shown}(?!\w)", link.replace("\\", "\\\\"), text)
+        return text
     if isinstance(block, Facts):
         return "\n".join(f"- **{escape(name)}**: {escape(value)}" for name, value in block.items)
     if isinstance(block, Table):
@@ -64,7 +78,7 @@ def _table(table: Table) -> str:
         *("| " + " | ".join(escape(text) or " " for text in row) + " |" for row in table.rows),
     ]
     if table.omitted:
-        lines.append(f"\n{table.omitted:,} more rows are not shown; report.json has them all.")
+        lines.append(f"\n{escape(omitted_note(table))}")
     text = "\n".join(lines)
     if len(table.rows) > FOLD_AFTER:
         # Inside an HTML block Markdown is not parsed: HTML escaping only.

@@ -2,7 +2,10 @@
 
 A chart of 835 classes is 250 inches tall and takes seconds to draw; nobody reads it.
 The commonest and the rarest classes are the ones a reader looks for, so a long list
-is drawn as its two ends with a marked gap; the tables beside the charts keep them all.
+is drawn as its two ends with a marked gap; the tables beside the charts keep them all,
+up to `TABLE_CLASSES` classes. Past that a page would weigh megabytes: the tables show
+their two ends too, and `Elsewhere` names where every class is (`split` writes
+classes.csv and split_classes.csv beside its report).
 """
 
 from __future__ import annotations
@@ -12,6 +15,30 @@ from dataclasses import dataclass
 
 DRAWN_EACH_END = 30
 NAME_CHARS = 40
+# More classes than this, and a table shows `TABLE_EACH_END` rows at each end.
+TABLE_CLASSES = 300
+TABLE_EACH_END = 20
+# The files `split` and `fix` write beside the report of a long class list.
+CLASSES_CSV = "classes.csv"
+SPLIT_CLASSES_CSV = "split_classes.csv"
+
+
+def long_list(total: int) -> bool:
+    """Too many classes for a table of every one on the page."""
+    return total > TABLE_CLASSES
+
+
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Where a page that leaves classes out sends the reader for all of them.
+
+    Each is a sentence; `links` are the files it names beside the report.
+    """
+
+    classes: str
+    weights: str
+    coverage: str
+    links: tuple[str, ...] = ()
 
 
 def short_name(name: str, limit: int = NAME_CHARS) -> str:
@@ -47,9 +74,10 @@ class Drawn:
         if self.gap_at is None:
             return ""
         each = len(self.positions) // 2
+        where = "counted below" if long_list(self.total) else "in the table below"
         return (
             f"Drawn: the {each} most and the {each} least frequent of {self.total:,} {noun} "
-            f"(dashed line: {self.omitted:,} {noun} in between, in the table below)."
+            f"(dashed line: {self.omitted:,} {noun} in between, {where})."
         )
 
 

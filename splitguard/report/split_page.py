@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from splitguard.report.class_csv import BESIDE_THE_REPORT
 from splitguard.report.classes import by_prevalence, frequency_section, weights_section
 from splitguard.report.document import Document, Section
 from splitguard.report.findings_table import before_after_section, moves_section
@@ -26,12 +27,13 @@ def build_split_document(report: RunReport, manifest: dict[str, Any]) -> Documen
     sections: list[Section] = [
         request_section(report),
         headline_section(report, leaked),
-        frequency_section(report.stats),
-        weights_section(report.stats),
+        frequency_section(report.stats, BESIDE_THE_REPORT),
+        weights_section(report.stats, BESIDE_THE_REPORT),
         coverage_section(
             report.coverage,
             report.splits,
             classes,
+            BESIDE_THE_REPORT,
             shortfalls=report.shortfalls,
             floor=report.train_floor,
         ),
@@ -52,7 +54,10 @@ def build_split_document(report: RunReport, manifest: dict[str, Any]) -> Documen
 
 
 def write_split_reports(out_dir: Path, report: RunReport, manifest: dict[str, Any]) -> Written:
-    """Write `out_dir/report.md`, then `out_dir/report.html`, each atomically."""
+    """Write `out_dir/report.md`, then `out_dir/report.html`, each atomically.
+
+    A report of a long class list names classes.csv and split_classes.csv: the run
+    writes them (`class_csv.report_csvs`) before its manifest, which lists them."""
     out_dir = Path(out_dir)
     return write_reports(
         build_split_document(report, manifest),

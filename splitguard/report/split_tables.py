@@ -11,8 +11,15 @@ from splitguard.lint.findings import Finding
 from splitguard.report import charts
 from splitguard.report.document import Chart, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number, share
-from splitguard.report.model import SIZE_BINS, CoverageEntry, Shortfall, SplitEntry, TrainFloor
-from splitguard.report.scale import ends
+from splitguard.report.model import (
+    DEVIATION_MIN_POSITIVES,
+    SIZE_BINS,
+    CoverageEntry,
+    Shortfall,
+    SplitEntry,
+    TrainFloor,
+)
+from splitguard.report.scale import TABLE_EACH_END, Elsewhere, ends, long_list
 
 SENSITIVITY = 0.75
 
@@ -33,16 +40,124 @@ def coverage_status(entry: CoverageEntry) -> str:
     return "ok"
 
 
+# Bins of a class's positive rows in one split, for the shape of a long class list.
+SPLIT_POSITIVE_BINS = ((0, 0, "none"), (1, 9, "1-9"), (10, 99, "10-99"),
+                       (100, 999, "100-999"), (1_000, None, "1k+"))  # fmt: skip
+
+
+def coverage_distribution(
+    coverage: Sequence[CoverageEntry], split_names: Sequence[str], n_classes: int
+) -> tuple[Chart, Table]:
+    """Per split, how many classes have none, 1-9, 10-99, ... positive rows in it."""
+    counts = {name: [0 for _ in SPLIT_POSITIVE_BINS] for name in split_names}
+    for entry in coverage:
+        for index, (low, high, _) in enumerate(SPLIT_POSITIVE_BINS):
+            if (
+                entry.split in counts
+                and low <= entry.positives
+                and (high is None or entry.positives <= high)
+            ):
+                counts[entry.split][index] += 1
+    bins = [name for _, _, name in SPLIT_POSITIVE_BINS]
+    title = "Classes by their positive rows in each split"
+    chart = Chart(
+        title=title,
+        description=f"All {n_classes:,} classes: the share of them with none, 1-9, 10-99, "
+        "... positive rows in each split.",
+        draw=partial(
+            charts.group_size_chart,
+            "chart-coverage-sizes",
+            title,
+            "Grouped bars: share of classes per bin of positive rows, one bar per split.",
+            bins,
+            {name: [n / (n_classes or 1) for n in values] for name, values in counts.items()},
+            "positive rows of the class in the split",
+            "share of classes",
+        ),
+    )
+    table = Table(
+        columns=("split", *(f"{name} positive" for name in bins)),
+        numeric=(False, *(True for _ in bins)),
+        rows=tuple((name, *(count(n) for n in values)) for name, values in counts.items()),
+        caption="Classes per split, by positive rows",
+    )
+    return chart, table
+
+
+def furthest_sentence(coverage: Sequence[CoverageEntry]) -> str:
+    """The class-split pairs furthest from their target, among the classes with
+    `DEVIATION_MIN_POSITIVES` positive rows or more (as the worst relative deviation)."""
+    totals: dict[str, int] = {}
+    for entry in coverage:
+        totals[entry.label] = totals.get(entry.label, 0) + entry.positives
+    measured = [e for e in coverage if totals[e.label] >= DEVIATION_MIN_POSITIVES and e.target > 0]
+    if not measured:
+        return ""
+    worst = sorted(measured, key=lambda e: (-abs(e.positives - e.target) / e.target, e.label))
+    listed = ", ".join(
+        f"{e.label} in {e.split} ({e.positives:,} positive rows for a target of "
+        f"{e.target:,.1f}, {(e.positives - e.target) / e.target:+.0%})"
+        for e in worst[:5]
+    )
+    return (
+        f"Furthest from their target among the classes with {DEVIATION_MIN_POSITIVES:,} "
+        f"positive rows or more: {listed}."
+    )
+
+
+def coverage_tables(
+    table: Table, classes: list[str], elsewhere: Elsewhere
+) -> tuple[Table | Text, ...]:
+    """`table` (rows by class in `classes` order, then split) whole, or for a long class
+    list the rows of its rarest (rarest first) and commonest `TABLE_EACH_END` classes."""
+    if not long_list(len(classes)):
+        return (table,)
+    each, total = TABLE_EACH_END, len(classes)
+    order = {name: index for index, name in enumerate(classes)}
+
+    def rows_of(names: list[str], rarest_first: bool) -> list[int]:
+        wanted = {name: -order[name] if rarest_first else order[name] for name in names}
+        picked = [index for index, row in enumerate(table.rows) if row[0] in wanted]
+        # Stable: each class keeps its splits in the table's order.
+        return sorted(picked, key=lambda index: wanted[table.rows[index][0]])
+
+    rarest, commonest = rows_of(classes[-each:], True), rows_of(classes[:each], False)
+    more = f"{total - 2 * each:,} classes in between are not shown here."
+
+    def part(rows: list[int], caption: str, omitted: int) -> Table:
+        return Table(
+            columns=table.columns,
+            rows=tuple(table.rows[row] for row in rows),
+            numeric=table.numeric,
+            caption=caption,
+            status=tuple(table.status[row] for row in rows),
+            omitted=omitted,
+            more=more,
+        )
+
+    return (
+        part(rarest, f"The {each} rarest of {total:,} classes, rarest first, in each split", 0),
+        part(
+            commonest,
+            f"The {each} commonest of {total:,} classes, in each split",
+            len(table.rows) - len(rarest) - len(commonest),
+        ),
+        Text(elsewhere.coverage, elsewhere.links),
+    )
+
+
 def coverage_section(
     coverage: Sequence[CoverageEntry],
     splits: Sequence[SplitEntry],
     classes: list[str],
+    elsewhere: Elsewhere,
     *,
     shortfalls: Sequence[Shortfall] | None = None,
     floor: TrainFloor | None = None,
 ) -> Section:
     """`classes` in the order to show them (rarest last); `shortfalls` as report.json has
-    them (None: measured against the entries' minimums)."""
+    them (None: measured against the entries' minimums); `elsewhere`: where the classes
+    are that a long list leaves out of the page."""
     from splitguard.report.summary import coverage_sentence
 
     split_names = [split.name for split in splits]
@@ -117,7 +232,19 @@ def coverage_section(
         "positives a sensitivity of 0.75 could be anywhere in the interval shown, with 4 it "
         "says almost nothing."
     )
-    return Section("coverage", "Coverage per split", (text, chart, note, table))
+    tables = coverage_tables(table, classes, elsewhere)
+    if not long_list(len(classes)):
+        return Section("coverage", "Coverage per split", (text, chart, note, *tables))
+    furthest = furthest_sentence(coverage)
+    blocks = (
+        text,
+        *((Text(furthest),) if furthest else ()),
+        chart,
+        *coverage_distribution(coverage, split_names, len(classes)),
+        note,
+        *tables,
+    )
+    return Section("coverage", "Coverage per split", blocks)
 
 
 def groups_section(splits: Sequence[SplitEntry], stats: TableStats) -> Section:

@@ -9,6 +9,15 @@ from splitguard.report.classes import frequency_section, weights_section
 from splitguard.report.document import Document, Facts, Section
 from splitguard.report.fmt import count, number
 from splitguard.report.output import Written, write_reports
+from splitguard.report.scale import Elsewhere
+
+# Where a stats page of a long class list sends the reader for the classes it leaves out.
+STATS_ELSEWHERE = Elsewhere(
+    classes="splitguard stats --format json prints every class.",
+    weights="splitguard stats --weights-out FILE writes every class's weights as JSON, "
+    "in the input's class order.",
+    coverage="",
+)
 
 if TYPE_CHECKING:
     from splitguard.core.class_stats import TableStats
@@ -47,7 +56,11 @@ def build_stats_document(frame: LabelFrame, stats: TableStats) -> Document:
     return Document(
         title="splitguard stats",
         subtitle=f"Class frequencies and weighted-loss weights of {input_names(frame)}",
-        sections=(overview_section(stats, frame), frequency_section(stats), weights_section(stats)),
+        sections=(
+            overview_section(stats, frame),
+            frequency_section(stats, STATS_ELSEWHERE),
+            weights_section(stats, STATS_ELSEWHERE),
+        ),
     )
 
 

@@ -12,6 +12,10 @@ from splitguard.report.document import Code, Facts, Section, Table, Text
 from splitguard.report.fmt import count, number
 from splitguard.report.model import CoverageEntry, RunReport, Shortfall, SplitAsked, TrainFloor
 
+SHORTFALLS_SHOWN = 100
+# Items a sentence names before "and N more".
+LISTED = 5
+
 
 def _mapping(value: Any) -> str:
     if not value:
@@ -37,7 +41,7 @@ def request_section(report: RunReport) -> Section:
     kept_split = split.keep if split else None
     items = [
         ("Input", f"{count(source.rows)} rows, {count(source.groups)} groups, "
-         f"{len(source.classes)} classes"),
+         f"{count(len(source.classes))} classes"),
     ]  # fmt: skip
     if split is not None and split.folds:
         items.append(("Folds", str(split.folds)))
@@ -79,10 +83,16 @@ def coverage_sentence(
         who = f"All {len(classes):,} classes have" if len(classes) > 1 else "The class has"
         parts = [f"{who} positives in all {len(splits)} splits."]
     else:
-        listed = _listed(f"{e.label} in {e.split}" for e in absent)
+        totals: dict[str, int] = {}
+        for entry in coverage:
+            totals[entry.label] = totals.get(entry.label, 0) + entry.positives
+        # The commonest classes first: their absence is the surprise (stable: ties in order).
+        ranked = sorted(absent, key=lambda e: -totals[e.label])
+        listed = _listed(f"{e.label} in {e.split}" for e in ranked)
         verb = "has" if len(absent) == 1 else "have"
+        order = " (the commonest classes first)" if len(absent) > LISTED else ""
         parts = [f"{counted(len(absent), 'class-split pair')} of {len(coverage):,} {verb} no "
-                 f"positive row: {listed}."]  # fmt: skip
+                 f"positive row{order}: {listed}."]  # fmt: skip
     asked = [e for e in coverage if e.minimum > 0 or e.minimum_groups]
     # (class, split, kind, achieved, target) of each minimum not met.
     unmet = (
@@ -115,7 +125,7 @@ def coverage_sentence(
     return " ".join(parts)
 
 
-def _listed(items: Any, most: int = 5) -> str:
+def _listed(items: Any, most: int = LISTED) -> str:
     items = list(items)
     more = f" and {len(items) - most:,} more" if len(items) > most else ""
     return ", ".join(items[:most]) + more
@@ -153,16 +163,18 @@ def headline_section(report: RunReport, leaked_groups: int) -> Section:
         status.append("")
     blocks: list[Any] = [Facts(tuple(items), tuple(status))]
     if shortfalls:
+        # Thousands of classes can fall short; report.json has every one.
+        shown = shortfalls[:SHORTFALLS_SHOWN]
         blocks.append(
             Table(
                 columns=("class", "split", "kind", "target", "achieved"),
                 numeric=(False, False, False, True, True),
                 rows=tuple(
-                    (s.label, s.split, s.kind, number(s.target), number(s.achieved))
-                    for s in shortfalls
+                    (s.label, s.split, s.kind, number(s.target), number(s.achieved)) for s in shown
                 ),
-                status=tuple("bad" for _ in shortfalls),
+                status=tuple("bad" for _ in shown),
                 caption="Requests that could not be met",
+                omitted=len(shortfalls) - len(shown),
             )
         )
     blocks.append(Text("Quality figures: lower is better, 0 is a perfect stratification."))

@@ -10,7 +10,7 @@ from report.page import read_page
 
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
-from splitguard.report.scale import ends, short_name
+from splitguard.report.scale import TABLE_CLASSES, ends, short_name
 from splitguard.report.split_page import write_split_reports
 
 
@@ -48,8 +48,25 @@ def test_a_thousand_classes_with_long_names_render(tmp_path: Path) -> None:
     assert written.failed == ()
     page = read_page((tmp_path / "report.html").read_text(encoding="utf-8"))
     titles = [chart.title for chart in page.charts]
-    assert "Classes by their number of positive rows" in titles and len(titles) == 5
+    assert "Classes by their number of positive rows" in titles
+    assert "Classes by their positive rows in each split" in titles and len(titles) == 6
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "the 30 most and the 30 least frequent of 1,000 classes" in html
-    # Every class is still in the tables, folded away.
-    assert "<details><summary>" in html and "number 0999" in html
+    # The tables keep the two ends; classes.csv has every class.
+    assert "The 20 rarest of 1,000 classes, rarest first" in html
+    assert "960 classes in between are not shown here." in html
+    assert '<a href="classes.csv">classes.csv</a>' in html
+
+
+def test_a_few_hundred_classes_keep_every_row_folded_away(tmp_path: Path) -> None:
+    lines = ["id,patient,labels"]
+    lines += [f"r{row},p{row // 2},c{row % 300:03d}" for row in range(1_200)]
+    table = tmp_path / "some.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    frame = load_frame(table, LabelSpec(labels="labels", id="id", group=("patient",)))
+    assert frame.n_classes == TABLE_CLASSES
+    write_split_reports(tmp_path, nih_report(frame), {})
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "the 30 most and the 30 least frequent of 300 classes" in html
+    assert "in the table below" in html and "classes.csv" not in html
+    assert all(f">c{k:03d}<" in html for k in range(300))
