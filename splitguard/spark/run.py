@@ -238,7 +238,8 @@ def write_spark_split(
     report.json, manifest.json, report.html and report.md, landed at once as
     `splitguard.app.runs.write_outcome` lands them; `out` may not be an input."""
     from splitguard.core.io.outdir import check_out_dir, staged_dir
-    from splitguard.core.io.write import write_json
+    from splitguard.core.io.write import atomic_write_bytes, write_json
+    from splitguard.report.class_csv import report_csvs
     from splitguard.report.output import Written as Pages
 
     check_out_dir(out, force=force, inputs=result.inputs)
@@ -255,6 +256,10 @@ def write_spark_split(
         outputs = sorted(staging.rglob("*.parquet"))
         write_json(staging / "report.json", result.model.to_dict())
         outputs.append(staging / "report.json")
+        # A long class list's tables, which the report pages name and leave out.
+        for name, text in report_csvs(result.model).items():
+            atomic_write_bytes(staging / name, text.encode("utf-8"))
+            outputs.append(staging / name)
         run_manifest = manifest(result, outputs, staging, out=out, force=force)
         write_json(staging / "manifest.json", run_manifest)
         progress("writing the report")
