@@ -64,6 +64,11 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.rules.registry import registered_options
 
     values, config = settings(kwargs, *registered_options())
+    if values["engine"] == "spark":
+        raise OptionError(
+            "check --engine spark is not available in this version: the rules read the "
+            "table in memory. Leave out --engine (or pass --engine memory)."
+        )
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
     # Before any work: a format that is not installed, a root that is not a folder.

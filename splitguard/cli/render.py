@@ -215,7 +215,7 @@ def print_stats(stats: TableStats) -> None:
     )
     top = max((label.freq_pos for label in stats.labels), default=0.0) or 1.0
     ordered = sorted(stats.labels, key=lambda label: label.freq_pos)
-    rows: list[Row | str] = [
+    rows = [
         Row(
             label.name,
             (

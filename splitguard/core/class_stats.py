@@ -66,7 +66,7 @@ def class_stats(
 ) -> tuple[ClassStats, ...]:
     """Per-class frequencies and weights from each class's positive rows out of `rows`."""
     out = []
-    for name, pos in zip(classes, positives.tolist(), strict=True):
+    for name, pos in zip(classes, np.asarray(positives).ravel().tolist(), strict=True):
         neg = rows - pos
         freq_pos = pos / rows if rows else 0.0
         out.append(

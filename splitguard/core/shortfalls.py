@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -144,9 +144,68 @@ class Asked:
         return bool(self.positives.any() or self.positive_groups.any() or self.prevalence.any())
 
 
-def asked(
-    spec: MinimumSpec, names: Sequence[str], classes: Sequence[str], frame: LabelFrame
-) -> Asked:
+class Totals(Protocol):
+    """Positive rows per class and the row count of a table (a `LabelFrame`, or the
+    counts an engine made of it): what resolving the minimums needs."""
+
+    @property
+    def positives(self) -> np.ndarray: ...
+
+    @property
+    def n_rows(self) -> int: ...
+
+
+class Tallied(Totals, Protocol):
+    """A table's per-class totals as the minimums' feasibility needs them, from counts:
+    its classes, positive groups per class, and ``labels_per_row[k]`` rows of k labels."""
+
+    @property
+    def classes(self) -> tuple[str, ...]: ...
+
+    @property
+    def positive_groups(self) -> np.ndarray: ...
+
+    @property
+    def labels_per_row(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTotals:
+    """What the minimums are measured on: per class (C,), and per split and class (S, C).
+
+    Built from a frame's rows (`of_frame`) or from group counts and an assignment
+    (`splitguard.split.engine.GroupTable.split_totals`), so the two engines report alike.
+    """
+
+    classes: tuple[str, ...]
+    split_names: tuple[str, ...]
+    positives: np.ndarray
+    positive_groups: np.ndarray
+    rows_by_split: np.ndarray
+    positives_by_split: np.ndarray
+    positive_groups_by_split: np.ndarray
+
+    @classmethod
+    def of_frame(cls, frame: LabelFrame) -> SplitTotals:
+        from splitguard.core.aggregate import Aggregates
+
+        aggregates = Aggregates.of(frame)
+        return cls(
+            classes=tuple(frame.classes),
+            split_names=frame.split_names,
+            positives=frame.positives,
+            positive_groups=frame.positive_groups,
+            rows_by_split=aggregates.rows_by_split,
+            positives_by_split=aggregates.positives_by_split,
+            positive_groups_by_split=aggregates.positive_groups_by_split,
+        )
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.rows_by_split.sum())
+
+
+def asked(spec: MinimumSpec, names: Sequence[str], classes: Sequence[str], frame: Totals) -> Asked:
     """The spec resolved against a table: a percent becomes rows of each class."""
     totals = frame.positives.astype(np.float64)
     mask = targeted(spec, classes, totals / max(1, frame.n_rows))
@@ -217,12 +276,11 @@ class Limits:
         return self.positives - self.kept
 
 
-def limits(frame: LabelFrame, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
-    names = frame.split_names
-    train = train_index(names)
-    total = int(frame.positives[label])
+def limits(totals: SplitTotals, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
+    train = train_index(totals.split_names)
+    total = int(totals.positives[label])
     kept = 0 if split == train else math.ceil(spec.train_floor * total - 1e-9)
-    groups = int(frame.positive_groups[label])
+    groups = int(totals.positive_groups[label])
     return Limits(total, groups, kept, spec.train_floor, sizes["rows"], sizes["fraction"])
 
 
@@ -258,28 +316,34 @@ def unmet(
     frame: LabelFrame, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
 ) -> tuple[Unmet, ...]:
     """Every asked minimum the frame's splits miss, with why; empty without splits."""
-    from splitguard.core.aggregate import Aggregates
-
     if frame.splits is None:
         return ()
-    names = frame.split_names
-    wanted = asked(spec, names, frame.classes, frame)
+    if not asked(spec, frame.split_names, frame.classes, frame).any:
+        return ()
+    return unmet_in(SplitTotals.of_frame(frame), spec, fractions)
+
+
+def unmet_in(
+    totals: SplitTotals, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
+) -> tuple[Unmet, ...]:
+    """Every asked minimum the splits measured in `totals` miss, with why."""
+    names = totals.split_names
+    wanted = asked(spec, names, totals.classes, totals)
     if not wanted.any:
         return ()
-    aggregates = Aggregates.of(frame)
-    rows = aggregates.rows_by_split
-    positives = aggregates.positives_by_split
+    rows = totals.rows_by_split
+    positives = totals.positives_by_split
     prevalence = positives / np.maximum(rows, 1)[:, None]
     found = []
     checks = (
         ("min-positives", positives, wanted.positives),
-        ("min-positive-groups", aggregates.positive_groups_by_split, wanted.positive_groups),
+        ("min-positive-groups", totals.positive_groups_by_split, wanted.positive_groups),
         ("min-prevalence", prevalence, wanted.prevalence),
     )
     for kind, reached, minimum in checks:
         for s, c in zip(*np.nonzero(reached < minimum - 1e-12), strict=True):
-            split, label = names[s], frame.classes[c]
-            limit = limits(frame, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
+            split, label = names[s], totals.classes[c]
+            limit = limits(totals, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
             count = float(reached[s, c])
             if kind == "min-prevalence":
                 need = math.ceil(minimum[s, c] * rows[s] - 1e-9)
@@ -308,7 +372,7 @@ def unmet(
 
 
 def impossible(
-    frame: LabelFrame, spec: MinimumSpec, names: Sequence[str], fractions: Sequence[float]
+    table: Tallied, spec: MinimumSpec, names: Sequence[str], fractions: Sequence[float]
 ) -> tuple[str, ...]:
     """What the minimums ask that no split of this table can give, said before splitting.
 
@@ -316,18 +380,18 @@ def impossible(
     leaves the other splits; a split asked for more positive labels than its rows can
     carry (however the rows are chosen).
     """
-    wanted = asked(spec, names, frame.classes, frame)
+    wanted = asked(spec, names, table.classes, table)
     if not wanted.any:
         return ()
     train = train_index(names)
-    row_targets = np.asarray(fractions) * frame.n_rows
+    row_targets = np.asarray(fractions) * table.n_rows
     rows = np.maximum(wanted.positives, np.ceil(wanted.prevalence * row_targets[:, None] - 1e-9))
-    totals = frame.positives.astype(np.int64)
+    totals = table.positives.astype(np.int64)
     kept = np.ceil(spec.train_floor * totals - 1e-9).astype(np.int64)
-    groups = frame.positive_groups
+    groups = table.positive_groups
     problems = []
     others = [s for s in range(len(names)) if s != train]
-    for c, label in enumerate(frame.classes):
+    for c, label in enumerate(table.classes):
         claim = rows[others, c].sum() if train is not None else rows[:, c].max()
         if claim > totals[c] - kept[c] and claim > 0:
             where = ", ".join(f"{names[s]} {rows[s, c]:,.0f}" for s in others if rows[s, c])
@@ -344,17 +408,24 @@ def impossible(
                 "but the "
                 f"data has {groups[c]:,}"
             )
-    labels_per_row = frame.label_rows.per_row()
-    per_row = np.sort(labels_per_row)[::-1].cumsum()
+    histogram = np.asarray(table.labels_per_row, dtype=np.int64)
     for s, name in enumerate(names):
         demand = rows[s].sum()
-        size = min(int(row_targets[s]), per_row.size)
-        capacity = int(per_row[size - 1]) if size else 0
+        size = min(int(row_targets[s]), table.n_rows)
+        capacity = most_labels(histogram, size)
         if demand > capacity:
-            mean = labels_per_row.sum() / max(1, frame.n_rows)
+            mean = float(histogram @ np.arange(histogram.size)) / max(1, table.n_rows)
             problems.append(
                 f"{name}: the minimums ask for {counted(round(demand), 'positive label')} in "
                 f"its {counted(size, 'row')}, but rows carry {mean:.2f} labels on average and its "
                 f"{size:,} most-labelled rows {capacity:,}"
             )
     return tuple(problems)
+
+
+def most_labels(labels_per_row: np.ndarray, rows: int) -> int:
+    """The labels the `rows` most-labelled rows carry (``labels_per_row[k]``: rows of k)."""
+    counts = labels_per_row[::-1]
+    per_row = np.arange(labels_per_row.size)[::-1]
+    taken = np.minimum(counts, np.maximum(rows - (np.cumsum(counts) - counts), 0))
+    return int(taken @ per_row)
