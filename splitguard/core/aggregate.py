@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from splitguard.core.counts import LeakedGroups
+
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
 
@@ -86,6 +88,39 @@ class Aggregates:
         """Positive rows per class over all splits, (C,)."""
         totals: np.ndarray = self.positives_by_split.sum(axis=0)
         return totals
+
+    # The rest of `splitguard.core.counts.Counts`, which an engine's `TableCounts` gives too.
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.frame.classes
+
+    @property
+    def n_rows(self) -> int:
+        return self.frame.n_rows
+
+    @property
+    def n_groups(self) -> int:
+        return self.frame.n_groups
+
+    @cached_property
+    def positive_groups(self) -> np.ndarray:
+        """Groups with a positive row per class, (C,)."""
+        counts: np.ndarray = np.count_nonzero(self.frame.group_label_counts, axis=0)
+        return counts.astype(np.int64)
+
+    @cached_property
+    def group_square_sums(self) -> np.ndarray:
+        """Per class, the sum over groups of the square of the group's positive rows, (C,)."""
+        counts = self.frame.group_label_counts.astype(np.int64)
+        squares: np.ndarray = (counts * counts).sum(axis=0)
+        return squares
+
+    @cached_property
+    def leaked_groups(self) -> LeakedGroups:
+        """The groups with rows in more than one split (their rows are the frame's)."""
+        leaked = self.splits_per_group > 1
+        empty = np.empty((0, self.n_splits), dtype=object)
+        return LeakedGroups(self.frame.group_names[leaked], self.group_rows_by_split[leaked], empty)
 
     def encoded(self, column: str) -> tuple[np.ndarray, list[object]]:
         """Codes per table row (-1 for null) into the distinct values of `column`."""

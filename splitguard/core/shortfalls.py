@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from splitguard.core.errors import OptionError, closest
 from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
+    from splitguard.core.counts import Counts
     from splitguard.core.frame import LabelFrame
 
 ALL_SPLITS = "*"
@@ -144,9 +145,16 @@ class Asked:
         return bool(self.positives.any() or self.positive_groups.any() or self.prevalence.any())
 
 
-def asked(
-    spec: MinimumSpec, names: Sequence[str], classes: Sequence[str], frame: LabelFrame
-) -> Asked:
+class Totals(Protocol):
+    """A table's positive rows per class and its rows: a frame, or an engine's counts."""
+
+    @property
+    def positives(self) -> np.ndarray: ...
+    @property
+    def n_rows(self) -> int: ...
+
+
+def asked(spec: MinimumSpec, names: Sequence[str], classes: Sequence[str], frame: Totals) -> Asked:
     """The spec resolved against a table: a percent becomes rows of each class."""
     totals = frame.positives.astype(np.float64)
     mask = targeted(spec, classes, totals / max(1, frame.n_rows))
@@ -217,12 +225,11 @@ class Limits:
         return self.positives - self.kept
 
 
-def limits(frame: LabelFrame, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
-    names = frame.split_names
-    train = train_index(names)
-    total = int(frame.positives[label])
+def limits(counts: Counts, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
+    train = train_index(counts.split_names)
+    total = int(counts.positives[label])
     kept = 0 if split == train else math.ceil(spec.train_floor * total - 1e-9)
-    groups = int((frame.group_label_counts[:, label] > 0).sum())
+    groups = int(counts.positive_groups[label])
     return Limits(total, groups, kept, spec.train_floor, sizes["rows"], sizes["fraction"])
 
 
@@ -262,11 +269,17 @@ def unmet(
 
     if frame.splits is None:
         return ()
-    names = frame.split_names
-    wanted = asked(spec, names, frame.classes, frame)
+    return unmet_in(Aggregates.of(frame), spec, fractions)
+
+
+def unmet_in(
+    aggregates: Counts, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
+) -> tuple[Unmet, ...]:
+    """Every asked minimum the counted splits miss, with why (an engine's counts too)."""
+    names = aggregates.split_names
+    wanted = asked(spec, names, aggregates.classes, aggregates)
     if not wanted.any:
         return ()
-    aggregates = Aggregates.of(frame)
     rows = aggregates.rows_by_split
     positives = aggregates.positives_by_split
     prevalence = positives / np.maximum(rows, 1)[:, None]
@@ -278,8 +291,8 @@ def unmet(
     )
     for kind, reached, minimum in checks:
         for s, c in zip(*np.nonzero(reached < minimum - 1e-12), strict=True):
-            split, label = names[s], frame.classes[c]
-            limit = limits(frame, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
+            split, label = names[s], aggregates.classes[c]
+            limit = limits(aggregates, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
             count = float(reached[s, c])
             if kind == "min-prevalence":
                 need = math.ceil(minimum[s, c] * rows[s] - 1e-9)
