@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	# metadata, or every rule would be registered twice.
 	$(BIN)/python -m pip uninstall --quiet --yes splitguard
 	rm -rf splitguard.egg-info
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)

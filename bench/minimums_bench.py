@@ -22,6 +22,7 @@ from splitguard.app.requests import split_request as make_request
 from splitguard.core.example import load_example
 from splitguard.core.frame import LabelFrame
 from splitguard.split.assign import SplitResult, impossible_minimums, split_frame
+from splitguard.split.engine import GroupTable
 
 REQUESTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("no minimum", {}),
@@ -38,7 +39,7 @@ REQUESTS: tuple[tuple[str, dict[str, Any]], ...] = (
 
 def measure(frame: LabelFrame, values: dict[str, Any], seeds: range) -> dict[str, Any]:
     request = make_request({**values, "seed": seeds[0]})
-    warned = len(impossible_minimums(frame, request))
+    warned = len(impossible_minimums(GroupTable.of_frame(frame), request))
     times = []
     result: SplitResult | None = None
     for seed in seeds:

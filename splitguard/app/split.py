@@ -43,6 +43,7 @@ def run_split(
     from splitguard.core.shortfalls import MinimumSpec
     from splitguard.report.model import split_report
     from splitguard.split.assign import impossible_minimums, split_frame
+    from splitguard.split.engine import GroupTable
 
     warnings: list[str] = []
 
@@ -59,7 +60,8 @@ def run_split(
 
         keep = kept_groups(frame, request.keep, request.split_names)
         fixed = keep.fixed
-    for problem in impossible_minimums(frame, request):
+    table = GroupTable.of_frame(frame)
+    for problem in impossible_minimums(table, request):
         warning(f"splitguard: warning: cannot be met: {problem}.")
     progress("splitting")
     minimums: MinimumSpec = request.minimums
@@ -71,7 +73,7 @@ def run_split(
         schema=request.schema,
     )
     before = check(frame, given) if frame.splits is not None else ()
-    result = split_frame(frame, request, fixed=fixed)
+    result = split_frame(frame, request, fixed=fixed, table=table)
     kept = None if keep is None else _kept_summary(result.frame, keep.fixed, keep.conflicts)
     progress("checking the result")
     shares = dict(zip(request.split_names, request.shares, strict=True))

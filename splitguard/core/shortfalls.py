@@ -26,7 +26,6 @@ from splitguard.core.errors import OptionError, closest
 from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
-    from splitguard.core.counts import Counts
     from splitguard.core.frame import LabelFrame
 
 ALL_SPLITS = "*"
@@ -146,12 +145,65 @@ class Asked:
 
 
 class Totals(Protocol):
-    """A table's positive rows per class and its rows: a frame, or an engine's counts."""
+    """Positive rows per class and the row count of a table (a `LabelFrame`, or the
+    counts an engine made of it): what resolving the minimums needs."""
 
     @property
     def positives(self) -> np.ndarray: ...
+
     @property
     def n_rows(self) -> int: ...
+
+
+class Tallied(Totals, Protocol):
+    """A table's per-class totals as the minimums' feasibility needs them, from counts:
+    its classes, positive groups per class, and ``labels_per_row[k]`` rows of k labels."""
+
+    @property
+    def classes(self) -> tuple[str, ...]: ...
+
+    @property
+    def positive_groups(self) -> np.ndarray: ...
+
+    @property
+    def labels_per_row(self) -> np.ndarray: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SplitTotals:
+    """What the minimums are measured on: per class (C,), and per split and class (S, C).
+
+    Built from a frame's rows (`of_frame`) or from group counts and an assignment
+    (`splitguard.split.engine.GroupTable.split_totals`), so the two engines report alike.
+    """
+
+    classes: tuple[str, ...]
+    split_names: tuple[str, ...]
+    positives: np.ndarray
+    positive_groups: np.ndarray
+    rows_by_split: np.ndarray
+    positives_by_split: np.ndarray
+    positive_groups_by_split: np.ndarray
+
+    @classmethod
+    def of_frame(cls, frame: LabelFrame) -> SplitTotals:
+        from splitguard.core.aggregate import Aggregates
+
+        aggregates = Aggregates.of(frame)
+        carriers = np.asarray((frame.group_label_counts > 0).sum(axis=0)).ravel()
+        return cls(
+            classes=tuple(frame.classes),
+            split_names=frame.split_names,
+            positives=frame.positives,
+            positive_groups=carriers.astype(np.int64),
+            rows_by_split=aggregates.rows_by_split,
+            positives_by_split=aggregates.positives_by_split,
+            positive_groups_by_split=aggregates.positive_groups_by_split,
+        )
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.rows_by_split.sum())
 
 
 def asked(spec: MinimumSpec, names: Sequence[str], classes: Sequence[str], frame: Totals) -> Asked:
@@ -225,11 +277,11 @@ class Limits:
         return self.positives - self.kept
 
 
-def limits(counts: Counts, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
-    train = train_index(counts.split_names)
-    total = int(counts.positives[label])
+def limits(totals: SplitTotals, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
+    train = train_index(totals.split_names)
+    total = int(totals.positives[label])
     kept = 0 if split == train else math.ceil(spec.train_floor * total - 1e-9)
-    groups = int(counts.positive_groups[label])
+    groups = int(totals.positive_groups[label])
     return Limits(total, groups, kept, spec.train_floor, sizes["rows"], sizes["fraction"])
 
 
@@ -265,34 +317,34 @@ def unmet(
     frame: LabelFrame, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
 ) -> tuple[Unmet, ...]:
     """Every asked minimum the frame's splits miss, with why; empty without splits."""
-    from splitguard.core.aggregate import Aggregates
-
     if frame.splits is None:
         return ()
-    return unmet_in(Aggregates.of(frame), spec, fractions)
+    if not asked(spec, frame.split_names, frame.classes, frame).any:
+        return ()
+    return unmet_in(SplitTotals.of_frame(frame), spec, fractions)
 
 
 def unmet_in(
-    aggregates: Counts, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
+    totals: SplitTotals, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
 ) -> tuple[Unmet, ...]:
-    """Every asked minimum the counted splits miss, with why (an engine's counts too)."""
-    names = aggregates.split_names
-    wanted = asked(spec, names, aggregates.classes, aggregates)
+    """Every asked minimum the splits measured in `totals` miss, with why."""
+    names = totals.split_names
+    wanted = asked(spec, names, totals.classes, totals)
     if not wanted.any:
         return ()
-    rows = aggregates.rows_by_split
-    positives = aggregates.positives_by_split
+    rows = totals.rows_by_split
+    positives = totals.positives_by_split
     prevalence = positives / np.maximum(rows, 1)[:, None]
     found = []
     checks = (
         ("min-positives", positives, wanted.positives),
-        ("min-positive-groups", aggregates.positive_groups_by_split, wanted.positive_groups),
+        ("min-positive-groups", totals.positive_groups_by_split, wanted.positive_groups),
         ("min-prevalence", prevalence, wanted.prevalence),
     )
     for kind, reached, minimum in checks:
         for s, c in zip(*np.nonzero(reached < minimum - 1e-12), strict=True):
-            split, label = names[s], aggregates.classes[c]
-            limit = limits(aggregates, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
+            split, label = names[s], totals.classes[c]
+            limit = limits(totals, spec, s, c, rows=int(rows[s]), fraction=float(fractions[s]))
             count = float(reached[s, c])
             if kind == "min-prevalence":
                 need = math.ceil(minimum[s, c] * rows[s] - 1e-9)
@@ -321,7 +373,7 @@ def unmet_in(
 
 
 def impossible(
-    frame: LabelFrame, spec: MinimumSpec, names: Sequence[str], fractions: Sequence[float]
+    table: Tallied, spec: MinimumSpec, names: Sequence[str], fractions: Sequence[float]
 ) -> tuple[str, ...]:
     """What the minimums ask that no split of this table can give, said before splitting.
 
@@ -329,18 +381,18 @@ def impossible(
     leaves the other splits; a split asked for more positive labels than its rows can
     carry (however the rows are chosen).
     """
-    wanted = asked(spec, names, frame.classes, frame)
+    wanted = asked(spec, names, table.classes, table)
     if not wanted.any:
         return ()
     train = train_index(names)
-    row_targets = np.asarray(fractions) * frame.n_rows
+    row_targets = np.asarray(fractions) * table.n_rows
     rows = np.maximum(wanted.positives, np.ceil(wanted.prevalence * row_targets[:, None] - 1e-9))
-    totals = frame.positives.astype(np.int64)
+    totals = table.positives.astype(np.int64)
     kept = np.ceil(spec.train_floor * totals - 1e-9).astype(np.int64)
-    groups = (frame.group_label_counts > 0).sum(axis=0)
+    groups = table.positive_groups
     problems = []
     others = [s for s in range(len(names)) if s != train]
-    for c, label in enumerate(frame.classes):
+    for c, label in enumerate(table.classes):
         claim = rows[others, c].sum() if train is not None else rows[:, c].max()
         if claim > totals[c] - kept[c] and claim > 0:
             where = ", ".join(f"{names[s]} {rows[s, c]:,.0f}" for s in others if rows[s, c])
@@ -357,16 +409,24 @@ def impossible(
                 "but the "
                 f"data has {groups[c]:,}"
             )
-    per_row = np.sort(frame.labels.sum(axis=1))[::-1].cumsum()
+    histogram = np.asarray(table.labels_per_row, dtype=np.int64)
     for s, name in enumerate(names):
         demand = rows[s].sum()
-        size = min(int(row_targets[s]), per_row.size)
-        capacity = int(per_row[size - 1]) if size else 0
+        size = min(int(row_targets[s]), table.n_rows)
+        capacity = most_labels(histogram, size)
         if demand > capacity:
-            mean = frame.labels.sum() / max(1, frame.n_rows)
+            mean = float(histogram @ np.arange(histogram.size)) / max(1, table.n_rows)
             problems.append(
                 f"{name}: the minimums ask for {counted(round(demand), 'positive label')} in "
                 f"its {counted(size, 'row')}, but rows carry {mean:.2f} labels on average and its "
                 f"{size:,} most-labelled rows {capacity:,}"
             )
     return tuple(problems)
+
+
+def most_labels(labels_per_row: np.ndarray, rows: int) -> int:
+    """The labels the `rows` most-labelled rows carry (``labels_per_row[k]``: rows of k)."""
+    counts = labels_per_row[::-1]
+    per_row = np.arange(labels_per_row.size)[::-1]
+    taken = np.minimum(counts, np.maximum(rows - (np.cumsum(counts) - counts), 0))
+    return int(taken @ per_row)

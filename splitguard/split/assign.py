@@ -29,6 +29,7 @@ from splitguard.core.wording import counted
 __all__ = [
     "SplitRequest",
     "SplitResult",
+    "assign",
     "impossible_minimums",
     "in_split_order",
     "shortfall_dicts",
@@ -36,7 +37,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from splitguard.split.stratify import Shortfall
+    from splitguard.split.engine import GroupTable
+    from splitguard.split.stratify import Assignment, Shortfall
 
 
 DEFAULT_FRACTIONS: Mapping[str, float] = MappingProxyType({"train": 0.8, "val": 0.1, "test": 0.1})
@@ -167,11 +169,11 @@ def shortfall_dicts(
     )
 
 
-def impossible_minimums(frame: LabelFrame, request: SplitRequest) -> tuple[str, ...]:
-    """What the request's minimums ask that no split of `frame` can give (said up front)."""
+def impossible_minimums(table: GroupTable, request: SplitRequest) -> tuple[str, ...]:
+    """What the request's minimums ask that no split of the table can give (said up front)."""
     from splitguard.core.shortfalls import impossible
 
-    return impossible(frame, request.minimums, request.split_names, request.shares)
+    return impossible(table, request.minimums, request.split_names, request.shares)
 
 
 @dataclass(frozen=True)
@@ -184,26 +186,25 @@ class SplitResult:
     kept: dict[str, Any] | None = None
 
 
-def split_frame(
-    frame: LabelFrame, request: SplitRequest, *, fixed: np.ndarray | None = None
-) -> SplitResult:
-    """Assign every group of `frame` to a split; the frame comes back with its splits.
+def assign(
+    table: GroupTable, request: SplitRequest, *, fixed: np.ndarray | None = None
+) -> Assignment:
+    """Assign every group of `table` to a split as `request` asks: the one assignment
+    every engine runs, on the counts alone.
 
     `fixed` (G,) holds a split index per group that must stay where it is, -1 for free.
     """
-    from splitguard.core.shortfalls import asked, unmet
-    from splitguard.split.stratify import assign_rows
+    from splitguard.core.shortfalls import asked
+    from splitguard.split.stratify import assign_groups
 
-    request.check_fits(frame.n_groups)
+    request.check_fits(table.n_groups)
     names = request.split_names
-    wanted = asked(request.minimums, names, frame.classes, frame)
+    wanted = asked(request.minimums, names, table.classes, table)
     try:
-        # From the row labels: the counts per group are built sparse, never (G, C) dense.
-        assignment = assign_rows(
-            frame.labels,
-            frame.groups,
+        return assign_groups(
+            table.counts,
+            table.group_sizes,
             list(request.shares),
-            n_groups=frame.n_groups,
             min_positives=wanted.positives,
             # A class absent from a split is an error finding (SG301): where the data
             # allows, every split gets at least one positive group of every class.
@@ -212,12 +213,33 @@ def split_frame(
             train=None if request.folds is not None else train_index(names),
             train_floor=request.train_floor,
             fixed=fixed,
+            pairs=table.pairs,
             seed=request.seed,
         )
     except ValueError as exc:
         raise OptionError(f"the split request cannot be made: {exc}") from None
+
+
+def split_frame(
+    frame: LabelFrame,
+    request: SplitRequest,
+    *,
+    fixed: np.ndarray | None = None,
+    table: GroupTable | None = None,
+) -> SplitResult:
+    """Assign every group of `frame` to a split; the frame comes back with its splits.
+
+    `fixed` (G,) holds a split index per group that must stay where it is, -1 for free;
+    `table` is the frame's counts where the caller has them already.
+    """
+    from splitguard.core.shortfalls import unmet
+    from splitguard.split.engine import GroupTable
+
+    request.check_fits(frame.n_groups)
+    # The counts per group are built sparse, never (G, C) dense.
+    assignment = assign(table or GroupTable.of_frame(frame), request, fixed=fixed)
     row_splits = assignment.group_split[frame.groups].astype(SPLIT_INDEX)
-    split = dataclasses.replace(frame, splits=row_splits, split_names=names)
+    split = dataclasses.replace(frame, splits=row_splits, split_names=request.split_names)
     # Measured on the result as the coverage rule measures it, so report and findings agree.
     shortfalls = tuple(u.as_dict() for u in unmet(split, request.minimums, request.shares))
     return SplitResult(split, request, shortfalls)

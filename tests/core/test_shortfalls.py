@@ -51,13 +51,16 @@ def test_train_index() -> None:
 
 
 def test_what_no_split_can_give_is_said_before_splitting(nih_frame: LabelFrame) -> None:
-    assert impossible(nih_frame, spec(positives={"test": 20}), NAMES, SHARES) == ()
-    [hernia] = impossible(nih_frame, spec(prevalence={"test": 0.02}), NAMES, SHARES)
+    from splitguard.split.engine import GroupTable
+
+    nih = GroupTable.of_frame(nih_frame)
+    assert impossible(nih, spec(positives={"test": 20}), NAMES, SHARES) == ()
+    [hernia] = impossible(nih, spec(prevalence={"test": 0.02}), NAMES, SHARES)
     assert hernia.startswith("Hernia: the minimums ask for 225 positive rows (test 225)")
     assert "train keeps at least 91 (train floor 40%), so at most 136" in hernia
-    every = impossible(nih_frame, spec(prevalence={"test": 0.5}), NAMES, SHARES)
+    every = impossible(nih, spec(prevalence={"test": 0.5}), NAMES, SHARES)
     assert any(p.startswith("test: the minimums ask for 78,484 positive labels") for p in every)
-    lower = impossible(nih_frame, spec(prevalence={"test": 0.02}, train_floor=0.0), NAMES, SHARES)
+    lower = impossible(nih, spec(prevalence={"test": 0.02}, train_floor=0.0), NAMES, SHARES)
     assert lower == ()
 
 

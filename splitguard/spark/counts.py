@@ -1,0 +1,384 @@
+"""Rows to counts with Spark SQL: each row's group and classes, then the `GroupTable`.
+
+Every label shape becomes one array column of class names per row (`row_labels`): a
+delimited string (``--labels COL --sep``), a list<string> column (``--labels COL``), or
+wide 0/1 columns (``--label-cols``), read by the in-memory loader's rules (names trimmed,
+``--none`` values dropped, a class once per row). `label_cells` explodes them into
+(row, group, class) rows; `group_table` counts them per group and class with group-bys
+and brings only those counts to the driver, never a row.
+
+Groups are named as the in-memory loader names them (`splitguard.core.groups`), so the
+sorted names number the groups alike in both engines: a key's text as Python writes the
+value, the missing-key spellings and NaN as no key, rows sharing any key of several
+``--group`` columns one group (its name: its smallest key of the first column that has
+one), a row without a key a group of its own ("<missing> row N", N its row in the input).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from splitguard.core.errors import ColumnError, LabelValueError, OptionError
+from splitguard.core.wording import counted
+from splitguard.spark.read import INDEX, SOURCE
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame
+
+    from splitguard.core.spec import LabelSpec
+    from splitguard.split.engine import GroupTable
+
+ROW = "__splitguard_row"
+GROUP = "__splitguard_group"
+LABELS = "__splitguard_labels"
+CLASS = "__splitguard_class"
+
+
+def keyed_rows(rows: DataFrame, spec: LabelSpec) -> DataFrame:
+    """`rows` (from `splitguard.spark.read.read_rows`) with a unique key (`ROW`) and the
+    name of their group (`GROUP`)."""
+    from pyspark.sql import functions as F
+
+    _require_columns(rows, [c for c in (spec.id, *spec.group) if c])
+    rows = rows.withColumn(ROW, F.monotonically_increasing_id())
+    keys = list(spec.group) or ([spec.id] if spec.id else [])
+    if not keys:
+        # Without group or id columns every row is a group, named by its 0-based row.
+        return rows.withColumn(GROUP, _position(rows).cast("string"))
+    if len(keys) == 1:
+        missing = F.concat(F.lit("<missing> row "), (_position(rows) + 1).cast("string"))
+        return rows.withColumn(GROUP, F.coalesce(key_text(rows, keys[0]), missing))
+    return _linked(rows, keys)
+
+
+def key_text(rows: DataFrame, column: str) -> Column:
+    """A key cell's text as the loader reads it (Python's str of the value); null for
+    a missing key (an empty cell, a missing-value spelling such as NA, NaN)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from splitguard.core.groups import MISSING_KEYS
+
+    value = F.col(_quoted(column))
+    kind = rows.schema[column].dataType
+    if isinstance(kind, T.StringType):
+        return F.when(~F.trim(value).isin(*sorted(MISSING_KEYS)), value)
+    if isinstance(kind, T.FloatType | T.DoubleType):
+        return F.when(~F.isnan(value), value.cast("string"))
+    if isinstance(kind, T.BooleanType):
+        return F.when(value, F.lit("True")).when(~value, F.lit("False"))
+    return value.cast("string")
+
+
+def _position(rows: DataFrame) -> Column:
+    """Each row's 0-based position in the input (sources in name order): the row of its
+    source plus the rows of the sources before it, counted in one small group-by."""
+    from pyspark.sql import functions as F
+
+    per_source = rows.groupBy(SOURCE).count().collect()
+    offsets: list[Any] = []
+    start = 0
+    for source, count in sorted((r[0], r[1]) for r in per_source):
+        offsets += [F.lit(source), F.lit(start)]
+        start += count
+    if not offsets:
+        return F.col(INDEX)
+    return F.col(INDEX) + F.create_map(*offsets)[F.col(SOURCE)]
+
+
+def _linked(rows: DataFrame, keys: list[str]) -> DataFrame:
+    """Groups over several key columns: the distinct key combinations (about one per
+    group) go to the driver, which links them as the loader does; the rows join back."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    from splitguard.core.groups import group_rows
+
+    texts = [key_text(rows, k).alias(f"__splitguard_key{i}") for i, k in enumerate(keys)]
+    named = [f"__splitguard_key{i}" for i in range(len(keys))]
+    with_keys = rows.select("*", *texts)
+    any_key = F.greatest(*[F.col(n).isNotNull() for n in named])
+    combos = with_keys.where(any_key).select(*named).distinct().toArrow()
+    columns = [combos.column(n) for n in named]
+    numbers, names = group_rows(columns, row_ids=np.arange(combos.num_rows))
+    table = combos.append_column(GROUP, pa.array(names[numbers].astype(str), pa.string()))
+    spark = rows.sparkSession
+    mapping = spark.createDataFrame(table)
+    condition = [with_keys[n].eqNullSafe(mapping[n]) for n in named]
+    joined = with_keys.join(F.broadcast(mapping), condition, "left").drop(
+        *[mapping[n] for n in named]
+    )
+    missing = F.concat(F.lit("<missing> row "), (_position(rows) + 1).cast("string"))
+    return joined.withColumn(GROUP, F.coalesce(F.col(GROUP), missing)).drop(*named)
+
+
+def row_labels(rows: DataFrame, spec: LabelSpec) -> tuple[DataFrame, tuple[str, ...] | None]:
+    """(`ROW`, `GROUP`, `LABELS`): each row's distinct class names, checked as the loader
+    checks them in strict mode; and the classes where the shape fixes them (wide: its
+    columns, sorted), else None (the classes are the names found)."""
+    from pyspark.sql import types as T
+
+    if spec.long:
+        raise OptionError(
+            "--engine spark reads delimited (--labels COL --sep), list (--labels COL) and "
+            "wide (--label-cols) labels, not --long: use --engine memory for a long table."
+        )
+    if spec.label_cols:
+        return _wide(rows, spec)
+    assert spec.labels is not None
+    _require_columns(rows, [spec.labels])
+    none = sorted({n.strip() for n in spec.none})
+    if isinstance(rows.schema[spec.labels].dataType, T.ArrayType):
+        return _lists(rows, spec.labels, none, spec), None
+    return _delimited(rows, spec.labels, spec.sep, none, spec), None
+
+
+def _clean(names: Column, none: list[str]) -> Column:
+    """Names trimmed, empty and --none names dropped, each once (`core.labels.clean_names`)."""
+    from pyspark.sql import functions as F
+
+    trimmed = F.transform(names, lambda x: F.trim(x.cast("string")))
+    kept = F.filter(trimmed, lambda x: x.isNotNull() & (x != "") & ~x.isin(*none))
+    return F.array_distinct(kept)
+
+
+def _lists(rows: DataFrame, column: str, none: list[str], spec: LabelSpec) -> DataFrame:
+    from pyspark.sql import functions as F
+
+    value = F.col(_quoted(column))
+    if spec.blank == "error":
+        _refuse_blanks(rows, column, value.isNull())
+    return rows.select(ROW, GROUP, _clean(F.coalesce(value, F.array()), none).alias(LABELS))
+
+
+def _delimited(
+    rows: DataFrame, column: str, sep: str | None, none: list[str], spec: LabelSpec
+) -> DataFrame:
+    import re
+
+    from pyspark.sql import functions as F
+
+    text = F.trim(F.col(_quoted(column)).cast("string"))
+    blank = text.isNull() | (text == "")
+    literal = F.from_json(text, "array<string>")
+    is_list = text.startswith("[")
+    parsed = (
+        F.when(blank, F.array())
+        .when(is_list, literal)
+        .otherwise(F.split(text, re.escape(sep), -1) if sep else F.array(text))
+    )
+    checks = [F.sum((is_list & literal.isNull()).cast("long"))]
+    if spec.blank == "error":
+        checks.append(F.sum(blank.cast("long")))
+    bad, *blanks = rows.agg(*checks).first() or (0,)
+    if bad:
+        example = rows.where(is_list & literal.isNull()).select(text).first()
+        raise LabelValueError(
+            f"column {column!r} holds {example[0][:80] if example else '?'!r}, which looks "
+            f"like a list but does not parse ({counted(bad, 'such row')}). Write each cell as "
+            'a JSON or Python list of names, such as ["Mass", "Nodule"].'
+        )
+    if blanks and blanks[0]:
+        raise _blank_error(column, blanks[0])
+    return rows.select(ROW, GROUP, _clean(parsed, none).alias(LABELS))
+
+
+def _wide(rows: DataFrame, spec: LabelSpec) -> tuple[DataFrame, tuple[str, ...]]:
+    """Wide 0/1 columns: a row's classes are the columns it says yes in."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    from splitguard.core.shapes.wide import label_columns
+
+    empty = pa.table({c: pa.array([], pa.null()) for c in rows.columns})
+    columns = label_columns(empty, spec)
+    _require_columns(rows, columns)
+    verdicts = {c: _wide_cell(rows, c, spec.uncertain) for c in columns}
+    checks = []
+    for _, blank, uncertain, other in verdicts.values():
+        checks += [F.sum(other.cast("long")), F.sum(uncertain.cast("long"))]
+        checks.append(F.sum(blank.cast("long")) if spec.blank == "error" else F.lit(0))
+    found = rows.agg(*checks).first() or ()
+    for j, column in enumerate(columns):
+        other, uncertain, blanks = found[3 * j : 3 * j + 3]
+        if other:
+            example = rows.where(verdicts[column][3]).select(_quoted(column)).first()
+            raise LabelValueError(
+                f"column {column!r} holds {example[0] if example else '?'!r}, not a label "
+                f"value ({counted(other, 'such row')}). Allowed: 1/0, true/false, 1.0/0.0, -1 "
+                "(uncertain) or empty. Fix the cells, or leave the column out of --label-cols."
+            )
+        if uncertain and spec.uncertain == "error":
+            raise LabelValueError(
+                f"column {column!r} holds -1, an uncertain label ({counted(uncertain, 'row')}). "
+                "Pass --uncertain negative or --uncertain positive to say how to read it."
+            )
+        if blanks:
+            raise _blank_error(column, blanks)
+    said = [F.when(verdicts[c][0], F.lit(c.strip())) for c in columns]
+    labels = F.array_distinct(F.filter(F.array(*said), lambda x: x.isNotNull()))
+    classes = tuple(sorted(c.strip() for c in columns))
+    return rows.select(ROW, GROUP, labels.alias(LABELS)), classes
+
+
+def _wide_cell(rows: DataFrame, column: str, uncertain: str) -> tuple[Column, ...]:
+    """(yes, blank, uncertain, not a label value) of a wide cell, as `core.shapes.wide`
+    reads it: a number column by its value, a text column by its trimmed lower-case text."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from splitguard.core.shapes.wide import NEGATIVE, POSITIVE, UNCERTAIN
+
+    value = F.col(_quoted(column))
+    kind = rows.schema[column].dataType
+    if isinstance(kind, T.NumericType):
+        number = value.cast("double")
+        blank = value.isNull() | F.isnan(number)
+        positive, negative, maybe = number == 1, number == 0, number == -1
+    else:
+        text = F.lower(F.trim(value.cast("string")))
+        blank = value.isNull() | text.isin("", "nan")
+        # A text column of numbers only ("1.00", "+1") reads as numbers, as CSV readers do.
+        number = F.when(text.rlike(_NUMBER), text.cast("double"))
+        positive = text.isin(*POSITIVE) | (number == 1)
+        negative = text.isin(*NEGATIVE) | (number == 0)
+        maybe = text.isin(*UNCERTAIN) | (number == -1)
+    yes = F.coalesce(positive | (maybe & F.lit(uncertain == "positive")), F.lit(False))
+    other = ~blank & ~F.coalesce(positive | negative | maybe, F.lit(False))
+    return yes, blank, ~blank & F.coalesce(maybe, F.lit(False)), other
+
+
+_NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def label_cells(labelled: DataFrame) -> DataFrame:
+    """(`ROW`, `GROUP`, `CLASS`): one row per positive (row, class) of `row_labels`."""
+    from pyspark.sql import functions as F
+
+    return labelled.select(ROW, GROUP, F.explode(LABELS).alias(CLASS))
+
+
+def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> GroupTable:
+    """The counts of `row_labels`' rows: only per-group and per-class aggregates reach
+    the driver (G group sizes, Z (group, class) cells, the kept label pairs' cells and
+    a labels-per-row histogram), in Arrow."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as F
+
+    from splitguard.split.counts import from_cells
+    from splitguard.split.engine import GroupTable
+
+    # The slim rows are read by several group-bys: kept on local disk once, not re-parsed.
+    slim = labelled.persist(StorageLevel.DISK_ONLY)
+    try:
+        sizes = slim.groupBy(GROUP).count().toArrow()
+        raw = np.asarray(sizes.column(0).to_pylist(), dtype=object)
+        order = np.argsort(raw.astype(str), kind="stable")
+        names = raw[order]
+        group_sizes = np.asarray(sizes.column(1).to_numpy(), dtype=np.int64)[order]
+        cells = label_cells(slim)
+        counted_cells = cells.groupBy(GROUP, CLASS).count().toArrow()
+        found = sorted(set(counted_cells.column(1).unique().to_pylist()))
+        if classes is None:
+            classes = tuple(found)
+        class_index = {name: i for i, name in enumerate(classes)}
+        lookup = names.astype(str)
+        groups = np.searchsorted(lookup, counted_cells.column(0).to_numpy(zero_copy_only=False))
+        columns = np.array(
+            [class_index[c] for c in counted_cells.column(1).to_pylist()], dtype=np.int64
+        )
+        shape = (names.size, len(classes))
+        counts = from_cells(
+            groups.astype(np.int64), columns, counted_cells.column(2).to_numpy(), shape
+        )
+        per_row = slim.select(F.size(LABELS).alias("k")).groupBy("k").count().collect()
+        histogram = np.zeros(max([r[0] for r in per_row], default=0) + 1, dtype=np.int64)
+        for k, n in per_row:
+            histogram[k] = n
+        pairs = _pairs(cells, lookup, class_index, names.size)
+    finally:
+        slim.unpersist()
+    return GroupTable(
+        group_names=names,
+        group_sizes=group_sizes,
+        counts=counts,
+        pairs=pairs,
+        classes=classes,
+        labels_per_row=histogram,
+    )
+
+
+def _pairs(cells: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_groups: int) -> Any:
+    """The label pairs worth balancing (`splitguard.split.pairs.label_pairs`'s choice),
+    their rows per group: pairs are counted per group in Spark, only the kept ones'
+    (group, pair) cells reach the driver."""
+    from pyspark.sql import functions as F
+
+    from splitguard.split.pairs import MAX_PAIRS, MIN_PAIR_GROUPS, _select, no_pairs
+
+    n_classes = len(class_index)
+    if n_classes < 2:
+        return no_pairs(n_groups)
+    first, second = cells.alias("a"), cells.alias("b")
+    joined = first.join(
+        second,
+        (F.col(f"a.{ROW}") == F.col(f"b.{ROW}")) & (F.col(f"a.{CLASS}") < F.col(f"b.{CLASS}")),
+    ).select(
+        F.col(f"a.{GROUP}").alias(GROUP),
+        F.col(f"a.{CLASS}").alias("j"),
+        F.col(f"b.{CLASS}").alias("l"),
+    )
+    per_group = joined.groupBy(GROUP, "j", "l").count()
+    spread = per_group.groupBy("j", "l").count().where(F.col("count") >= MIN_PAIR_GROUPS).collect()
+    if not spread:
+        return no_pairs(n_groups)
+    widespread = np.array([r[2] for r in spread])
+    if widespread.size > MAX_PAIRS:
+        # As label_pairs cuts: pairs tied with the last one kept stay only if all fit.
+        cut = np.sort(widespread)[::-1]
+        last = cut[MAX_PAIRS - 1]
+        keep = widespread > last if cut[MAX_PAIRS] == last else widespread >= last
+        spread = [r for r, k in zip(spread, keep, strict=True) if k]
+    kept = cells.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
+    entries = per_group.join(F.broadcast(kept), ["j", "l"]).toArrow()
+    square = n_classes * n_classes
+    group = np.searchsorted(lookup, entries.column(GROUP).to_numpy(zero_copy_only=False))
+    j = np.array([class_index[c] for c in entries.column("j").to_pylist()], dtype=np.int64)
+    l_ = np.array([class_index[c] for c in entries.column("l").to_pylist()], dtype=np.int64)
+    keys = group.astype(np.int64) * square + j * n_classes + l_
+    order = np.argsort(keys, kind="stable")
+    rows = entries.column("count").to_numpy().astype(np.int64)
+    return _select(keys[order], rows[order], n_classes, n_groups)
+
+
+def _blank_error(column: str, count: int) -> LabelValueError:
+    return LabelValueError(
+        f"column {column!r} is empty in {counted(count, 'row')}. Pass --blank negative to read "
+        "an empty cell as no positive label, or fill the cells."
+    )
+
+
+def _refuse_blanks(rows: DataFrame, column: str, blank: Column) -> None:
+    from pyspark.sql import functions as F
+
+    count = (rows.agg(F.sum(blank.cast("long"))).first() or (0,))[0]
+    if count:
+        raise _blank_error(column, count)
+
+
+def _require_columns(rows: DataFrame, columns: list[str]) -> None:
+    present = set(rows.columns)
+    for column in columns:
+        if column not in present:
+            shown = ", ".join(repr(c) for c in rows.columns if not c.startswith("__splitguard_"))
+            raise ColumnError(
+                f"column {column!r} is not in the table; it has {shown[:400]}. "
+                "Name one of those columns."
+            )
+
+
+def _quoted(column: str) -> str:
+    """A column name as Spark reads it in F.col, dots and spaces included."""
+    return "`" + column.replace("`", "``") + "`"

@@ -1,0 +1,95 @@
+"""Rows into Spark: a path Spark reads (a Parquet dataset directory, a CSV or JSON file)
+or a Spark DataFrame given as is, each row with its place in the input.
+
+A row's place (`SOURCE`, `INDEX`: its file and its row in the file, or its partition and
+its row in the partition) orders the rows as the in-memory loader reads them: a Parquet
+directory's files in name order, each file's rows in order. It names a row without a
+group key, as the loader does ("<missing> row 7"), and never reaches the driver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from splitguard.core.errors import InputError
+from splitguard.spark.session import spark_session
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+# Columns the engine adds to the rows; the written splits never hold them.
+SOURCE = "__splitguard_source"
+INDEX = "__splitguard_index"
+CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None) -> DataFrame:
+    """The rows of `source` with their place (`SOURCE`, `INDEX`).
+
+    A path is read by its kind: a directory or a ``.parquet`` file as Parquet, a CSV
+    file with its header and its columns' types inferred (as the in-memory loader infers
+    them), a JSON lines file as JSON. A DataFrame's rows are placed by partition.
+    """
+    from pyspark.sql import DataFrame
+    from pyspark.sql import functions as F
+
+    if isinstance(source, DataFrame):
+        return placed_by_partition(source)
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory. Give a Parquet dataset or a file.")
+    session = spark or spark_session()
+    kind = _kind(path)
+    if kind == "parquet":
+        rows = session.read.parquet(str(path))
+        return rows.select(
+            "*",
+            F.col("_metadata.file_path").alias(SOURCE),
+            F.col("_metadata.row_index").alias(INDEX),
+        )
+    if kind == "csv":
+        sep = "\t" if ".tsv" in path.name.lower() else ","
+        reader = session.read.options(header=True, inferSchema=True, sep=sep, multiLine=True)
+        return placed_by_partition(reader.csv(str(path)))
+    return placed_by_partition(session.read.json(str(path)))
+
+
+def placed_by_partition(rows: DataFrame) -> DataFrame:
+    """`rows` placed by their partition and their position in it (the order Spark keeps)."""
+    from pyspark.sql import functions as F
+
+    row_id = F.monotonically_increasing_id()
+    # monotonically_increasing_id puts the partition in the upper 31 bits.
+    return rows.select(
+        "*",
+        F.lpad(F.shiftright(row_id, 33).cast("string"), 10, "0").alias(SOURCE),
+        row_id.bitwiseAND((1 << 33) - 1).alias(INDEX),
+    )
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if path.is_dir():
+        files = [p.name.lower() for p in path.rglob("*") if p.is_file() and _data_file(p)]
+        if files and all(f.endswith(CSV_SUFFIXES) for f in files):
+            return "csv"
+        if files and all(f.endswith(JSON_SUFFIXES) for f in files):
+            return "json"
+        return "parquet"
+    if name.endswith(CSV_SUFFIXES):
+        return "csv"
+    if name.endswith(JSON_SUFFIXES):
+        return "json"
+    return "parquet"
+
+
+def _data_file(path: Path) -> bool:
+    # Spark skips files whose names start with _ or . (_SUCCESS, .crc checksums).
+    return not path.name.startswith(("_", "."))
+
+
+def data_columns(rows: DataFrame) -> list[str]:
+    """The input's own columns: `rows`' columns without those the engine added."""
+    return [c for c in rows.columns if not c.startswith("__splitguard_")]

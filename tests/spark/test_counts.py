@@ -1,0 +1,98 @@
+"""Spark counts every label shape into the same `GroupTable` as the in-memory engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from splitguard.core.errors import LabelValueError
+from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
+from splitguard.spark.counts import group_table, keyed_rows, row_labels
+from splitguard.spark.read import read_rows
+from splitguard.split.engine import GroupTable
+
+
+def spark_table(spark: Any, source: Any, spec: LabelSpec) -> GroupTable:
+    labelled, classes = row_labels(keyed_rows(read_rows(source, spark), spec), spec)
+    return group_table(labelled, classes)
+
+
+def assert_same(found: GroupTable, expected: GroupTable) -> None:
+    assert found.classes == expected.classes
+    assert found.group_names.tolist() == expected.group_names.tolist()
+    assert found.group_sizes.tolist() == expected.group_sizes.tolist()
+    assert (found.counts.toarray() == expected.counts.toarray()).all()
+    for name in ("classes", "indptr", "pair", "count"):
+        assert (getattr(found.pairs, name) == getattr(expected.pairs, name)).all(), name
+    assert found.labels_per_row.tolist() == expected.labels_per_row.tolist()
+
+
+def test_nih_as_parquet_parts_counts_as_in_memory(spark: Any, nih_parquet: Path) -> None:
+    from splitguard.core.example import NIH_SPEC, load_example
+
+    assert_same(spark_table(spark, nih_parquet, NIH_SPEC), GroupTable.of_frame(load_example()))
+
+
+def small_table(rng: np.random.Generator, rows: int = 400) -> pa.Table:
+    """Every key rule at once: numbers, missing spellings, NaN, two linked key columns."""
+    classes = ["b", "a", "c d", "Zeta", "é"]
+    picked = [
+        list(rng.choice(classes, size=rng.integers(0, 4), replace=False)) for _ in range(rows)
+    ]
+    patient = [
+        None if i % 37 == 0 else ("NA" if i % 41 == 0 else f"p{rng.integers(0, 60)}")
+        for i in range(rows)
+    ]
+    study = [None if i % 5 else int(rng.integers(0, 30)) for i in range(rows)]
+    return pa.table(
+        {
+            "id": [f"img{i}" for i in range(rows)],
+            "patient": patient,
+            "study": pa.array(study, pa.int64()),
+            "text": ["|".join(p) if p else ("" if i % 2 else "none") for i, p in enumerate(picked)],
+            "list": picked,
+            **{c: [int(c in p) for p in picked] for c in classes},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        LabelSpec(labels="text", sep="|", none=("none",), blank="negative", group=("patient",)),
+        LabelSpec(labels="list", id="id", group=("patient", "study")),
+        LabelSpec(label_cols=("b", "a", "c d", "Zeta", "é"), id="id"),
+        LabelSpec(labels="list"),
+    ],
+    ids=["delimited", "list-linked-keys", "wide-by-id", "list-by-row"],
+)
+def test_every_shape_counts_as_in_memory(spark: Any, tmp_path: Path, spec: LabelSpec) -> None:
+    table = small_table(np.random.default_rng(7))
+    pq.write_table(table.slice(0, 150), tmp_path / "part-0.parquet")
+    pq.write_table(table.slice(150), tmp_path / "part-1.parquet")
+    found = spark_table(spark, tmp_path, spec)
+    assert_same(found, GroupTable.of_frame(load_frame(table, spec)))
+
+
+def test_a_spark_dataframe_counts_as_in_memory(spark: Any) -> None:
+    table = small_table(np.random.default_rng(3), rows=120)
+    spec = LabelSpec(labels="list", group=("patient",))
+    found = spark_table(spark, spark.createDataFrame(table).coalesce(1), spec)
+    assert_same(found, GroupTable.of_frame(load_frame(table, spec)))
+
+
+def test_bad_label_cells_are_refused_as_in_memory(spark: Any, tmp_path: Path) -> None:
+    table = pa.table({"id": ["1", "2", "3"], "a": ["1", "-1", ""], "b": ["0", "yes", "maybe"]})
+    pq.write_table(table, tmp_path / "t.parquet")
+    with pytest.raises(LabelValueError, match="column 'b' holds 'maybe', not a label value"):
+        spark_table(spark, tmp_path, LabelSpec(label_cols=("b",), id="id"))
+    with pytest.raises(LabelValueError, match="'a' holds -1, an uncertain label"):
+        spark_table(spark, tmp_path, LabelSpec(label_cols=("a",), id="id"))
+    with pytest.raises(LabelValueError, match="'a' is empty in 1 row"):
+        spark_table(spark, tmp_path, LabelSpec(label_cols=("a",), id="id", uncertain="negative"))
