@@ -15,9 +15,11 @@ from splitguard.app.keywords import ConfigArgument, option_values, paths_read
 
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
+    from splitguard.core.spec import LabelSpec
     from splitguard.lint.config import LintConfig
     from splitguard.lint.engine import LintResult
     from splitguard.lint.findings import Finding
+    from splitguard.lint.sampled import SampledTable
     from splitguard.report.output import Written
 
 Progress = Callable[[str], None]
@@ -51,8 +53,11 @@ def _quiet(step: str) -> None:
     """No progress shown."""
 
 
+ENGINES = ("memory", "spark")
+
+
 def run_check(
-    load: Callable[[], LabelFrame],
+    load: Callable[[], LabelFrame | SampledTable],
     config: LintConfig,
     *,
     outputs: CheckOutputs = CheckOutputs(),
@@ -61,11 +66,13 @@ def run_check(
     reads: Sequence[Path] = (),
     progress: Progress = _quiet,
 ) -> CheckOutcome:
-    """Lint the frame `load` reads. `reads` are the files an output must never replace
-    (the tables, the config file); they are refused before any work. The reports name
-    files relative to `root` (default: the current folder)."""
+    """Lint the frame `load` reads (or an engine's counts and sample of the table). `reads`
+    are the files an output must never replace (the tables, the config file); they are
+    refused before any work. The reports name files relative to `root` (default: the
+    current folder)."""
     from splitguard.core.io.safepath import check_output_files
     from splitguard.lint.engine import exit_status, lint
+    from splitguard.lint.sampled import SampledTable
 
     baseline = [Path(config.baseline)] if config.baseline else []
     check_output_files(
@@ -78,9 +85,10 @@ def run_check(
         updates={"--write-baseline": baseline[0]} if baseline else None,
     )
     progress("reading the table")
-    frame = load()
+    table = load()
+    frame = table.frame if isinstance(table, SampledTable) else table
     progress("running the rules")
-    result = lint(frame, config)
+    result = lint(table, config)
     written_baseline = None
     if outputs.write_baseline:
         from splitguard.core.io.write import write_json
@@ -89,7 +97,7 @@ def run_check(
         write_json(outputs.write_baseline, baseline_payload((*result.findings, *result.accepted)))
         written_baseline = Path(outputs.write_baseline)
     reports = None
-    if outputs.html or outputs.markdown:
+    if (outputs.html or outputs.markdown) and not isinstance(table, SampledTable):
         from splitguard.lint.formats import View
         from splitguard.report.check_page import write_check_reports
 
@@ -143,6 +151,7 @@ def check(
     per_class_ignores: dict[str, Sequence[str]] | None = None,
     per_split_ignores: dict[str, Sequence[str]] | None = None,
     config: ConfigArgument = None,
+    engine: str | None = None,
 ) -> CheckOutcome:
     """Run the rules on `data`, as `splitguard check` does; nothing is printed.
 
@@ -151,14 +160,18 @@ def check(
     same `OptionError`); None leaves an option to `config` or its default. `config` is a
     config file's path, or a dict of config keys (a rule plugin's options included).
 
+    `engine="spark"` counts the table with Spark (`data`: a Spark DataFrame, a path Spark
+    reads, or (split, path) pairs): the rules that read counts run on the whole table,
+    the schema rules on a sample of whole groups, as the summary says
+    (`splitguard.spark.lint`); the HTML and Markdown reports need the rows, and are refused.
+
     >>> outcome = splitguard.check([("train", "train.csv"), ("test", "test.csv")],
     ...     labels="Finding Labels", sep="|", group="Patient ID")     # doctest: +SKIP
     >>> outcome.exit_status, [f.code for f in outcome.findings]      # doctest: +SKIP
     (1, ['SG201'])
     """
     # Every keyword but `data` and `config` is an option, named as the CLI names it.
-    keywords = {k: v for k, v in locals().items() if k not in ("data", "config")}
-    from splitguard.core.load import load_frame
+    keywords = {k: v for k, v in locals().items() if k not in ("data", "config", "engine")}
     from splitguard.core.options import label_spec
     from splitguard.lint.config import LintConfig
     from splitguard.rules.registry import registered_options
@@ -167,7 +180,7 @@ def check(
     values = option_values(keywords, config, known)
     spec = label_spec(values)
     return run_check(
-        lambda: load_frame(data, spec, strict=False),
+        _loader(data, spec, _engine(engine, values)),
         LintConfig.of(values, known),
         outputs=CheckOutputs(
             values.get("write-baseline"), values.get("html"), values.get("markdown")
@@ -176,3 +189,43 @@ def check(
         root=None if values.get("root") is None else Path(values["root"]),
         reads=paths_read(data),
     )
+
+
+def _engine(engine: str | None, values: dict[str, Any]) -> str:
+    """The engine asked for, checked; with Spark, the outputs that need every row refused."""
+    from splitguard.core.errors import OptionError, closest
+
+    chosen = engine or "memory"
+    if chosen not in ENGINES:
+        raise OptionError(
+            f"--engine {chosen!r} is not an engine{closest(chosen, ENGINES)}. Use one of "
+            f"{', '.join(ENGINES)}."
+        )
+    asked = [flag for flag in ("html", "markdown") if values.get(flag)]
+    if chosen == "spark" and asked:
+        raise OptionError(
+            f"--{asked[0]} is not written with --engine spark: the check report shows every "
+            "row's statistics, which stay in Spark. Use --format json (the findings and the "
+            "counts they come from), or --engine memory for a table that fits in memory."
+        )
+    return chosen
+
+
+def _loader(data: Any, spec: LabelSpec, engine: str) -> Callable[[], LabelFrame | SampledTable]:
+    """What reads the table: the loader, or Spark's counts and sample (pyspark checked now,
+    before any work)."""
+    if engine == "spark":
+        from splitguard.spark.session import require_pyspark
+
+        require_pyspark()
+
+    def load() -> LabelFrame | SampledTable:
+        if engine == "spark":
+            from splitguard.spark.lint import sampled_table
+
+            return sampled_table(data, spec)
+        from splitguard.core.load import load_frame
+
+        return load_frame(data, spec, strict=False)
+
+    return load
