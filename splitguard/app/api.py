@@ -16,6 +16,8 @@ from splitguard.app.runs import Outcome
 
 # Keywords that are command-line options of the run but not of the function.
 WRITE_OPTIONS = ("out", "force")
+# The engine is chosen by the function called: splitguard.spark.split runs on Spark.
+NOT_KEYWORDS = (*WRITE_OPTIONS, "engine")
 
 
 def split(
@@ -69,7 +71,7 @@ def split(
     from splitguard.core.load import load_frame
     from splitguard.core.options import label_spec
 
-    names = (*INPUT_NAMES, *(n for n in SPLIT_NAMES if n not in WRITE_OPTIONS))
+    names = (*INPUT_NAMES, *(n for n in SPLIT_NAMES if n not in NOT_KEYWORDS))
     values = keyword_values("splitguard.split", _checked(given, unknown), names)
     spec, request = label_spec(values), split_request(values)
     return _warned(run_split(request, lambda: load_frame(data, spec)))
@@ -121,7 +123,7 @@ def fix(
     from splitguard.core.load import load_frame
     from splitguard.core.options import label_spec
 
-    names = (*INPUT_NAMES, *(n for n in FIX_NAMES if n not in WRITE_OPTIONS))
+    names = (*INPUT_NAMES, *(n for n in FIX_NAMES if n not in NOT_KEYWORDS))
     values = keyword_values("splitguard.fix", _checked(given, unknown), names)
     spec, request = label_spec(values), fix_request(values)
     return run_fix(request, lambda: load_frame(data, spec))
@@ -141,6 +143,11 @@ def _checked(given: dict[str, Any], unknown: dict[str, Any]) -> dict[str, Any]:
                 f"{name}= is not a keyword here: write the result with "
                 "result.write(DIR, force=...) instead."
             )
+    if "engine" in unknown:
+        raise OptionError(
+            "engine= is not a keyword here: these functions run in memory; "
+            "splitguard.spark.split(sdf, ...) splits a Spark DataFrame."
+        )
     named = {k: v for k, v in given.items() if k not in ("data", "unknown")}
     return {**named, **unknown}
 

@@ -6,7 +6,7 @@ prints. The caller shows the findings and exits with `CheckOutcome.exit_status`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -151,7 +151,6 @@ def check(
     per_class_ignores: dict[str, Sequence[str]] | None = None,
     per_split_ignores: dict[str, Sequence[str]] | None = None,
     config: ConfigArgument = None,
-    engine: str | None = None,
 ) -> CheckOutcome:
     """Run the rules on `data`, as `splitguard check` does; nothing is printed.
 
@@ -160,10 +159,7 @@ def check(
     same `OptionError`); None leaves an option to `config` or its default. `config` is a
     config file's path, or a dict of config keys (a rule plugin's options included).
 
-    `engine="spark"` counts the table with Spark (`data`: a Spark DataFrame, a path Spark
-    reads, or (split, path) pairs): the rules that read counts run on the whole table,
-    the schema rules on a sample of whole groups, as the summary says
-    (`splitguard.spark.lint`); the HTML and Markdown reports need the rows, and are refused.
+    `splitguard.spark.check` takes the same keywords for a table Spark reads.
 
     >>> outcome = splitguard.check([("train", "train.csv"), ("test", "test.csv")],
     ...     labels="Finding Labels", sep="|", group="Patient ID")     # doctest: +SKIP
@@ -171,7 +167,31 @@ def check(
     (1, ['SG201'])
     """
     # Every keyword but `data` and `config` is an option, named as the CLI names it.
-    keywords = {k: v for k, v in locals().items() if k not in ("data", "config", "engine")}
+    keywords = {k: v for k, v in locals().items() if k not in ("data", "config")}
+    return check_keywords(data, keywords, config, _in_memory)
+
+
+def _in_memory(data: Any, values: Mapping[str, Any], spec: LabelSpec) -> Callable[[], LabelFrame]:
+    from splitguard.core.errors import OptionError
+    from splitguard.core.load import load_frame
+
+    if values.get("engine") == "spark":
+        raise OptionError(
+            "splitguard.check reads the table in memory; for Spark call "
+            "splitguard.spark.check(data, ...) with the same keywords."
+        )
+    return lambda: load_frame(data, spec, strict=False)
+
+
+Reader = Callable[[Any, Mapping[str, Any], "LabelSpec"], Callable[[], "LabelFrame | SampledTable"]]
+
+
+def check_keywords(
+    data: Any, keywords: Mapping[str, Any], config: ConfigArgument, reader: Reader
+) -> CheckOutcome:
+    """`check` with the keywords given as a mapping and the table read by `reader` (from
+    `data`, the option values and the spec: what reads the table, called once the
+    outputs are checked): the in-memory loader, or an engine's counts and sample."""
     from splitguard.core.options import label_spec
     from splitguard.lint.config import LintConfig
     from splitguard.rules.registry import registered_options
@@ -180,7 +200,7 @@ def check(
     values = option_values(keywords, config, known)
     spec = label_spec(values)
     return run_check(
-        _loader(data, spec, _engine(engine, values)),
+        reader(data, values, spec),
         LintConfig.of(values, known),
         outputs=CheckOutputs(
             values.get("write-baseline"), values.get("html"), values.get("markdown")
@@ -189,43 +209,3 @@ def check(
         root=None if values.get("root") is None else Path(values["root"]),
         reads=paths_read(data),
     )
-
-
-def _engine(engine: str | None, values: dict[str, Any]) -> str:
-    """The engine asked for, checked; with Spark, the outputs that need every row refused."""
-    from splitguard.core.errors import OptionError, closest
-
-    chosen = engine or "memory"
-    if chosen not in ENGINES:
-        raise OptionError(
-            f"--engine {chosen!r} is not an engine{closest(chosen, ENGINES)}. Use one of "
-            f"{', '.join(ENGINES)}."
-        )
-    asked = [flag for flag in ("html", "markdown") if values.get(flag)]
-    if chosen == "spark" and asked:
-        raise OptionError(
-            f"--{asked[0]} is not written with --engine spark: the check report shows every "
-            "row's statistics, which stay in Spark. Use --format json (the findings and the "
-            "counts they come from), or --engine memory for a table that fits in memory."
-        )
-    return chosen
-
-
-def _loader(data: Any, spec: LabelSpec, engine: str) -> Callable[[], LabelFrame | SampledTable]:
-    """What reads the table: the loader, or Spark's counts and sample (pyspark checked now,
-    before any work)."""
-    if engine == "spark":
-        from splitguard.spark.session import require_pyspark
-
-        require_pyspark()
-
-    def load() -> LabelFrame | SampledTable:
-        if engine == "spark":
-            from splitguard.spark.lint import sampled_table
-
-            return sampled_table(data, spec)
-        from splitguard.core.load import load_frame
-
-        return load_frame(data, spec, strict=False)
-
-    return load

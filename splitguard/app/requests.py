@@ -37,6 +37,7 @@ FIX_NAMES = (
     "hide-ids",
     "schema",
     "fewest-moves",
+    "engine",
 )
 
 # The command line's options of `splitguard split` besides the input options.
@@ -56,6 +57,7 @@ SPLIT_NAMES = (
     "fail-on",
     "hide-ids",
     "schema",
+    "engine",
 )
 
 

@@ -35,6 +35,11 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     if not values["out"]:
         raise OptionError("give --out DIR: the directory to write the repaired splits into.")
     request = fix_request(values)
+    if values["engine"] == "spark":
+        raise OptionError(
+            "fix --engine spark is not available in this version: the repair reads the "
+            "splits in memory. Leave out --engine (or pass --engine memory)."
+        )
     status = run_and_print(
         values["out"],
         lambda progress: run_fix(request, lambda: load(inputs, values), progress=progress),

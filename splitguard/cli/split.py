@@ -43,6 +43,8 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     if not values["out"]:
         raise OptionError("give --out DIR: the directory to write the splits into.")
     request = split_request(values)
+    if values["engine"] == "spark":
+        raise SystemExit(split_on_spark(inputs, values, request))
     status = run_and_print(
         values["out"],
         lambda progress: run_split(
@@ -51,3 +53,33 @@ def split_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
         force=bool(values["force"]),
     )
     raise SystemExit(status)
+
+
+def split_on_spark(inputs: tuple[str, ...], values: dict[str, Any], request: Any) -> int:
+    """`split --engine spark`: one input Spark reads; the rows go to DIR/split=NAME/."""
+    from pathlib import Path
+
+    from splitguard.app.runs import prepare_out
+    from splitguard.cli.progress import steps
+    from splitguard.cli.run_view import print_run, unwritten_warning, warn
+    from splitguard.core.options import label_spec
+    from splitguard.spark.run import run_spark_split, write_spark_split
+    from splitguard.spark.session import require_pyspark
+
+    if len(inputs) != 1 or "=" in inputs[0]:
+        raise OptionError(
+            "--engine spark splits one input: a Parquet dataset directory, or a file Spark "
+            "reads (Parquet, CSV, JSON lines); give its path alone."
+        )
+    require_pyspark()
+    folder, force = Path(values["out"]), bool(values["force"])
+    prepare_out(folder, force=force, note=warn)
+    with steps(5) as advance:
+        result = run_spark_split(
+            request, label_spec(values), inputs[0], progress=advance, warn=warn
+        )
+        written = write_spark_split(result, folder, force=force, progress=advance)
+    for name, reason in written.failed:
+        warn(unwritten_warning(name, reason))
+    print_run(result.model, folder, written.files)
+    return result.exit_status

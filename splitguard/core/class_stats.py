@@ -63,10 +63,15 @@ class TableStats:
 
 def class_stats(labels: np.ndarray, classes: tuple[str, ...]) -> tuple[ClassStats, ...]:
     """Per-class frequencies and weights of a (rows x classes) boolean matrix."""
-    rows = labels.shape[0]
-    positives = labels.sum(axis=0, dtype=np.int64)
+    return class_stats_of(labels.sum(axis=0, dtype=np.int64), labels.shape[0], classes)
+
+
+def class_stats_of(
+    positives: np.ndarray, rows: int, classes: tuple[str, ...]
+) -> tuple[ClassStats, ...]:
+    """Per-class frequencies and weights from the positive rows per class and the rows."""
     out = []
-    for name, pos in zip(classes, positives.tolist(), strict=True):
+    for name, pos in zip(classes, np.asarray(positives).ravel().tolist(), strict=True):
         neg = rows - pos
         freq_pos = pos / rows if rows else 0.0
         out.append(

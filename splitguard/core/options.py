@@ -415,6 +415,15 @@ INPUTS = Option(
 )
 # Any installed format's name: the formats are plugins, checked where they are found.
 FORMAT = Option("format", "Output format.", text, "text", "NAME", cli=False)
+ENGINE = Option(
+    "engine",
+    "Where the rows are read and counted: memory (this process), or spark (Apache Spark, "
+    "for tables larger than memory: a Parquet dataset or any path Spark reads; needs "
+    "pip install 'splitguard-ml[spark]').",
+    choice("memory", "spark"),
+    "memory",
+    "memory|spark",
+)
 ROOT = Option(
     "root",
     "Repository root: files in findings are named relative to it (default: here).",
@@ -455,6 +464,7 @@ WEIGHTS_OUT = Option(
     path=anywhere,
 )
 COMMAND_OPTIONS: tuple[Option[Any], ...] = (
+    ENGINE,
     HIDE_IDS,
     INPUTS,
     FORMAT,

@@ -12,7 +12,7 @@ import numpy as np
 
 from splitguard.core.aggregate import Aggregates
 from splitguard.core.frame import LabelFrame
-from splitguard.core.shortfalls import MinimumSpec
+from splitguard.core.shortfalls import MinimumSpec, SplitTotals, Totals
 from splitguard.report.model import (
     DEVIATION_MIN_POSITIVES,
     SIZE_BINS,
@@ -49,15 +49,25 @@ def split_entries(
     by the rules).
     """
     rows_by_group = Aggregates.of(frame).group_rows_by_split
+    sizes = [rows_by_group[:, s][rows_by_group[:, s] > 0] for s in range(len(frame.split_names))]
+    return split_entries_of(sizes, frame.split_names, shares, frame.n_rows)
+
+
+def split_entries_of(
+    sizes_by_split: Sequence[np.ndarray],
+    split_names: Sequence[str],
+    shares: Sequence[float] | np.ndarray,
+    n_rows: int,
+) -> tuple[SplitEntry, ...]:
+    """`split_entries` from the rows of each group in each split (one array per split)."""
     entries = []
-    for s, name in enumerate(frame.split_names):
-        sizes = rows_by_group[:, s]
-        sizes = sizes[sizes > 0]
+    for s, name in enumerate(split_names):
+        sizes = sizes_by_split[s]
         entries.append(
             SplitEntry(
                 name=name,
                 rows=int(sizes.sum()),
-                target_rows=float(shares[s] * frame.n_rows),
+                target_rows=float(shares[s] * n_rows),
                 fraction=float(shares[s]),
                 groups=len(sizes),
                 rows_per_group=RowsPerGroup(
@@ -83,20 +93,59 @@ def coverage_entries(
     ``positives`` and ``positive_groups`` lists gives one per split.
     """
     aggregates = Aggregates.of(frame)
-    positives, positive_groups = aggregates.positives_by_split, aggregates.positive_groups_by_split
-    minimum_rows, minimum_groups = minimum_tables(frame, minimums)
+    return _coverage(
+        frame,
+        frame.split_names,
+        frame.classes,
+        aggregates.rows_by_split,
+        (aggregates.positives_by_split, aggregates.positive_groups_by_split),
+        shares,
+        minimums,
+    )
+
+
+def coverage_entries_of(
+    totals: SplitTotals,
+    shares: Sequence[float] | np.ndarray,
+    minimums: MinimumSpec | Mapping[str, Sequence[int]] | None = None,
+) -> tuple[CoverageEntry, ...]:
+    """`coverage_entries` from per-split totals (an engine's counts and assignment)."""
+    return _coverage(
+        totals,
+        totals.split_names,
+        totals.classes,
+        totals.rows_by_split,
+        (totals.positives_by_split, totals.positive_groups_by_split),
+        shares,
+        minimums,
+    )
+
+
+def _coverage(
+    table: Totals,
+    split_names: Sequence[str],
+    classes: Sequence[str],
+    rows_by_split: np.ndarray,
+    reached: tuple[np.ndarray, np.ndarray],
+    shares: Sequence[float] | np.ndarray,
+    minimums: MinimumSpec | Mapping[str, Sequence[int]] | None,
+) -> tuple[CoverageEntry, ...]:
+    positives, positive_groups = reached
+    minimum_rows, minimum_groups = _minimum_tables(
+        table, split_names, classes, rows_by_split, minimums
+    )
     return tuple(
         CoverageEntry(
             label=name,
             split=split,
             positives=int(positives[s, c]),
             positive_groups=int(positive_groups[s, c]),
-            target=float(shares[s] * frame.positives[c]),
+            target=float(shares[s] * table.positives[c]),
             minimum=int(minimum_rows[s, c]),
             minimum_groups=int(minimum_groups[s, c]),
         )
-        for c, name in enumerate(frame.classes)
-        for s, split in enumerate(frame.split_names)
+        for c, name in enumerate(classes)
+        for s, split in enumerate(split_names)
     )
 
 
@@ -104,13 +153,24 @@ def minimum_tables(
     frame: LabelFrame, minimums: MinimumSpec | Mapping[str, Sequence[int]] | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(S, C) positive rows and positive groups the minimums ask of each class and split."""
+    rows = Aggregates.of(frame).rows_by_split if isinstance(minimums, MinimumSpec) else None
+    return _minimum_tables(frame, frame.split_names, frame.classes, rows, minimums)
+
+
+def _minimum_tables(
+    table: Totals,
+    split_names: Sequence[str],
+    classes: Sequence[str],
+    rows_by_split: np.ndarray | None,
+    minimums: MinimumSpec | Mapping[str, Sequence[int]] | None,
+) -> tuple[np.ndarray, np.ndarray]:
     from splitguard.core.shortfalls import asked
 
-    shape = (len(frame.split_names), frame.n_classes)
+    shape = (len(split_names), len(classes))
     if isinstance(minimums, MinimumSpec):
-        wanted = asked(minimums, frame.split_names, frame.classes, frame)
-        rows = Aggregates.of(frame).rows_by_split[:, None]
-        at_size = np.ceil(wanted.prevalence * rows - 1e-9)
+        assert rows_by_split is not None
+        wanted = asked(minimums, split_names, classes, table)
+        at_size = np.ceil(wanted.prevalence * rows_by_split[:, None] - 1e-9)
         return np.maximum(wanted.positives, at_size), wanted.positive_groups
     minimums = minimums or {}
     zeros = [0] * shape[0]
@@ -122,18 +182,31 @@ def minimum_tables(
 
 def train_floor_entry(frame: LabelFrame, spec: MinimumSpec) -> TrainFloor | None:
     """The train floor and the smallest share of a class's positive rows train holds."""
+    aggregates = Aggregates.of(frame)
+    return train_floor_of(
+        frame.split_names, frame.classes, frame.positives, aggregates.positives_by_split, spec
+    )
+
+
+def train_floor_of(
+    split_names: Sequence[str],
+    classes: Sequence[str],
+    totals: np.ndarray,
+    positives_by_split: np.ndarray,
+    spec: MinimumSpec,
+) -> TrainFloor | None:
+    """`train_floor_entry` from the class totals and the positives per split, (S, C)."""
     from splitguard.core.shortfalls import train_index
 
-    train = train_index(frame.split_names)
-    totals = frame.positives
+    train = train_index(split_names)
     if train is None or not (totals > 0).any():
         return None
-    held = Aggregates.of(frame).positives_by_split[train] / np.maximum(totals, 1)
+    held = positives_by_split[train] / np.maximum(totals, 1)
     lowest = int(np.argmin(np.where(totals > 0, held, np.inf)))
     return TrainFloor(
-        train_split=frame.split_names[train],
+        train_split=split_names[train],
         train_floor=spec.train_floor,
-        lowest_class=frame.classes[lowest],
+        lowest_class=classes[lowest],
         lowest_share=float(held[lowest]),
     )
 
@@ -156,4 +229,30 @@ def quality(frame: LabelFrame, shares: np.ndarray) -> Quality:
         example_distribution=measured.example_distribution,
         worst_relative_deviation=measured.worst_relative_deviation,
         leaked_groups=measured.leaked_groups,
+    )
+
+
+def quality_of(
+    positives_by_split: np.ndarray,
+    pairs_by_split: np.ndarray,
+    rows_by_split: np.ndarray,
+    shares: np.ndarray,
+    *,
+    leaked_groups: int,
+) -> Quality:
+    """`quality` from counts: positive rows per split and class (S, C), rows positive for
+    both classes of every pair that occurs, per split (S, P), and rows per split (S,)."""
+    from splitguard.split.metrics import deviation_of, ratio_gap, size_gap
+
+    present = pairs_by_split.sum(axis=0) > 0
+    return Quality(
+        label_distribution=ratio_gap(positives_by_split, rows_by_split),
+        label_pair_distribution=(
+            ratio_gap(pairs_by_split[:, present], rows_by_split) if present.any() else 0.0
+        ),
+        example_distribution=size_gap(rows_by_split, shares),
+        worst_relative_deviation=deviation_of(
+            positives_by_split, shares, min_class_positives=DEVIATION_MIN_POSITIVES
+        ),
+        leaked_groups=leaked_groups,
     )

@@ -263,51 +263,83 @@ def label_cells(labelled: DataFrame) -> DataFrame:
 def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> GroupTable:
     """The counts of `row_labels`' rows: only per-group and per-class aggregates reach
     the driver (G group sizes, Z (group, class) cells, the kept label pairs' cells and
-    a labels-per-row histogram), in Arrow."""
-    from pyspark import StorageLevel
+    a labels-per-row histogram), in Arrow.
+
+    `labelled` is read by several group-bys: persist it first where it is costly to make.
+    """
     from pyspark.sql import functions as F
 
     from splitguard.split.counts import from_cells
     from splitguard.split.engine import GroupTable
 
-    # The slim rows are read by several group-bys: kept on local disk once, not re-parsed.
-    slim = labelled.persist(StorageLevel.DISK_ONLY)
-    try:
-        sizes = slim.groupBy(GROUP).count().toArrow()
-        raw = np.asarray(sizes.column(0).to_pylist(), dtype=object)
-        order = np.argsort(raw.astype(str), kind="stable")
-        names = raw[order]
-        group_sizes = np.asarray(sizes.column(1).to_numpy(), dtype=np.int64)[order]
-        cells = label_cells(slim)
-        counted_cells = cells.groupBy(GROUP, CLASS).count().toArrow()
-        found = sorted(set(counted_cells.column(1).unique().to_pylist()))
-        if classes is None:
-            classes = tuple(found)
-        class_index = {name: i for i, name in enumerate(classes)}
-        lookup = names.astype(str)
-        groups = np.searchsorted(lookup, counted_cells.column(0).to_numpy(zero_copy_only=False))
-        columns = np.array(
-            [class_index[c] for c in counted_cells.column(1).to_pylist()], dtype=np.int64
-        )
-        shape = (names.size, len(classes))
-        counts = from_cells(
-            groups.astype(np.int64), columns, counted_cells.column(2).to_numpy(), shape
-        )
-        per_row = slim.select(F.size(LABELS).alias("k")).groupBy("k").count().collect()
-        histogram = np.zeros(max([r[0] for r in per_row], default=0) + 1, dtype=np.int64)
-        for k, n in per_row:
-            histogram[k] = n
-        pairs = _pairs(cells, lookup, class_index, names.size)
-    finally:
-        slim.unpersist()
+    sizes = labelled.groupBy(GROUP).count().toArrow()
+    raw = np.asarray(sizes.column(0).to_pylist(), dtype=object)
+    order = np.argsort(raw.astype(str), kind="stable")
+    names = raw[order]
+    group_sizes = np.asarray(sizes.column(1).to_numpy(), dtype=np.int64)[order]
+    cells = label_cells(labelled)
+    counted_cells = cells.groupBy(GROUP, CLASS).count().toArrow()
+    if classes is None:
+        classes = tuple(sorted(set(counted_cells.column(1).unique().to_pylist())))
+    class_index = {name: i for i, name in enumerate(classes)}
+    lookup = names.astype(str)
+    groups = np.searchsorted(lookup, counted_cells.column(0).to_numpy(zero_copy_only=False))
+    columns = np.array(
+        [class_index[c] for c in counted_cells.column(1).to_pylist()], dtype=np.int64
+    )
+    counts = from_cells(
+        groups.astype(np.int64),
+        columns,
+        counted_cells.column(2).to_numpy(),
+        (names.size, len(classes)),
+    )
+    per_row = labelled.select(F.size(LABELS).alias("k")).groupBy("k").count().collect()
+    histogram = np.zeros(max([r[0] for r in per_row], default=0) + 1, dtype=np.int64)
+    for k, n in per_row:
+        histogram[k] = n
     return GroupTable(
         group_names=names,
         group_sizes=group_sizes,
         counts=counts,
-        pairs=pairs,
+        pairs=_pairs(cells, lookup, class_index, names.size),
         classes=classes,
         labels_per_row=histogram,
     )
+
+
+def pair_rows(cells: DataFrame) -> DataFrame:
+    """(`GROUP`, j, l, count): rows of each group positive for both classes j < l."""
+    from pyspark.sql import functions as F
+
+    first, second = cells.alias("a"), cells.alias("b")
+    same_row = (F.col(f"a.{ROW}") == F.col(f"b.{ROW}")) & (
+        F.col(f"a.{CLASS}") < F.col(f"b.{CLASS}")
+    )
+    joined = first.join(second, same_row).select(
+        F.col(f"a.{GROUP}").alias(GROUP),
+        F.col(f"a.{CLASS}").alias("j"),
+        F.col(f"b.{CLASS}").alias("l"),
+    )
+    return joined.groupBy(GROUP, "j", "l").count()
+
+
+def pairs_by_split(
+    labelled: DataFrame, assigned: DataFrame, classes: tuple[str, ...], n_splits: int
+) -> np.ndarray:
+    """Rows positive for both classes of every pair that occurs, per split, (S, P): the
+    label-pair balance (LPD) of the report. `assigned` maps `GROUP` to a split index
+    (column ``split_index``); only (split, pair) totals reach the driver."""
+    from pyspark.sql import functions as F
+
+    per_group = pair_rows(label_cells(labelled)).join(assigned, GROUP)
+    totals = per_group.groupBy("split_index", "j", "l").agg(F.sum("count")).collect()
+    index = {name: i for i, name in enumerate(classes)}
+    pairs = sorted({(index[r[1]], index[r[2]]) for r in totals})
+    column = {pair: p for p, pair in enumerate(pairs)}
+    found = np.zeros((n_splits, len(pairs)), dtype=np.int64)
+    for split, j, l_, count in totals:
+        found[split, column[(index[j], index[l_])]] = count
+    return found
 
 
 def _pairs(cells: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_groups: int) -> Any:

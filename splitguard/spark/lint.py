@@ -10,6 +10,7 @@ through the in-memory loader; the output names them and the sample's size.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ from splitguard.spark.read import INDEX, SOURCE, data_columns, read_rows
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
+    from splitguard.app.check import CheckOutcome
+    from splitguard.app.keywords import ConfigArgument
     from splitguard.core.counts import TableCounts
     from splitguard.core.spec import LabelSpec
     from splitguard.lint.sampled import SampledTable
@@ -237,3 +240,37 @@ def _classes(fixed: tuple[str, ...] | None, found: list[str], spec: LabelSpec) -
         return classes
     declared = tuple(c.strip() for c in spec.classes)
     return (*declared, *(c for c in classes if c not in declared))
+
+
+def spark_reader(
+    data: Any, values: Mapping[str, Any], spec: LabelSpec
+) -> Callable[[], SampledTable]:
+    """What reads `data` for `check --engine spark` (pyspark and the outputs checked now,
+    before any work): Spark's counts of the table and a sample of its rows."""
+    from splitguard.spark.session import require_pyspark
+
+    asked = [flag for flag in ("html", "markdown") if values.get(flag)]
+    if asked:
+        raise OptionError(
+            f"--{asked[0]} is not written with --engine spark: the check report shows every "
+            "row's statistics, which stay in Spark. Use --format json (the findings and the "
+            "counts they come from), or --engine memory for a table that fits in memory."
+        )
+    require_pyspark()
+    return lambda: sampled_table(data, spec)
+
+
+def check(data: Any, *, config: ConfigArgument = None, **keywords: Any) -> CheckOutcome:
+    """`splitguard.check` with Spark: `data` is a Spark DataFrame, a path Spark reads (a
+    Parquet dataset; `DIR/split=NAME/` as `split --engine spark` writes it is split by its
+    `split` column), or (split, path or DataFrame) pairs; the keywords and the
+    `CheckOutcome` returned are `splitguard.check`'s. The rules that read counts run on
+    Spark's counts of the whole table, the schema rules on a sample of whole groups
+    (`outcome.result.summary()["sample"]` says which and how large).
+
+    >>> outcome = splitguard.spark.check(sdf, labels="labels", sep="|", group="patient",
+    ...     split_col="split")                                          # doctest: +SKIP
+    """
+    from splitguard.app.check import check_keywords
+
+    return check_keywords(data, keywords, config, spark_reader)

@@ -72,7 +72,7 @@ def label_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> f
     """
     where = _as_split(split, None, n_splits)
     sizes = np.bincount(where, minlength=n_splits)
-    return _ratio_gap(positives_by_split(labels, where, n_splits), sizes)
+    return ratio_gap(positives_by_split(labels, where, n_splits), sizes)
 
 
 def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> float:
@@ -90,7 +90,7 @@ def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int)
     present = per_pair.sum(axis=0) > 0
     if not present.any():
         return 0.0
-    return _ratio_gap(per_pair[:, present], np.bincount(where, minlength=n_splits))
+    return ratio_gap(per_pair[:, present], np.bincount(where, minlength=n_splits))
 
 
 def zero_positive_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
@@ -113,8 +113,12 @@ def example_distribution(split: npt.ArrayLike, fractions: Sequence[float]) -> fl
     """ED (Sechidis et al. 2011): ``1/k sum_i | |S_i| - r_i |D| |``, in rows."""
     requested = np.asarray(fractions, dtype=np.float64)
     where = _as_split(split, None, requested.size)
-    sizes = np.bincount(where, minlength=requested.size)
-    return float(np.abs(sizes - requested * where.size).mean())
+    return size_gap(np.bincount(where, minlength=requested.size), requested)
+
+
+def size_gap(sizes: npt.NDArray[np.integer[Any]], requested: npt.NDArray[np.float64]) -> float:
+    """ED from the rows of each split, (k,), and the requested fractions."""
+    return float(np.abs(sizes - requested * sizes.sum()).mean())
 
 
 def worst_relative_deviation(
@@ -129,6 +133,16 @@ def worst_relative_deviation(
     """
     requested = np.asarray(fractions, dtype=np.float64)
     positives = positives_by_split(labels, split, requested.size)
+    return deviation_of(positives, requested, min_class_positives=min_class_positives)
+
+
+def deviation_of(
+    positives: npt.NDArray[np.integer[Any]],
+    requested: npt.NDArray[np.float64],
+    *,
+    min_class_positives: int = 0,
+) -> float:
+    """`worst_relative_deviation` from the positive rows per split and label, (k, q)."""
     totals = positives.sum(axis=0)
     targets = requested[:, None] * totals[None, :]
     counted = (totals >= max(min_class_positives, 1))[None, :] & (requested > 0)[:, None]
@@ -174,7 +188,7 @@ def evaluate(
     )
 
 
-def _ratio_gap(positives: npt.NDArray[np.integer[Any]], sizes: IntArray) -> float:
+def ratio_gap(positives: npt.NDArray[np.integer[Any]], sizes: IntArray) -> float:
     """Mean over columns and splits of the gap in positive-to-negative ratio."""
     if positives.shape[1] == 0:
         return 0.0

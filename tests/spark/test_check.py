@@ -6,6 +6,7 @@ parts); a leaky split (by image) of a slice of NIH as one Parquet folder per spl
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -60,38 +61,35 @@ def partitioned(nih_table: pa.Table, tmp_path_factory: pytest.TempPathFactory) -
     return folder
 
 
-def shown(outcome: Any) -> list[tuple[Any, ...]]:
+COUNTED = {"SG107", "SG201", "SG204", "SG301", "SG302", "SG303", "SG304", "SG305", "SG306", "SG401"}
+
+
+def shown(findings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What the engines agree on for the rules that read counts (JSON findings)."""
     return [
-        (f.code, f.message, f.location.split, f.location.label, f.location.n_rows)
-        for f in outcome.findings
-        if f.code
-        in {
-            "SG107",
-            "SG201",
-            "SG204",
-            "SG301",
-            "SG302",
-            "SG303",
-            "SG304",
-            "SG305",
-            "SG306",
-            "SG401",
-        }
+        (f["code"], f["message"], f["location"].get("split"), f["location"].get("label"))
+        for f in findings
+        if f["code"] in COUNTED
     ]
 
 
-def test_nih_splits_give_the_in_memory_findings(spark: Any, partitioned: Path) -> None:
-    found = splitguard.spark.check(str(partitioned), **NIH, **ASKED)
+def test_check_engine_spark_gives_the_in_memory_findings(
+    spark: Any, partitioned: Path, run: Any
+) -> None:
+    args = [f"--{key.replace('_', '-')}={value}" for key, value in {**NIH, **ASKED}.items()]
+    result = run("check", partitioned, "--engine", "spark", "--format", "json", *args)
+    found = json.loads(result.out)
     expected = splitguard.check(str(partitioned), split_col="split", **NIH, **ASKED)
-    assert shown(found) == shown(expected)
-    assert {f.code for f in expected.findings} >= {"SG303", "SG304", "SG305", "SG306", "SG401"}
-    assert found.exit_status == expected.exit_status == 1
-    sample = found.result.summary()["sample"]
+    assert shown(found["findings"]) == shown(expected.result.as_dict()["findings"])
+    codes = {f.code for f in expected.findings}
+    assert codes >= {"SG303", "SG304", "SG305", "SG306", "SG401"}
+    assert result.code == expected.exit_status == 1
+    sample = found["summary"]["sample"]
     assert (sample["rows"], sample["of_rows"], sample["of_groups"]) == (100_000, 112_120, 30_805)
     assert "SG105" in sample["rules"] and "SG306" not in sample["rules"]
     # The findings name the split's folder, as the in-memory check names its file.
-    test_finding = next(f for f in found.findings if f.location.split == "test")
-    assert test_finding.location.file == str(partitioned / "split=test")
+    test_finding = next(f for f in found["findings"] if f["location"].get("split") == "test")
+    assert test_finding["location"]["file"] == str(partitioned / "split=test")
 
 
 def test_a_leak_is_caught_with_its_groups_and_rows(
@@ -106,7 +104,7 @@ def test_a_leak_is_caught_with_its_groups_and_rows(
     frames = [(name, spark.read.parquet(path)) for name, path in paths]
     found = splitguard.spark.check(frames, **NIH)
     expected = splitguard.check(paths, **NIH)
-    assert shown(found) == shown(expected)
+    assert shown(found.result.as_dict()["findings"]) == shown(expected.result.as_dict()["findings"])
     leak = next(f for f in found.findings if f.code == "SG201")
     memory = next(f for f in expected.findings if f.code == "SG201")
     assert leak.location.groups == memory.location.groups

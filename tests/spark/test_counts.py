@@ -33,12 +33,6 @@ def assert_same(found: GroupTable, expected: GroupTable) -> None:
     assert found.labels_per_row.tolist() == expected.labels_per_row.tolist()
 
 
-def test_nih_as_parquet_parts_counts_as_in_memory(spark: Any, nih_parquet: Path) -> None:
-    from splitguard.core.example import NIH_SPEC, load_example
-
-    assert_same(spark_table(spark, nih_parquet, NIH_SPEC), GroupTable.of_frame(load_example()))
-
-
 def small_table(rng: np.random.Generator, rows: int = 400) -> pa.Table:
     """Every key rule at once: numbers, missing spellings, NaN, two linked key columns."""
     classes = ["b", "a", "c d", "Zeta", "é"]
@@ -68,9 +62,8 @@ def small_table(rng: np.random.Generator, rows: int = 400) -> pa.Table:
         LabelSpec(labels="text", sep="|", none=("none",), blank="negative", group=("patient",)),
         LabelSpec(labels="list", id="id", group=("patient", "study")),
         LabelSpec(label_cols=("b", "a", "c d", "Zeta", "é"), id="id"),
-        LabelSpec(labels="list"),
     ],
-    ids=["delimited", "list-linked-keys", "wide-by-id", "list-by-row"],
+    ids=["delimited", "list-linked-keys", "wide-by-id"],
 )
 def test_every_shape_counts_as_in_memory(spark: Any, tmp_path: Path, spec: LabelSpec) -> None:
     table = small_table(np.random.default_rng(7))
@@ -81,8 +74,9 @@ def test_every_shape_counts_as_in_memory(spark: Any, tmp_path: Path, spec: Label
 
 
 def test_a_spark_dataframe_counts_as_in_memory(spark: Any) -> None:
+    # Neither group nor id: every row a group, named by its place in the partitions.
     table = small_table(np.random.default_rng(3), rows=120)
-    spec = LabelSpec(labels="list", group=("patient",))
+    spec = LabelSpec(labels="list")
     found = spark_table(spark, spark.createDataFrame(table).coalesce(1), spec)
     assert_same(found, GroupTable.of_frame(load_frame(table, spec)))
 

@@ -1,0 +1,330 @@
+"""`splitguard split --engine spark`: count in Spark, assign on the driver, write in Spark.
+
+The rows never reach the driver. Spark reads them, counts positives per (group, class)
+(`splitguard.spark.counts`), the driver assigns the groups with the in-memory engine's
+code (`splitguard.split.assign.assign`), and Spark joins each row to its group's split
+and writes the rows partitioned by split (``DIR/split=train/part-*.parquet``). The report
+(report.json, report.html, report.md) and manifest.json are made from the counts and the
+assignment alone.
+
+Driver memory: the group names (G of them), the (G, C) counts' Z nonzero cells, the
+label pairs' cells per group, and the assignment (G split indices), about
+``G * (name length + 24) + Z * 16`` bytes plus Spark's driver itself; never a row.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from splitguard.app.runs import Progress, Written, unheard
+from splitguard.core.errors import OptionError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from splitguard.core.spec import LabelSpec
+    from splitguard.report.model import RunReport
+    from splitguard.split.assign import SplitRequest
+    from splitguard.split.engine import GroupTable
+
+# Said wherever a Spark split's result is shown: the rules did not run on it.
+RULES_NOT_RUN = (
+    "splitguard: warning: --engine spark does not run the rules on the new splits "
+    "(leakage cannot happen: each group goes whole to one split; the coverage table and "
+    "shortfalls are measured on the counts)."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class SparkSplit:
+    """A split made on Spark, before it is written.
+
+    `rows` are the input rows plus the split `column` (a lazy Spark DataFrame);
+    `group_split` the split index of each group of `table` (in `table.group_names`
+    order); `model` the report; `inputs` the paths read (none for a DataFrame).
+    """
+
+    rows: DataFrame
+    table: GroupTable
+    group_split: np.ndarray
+    model: RunReport
+    request: SplitRequest
+    spec: LabelSpec
+    column: str
+    inputs: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    exit_status: int
+
+
+def run_spark_split(
+    request: SplitRequest,
+    spec: LabelSpec,
+    source: str | Path | DataFrame,
+    *,
+    spark: SparkSession | None = None,
+    progress: Progress = unheard,
+    warn: Callable[[str], None] = unheard,
+) -> SparkSplit:
+    """Split `source` (a path Spark reads, or a Spark DataFrame) as `request` asks."""
+    from pyspark import StorageLevel
+
+    from splitguard.core.shortfalls import unmet_in
+    from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
+    from splitguard.spark.read import data_columns, read_rows
+    from splitguard.split.assign import assign, impossible_minimums
+
+    if request.keep:
+        raise OptionError(
+            "--keep is not available with --engine spark: the earlier split is read in "
+            "memory. Use --engine memory, or split without --keep."
+        )
+    if spec.split_col or spec.classes:
+        option = "--split-col" if spec.split_col else "--classes"
+        raise OptionError(f"{option} is not available with --engine spark; leave it out.")
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    progress("reading the table")
+    rows = read_rows(source, spark)
+    column = "fold" if request.folds is not None else "split"
+    if column in data_columns(rows):
+        raise OptionError(
+            f"the input already has a column {column!r}, which splitguard writes the new "
+            "split into. Rename that column."
+        )
+    keyed = keyed_rows(rows, spec)
+    labelled, classes = row_labels(keyed, spec)
+    # Read by every count below: kept on the executors' disks once, not re-read.
+    labelled = labelled.persist(StorageLevel.DISK_ONLY)
+    try:
+        table = group_table(labelled, classes)
+        request.check_fits(table.n_groups)
+        for problem in impossible_minimums(table, request):
+            warning(f"splitguard: warning: cannot be met: {problem}.")
+        progress("splitting")
+        assignment = assign(table, request)
+        progress("checking the result")
+        names = request.split_names
+        assigned = _assigned(rows.sparkSession, table, assignment.group_split, names, column)
+        totals = table.split_totals(assignment.group_split, names)
+        shortfalls = unmet_in(totals, request.minimums, request.shares)
+        model = _report(
+            table, assignment.group_split, totals, shortfalls, request, labelled, assigned
+        )
+    finally:
+        labelled.unpersist()
+    warning(RULES_NOT_RUN)
+    split_rows = keyed.join(assigned.drop("split_index"), GROUP).select(
+        *[_col(c) for c in data_columns(rows)], column
+    )
+    return SparkSplit(
+        rows=split_rows,
+        table=table,
+        group_split=assignment.group_split,
+        model=model,
+        request=request,
+        spec=spec,
+        column=column,
+        inputs=(Path(source),) if isinstance(source, str | Path) else (),
+        warnings=tuple(warnings),
+        exit_status=1 if shortfalls else 0,
+    )
+
+
+def _col(name: str) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
+
+
+def _assigned(
+    spark: SparkSession,
+    table: GroupTable,
+    group_split: np.ndarray,
+    names: tuple[str, ...],
+    column: str,
+) -> DataFrame:
+    """(`GROUP`, split_index, `column`): each group's split, a small DataFrame of G rows."""
+    import pyarrow as pa
+
+    from splitguard.spark.counts import GROUP
+
+    split_names = np.array(names, dtype=object)
+    return spark.createDataFrame(
+        pa.table(
+            {
+                GROUP: pa.array(table.group_names.astype(str), pa.string()),
+                "split_index": pa.array(group_split.astype(np.int32)),
+                column: pa.array(split_names[group_split].astype(str), pa.string()),
+            }
+        )
+    )
+
+
+def _report(
+    table: GroupTable,
+    group_split: np.ndarray,
+    totals: Any,
+    shortfalls: tuple[Any, ...],
+    request: SplitRequest,
+    labelled: DataFrame,
+    assigned: DataFrame,
+) -> RunReport:
+    """The split's report from the counts and the assignment: no row is read again but
+    for the label-pair totals per split, counted in Spark."""
+    from splitguard.core.class_stats import TableStats, class_stats_of
+    from splitguard.report.measure import (
+        coverage_entries_of,
+        quality_of,
+        split_entries_of,
+        train_floor_of,
+    )
+    from splitguard.report.model import (
+        InputSummary,
+        RunReport,
+        Shortfall,
+        SplitAsked,
+    )
+    from splitguard.spark.counts import pairs_by_split
+
+    names = request.split_names
+    shares = np.asarray(request.shares, dtype=np.float64)
+    sizes = table.group_sizes
+    pairs = pairs_by_split(labelled, assigned, table.classes, len(names))
+    return RunReport(
+        request=SplitAsked.from_dict({**request.as_dict(), "keep": None}),
+        input=InputSummary(table.n_rows, table.n_groups, table.classes),
+        stats=TableStats(
+            rows=table.n_rows,
+            groups=table.n_groups,
+            rows_per_group=(int(sizes.min()), float(np.median(sizes)), int(sizes.max())),
+            labels=class_stats_of(table.positives, table.n_rows, table.classes),
+        ),
+        splits=split_entries_of(
+            [sizes[group_split == s] for s in range(len(names))], names, shares, table.n_rows
+        ),
+        coverage=coverage_entries_of(totals, shares, request.minimums),
+        quality=quality_of(
+            totals.positives_by_split,
+            pairs,
+            totals.rows_by_split,
+            shares,
+            # Each group has one split index: no group can be in two splits.
+            leaked_groups=0,
+        ),
+        shortfalls=tuple(Shortfall.from_dict(u.as_dict()) for u in shortfalls),
+        train_floor=train_floor_of(
+            names, table.classes, table.positives, totals.positives_by_split, request.minimums
+        ),
+        findings_before=(),
+        findings_after=(),
+    )
+
+
+def write_spark_split(
+    result: SparkSplit, out: Path, *, force: bool, progress: Progress = unheard
+) -> Written:
+    """The rows partitioned by split (``out/split=NAME/part-*.parquet``, written by Spark),
+    report.json, manifest.json, report.html and report.md, landed at once as
+    `splitguard.app.runs.write_outcome` lands them; `out` may not be an input."""
+    from splitguard.core.io.outdir import check_out_dir, staged_dir
+    from splitguard.core.io.write import write_json
+    from splitguard.report.output import Written as Pages
+
+    check_out_dir(out, force=force, inputs=result.inputs)
+    with staged_dir(out, force=force) as staging:
+        progress("writing splits")
+        rows_dir = staging / "_rows"
+        result.rows.write.partitionBy(result.column).parquet(str(rows_dir))
+        for folder in sorted(rows_dir.iterdir()):
+            if folder.is_dir():
+                folder.rename(staging / folder.name)
+        shutil.rmtree(rows_dir)
+        for checksum in staging.rglob(".*.crc"):
+            checksum.unlink()
+        outputs = sorted(staging.rglob("*.parquet"))
+        write_json(staging / "report.json", result.model.to_dict())
+        outputs.append(staging / "report.json")
+        run_manifest = manifest(result, outputs, staging, out=out, force=force)
+        write_json(staging / "manifest.json", run_manifest)
+        progress("writing the report")
+        try:
+            from splitguard.report.split_page import write_split_reports
+
+            reports = write_split_reports(staging, result.model, run_manifest)
+        except Exception as exc:  # a plot must never cost the user the splits
+            pages = (staging / "report.md", staging / "report.html")
+            reason = f"{type(exc).__name__}: {exc}"
+            reports = Pages(
+                tuple(p for p in pages if p.exists()),
+                tuple((p, reason) for p in pages if not p.exists()),
+            )
+    files = (*outputs, staging / "manifest.json", *reports.paths)
+    return Written(
+        out,
+        tuple(str(path.relative_to(staging)) for path in files),
+        run_manifest,
+        tuple((path.name, reason) for path, reason in reports.failed),
+    )
+
+
+def manifest(
+    result: SparkSplit, outputs: list[Path], staging: Path, *, out: Path, force: bool
+) -> dict[str, Any]:
+    """What the run read, wrote (each file's sha256) and was asked, as `split` records it."""
+    from splitguard import __version__
+    from splitguard.app.runs import _recorded, _shown_option, minimum_options
+    from splitguard.core.io.outdir import sha256_of
+    from splitguard.core.paths import shown_path
+
+    request, spec = result.request, result.spec
+    options = [
+        ("out", str(out)),
+        ("force", force),
+        ("engine", "spark"),
+        ("fractions", None if request.fractions is None else dict(request.fractions)),
+        ("folds", request.folds),
+        *minimum_options(request.minimums),
+        ("seed", request.seed),
+        ("fail-on", request.fail_on),
+        ("labels", spec.labels),
+        ("sep", spec.sep),
+        ("none", spec.none),
+        ("label-cols", spec.label_cols),
+        ("uncertain", spec.uncertain),
+        ("blank", spec.blank),
+        ("id", spec.id),
+        ("group", spec.group),
+    ]
+    return {
+        "splitguard_version": __version__,
+        "inputs": [
+            {"path": shown_path(str(path)), "sha256": _input_sha256(path)} for path in result.inputs
+        ],
+        "outputs": [
+            {"path": str(path.relative_to(staging)), "sha256": sha256_of(path)} for path in outputs
+        ],
+        "options": {
+            name: _shown_option(name, value) for name, value in options if _recorded(name, value)
+        },
+        "seed": request.seed,
+    }
+
+
+def _input_sha256(path: Path) -> str | dict[str, str]:
+    """A file's sha256; a dataset directory's, per data file (named relative to it)."""
+    from splitguard.core.io.outdir import sha256_of
+
+    if not path.is_dir():
+        return sha256_of(path)
+    files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_")))
+    return {str(p.relative_to(path)): sha256_of(p) for p in files}
