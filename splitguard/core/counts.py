@@ -130,8 +130,8 @@ class TableCounts:
 
         `rows`: (split, rows); `split_classes`: (split, class, positive rows, positive
         groups); `class_groups`: (class, positive groups, sum of squared positive rows
-        per group); `leaked`: (group, split, rows, first row id) for the groups in more
-        than one split. Pairs left out count zero.
+        per group); `leaked`: (group, split, rows, first row id, None without an id
+        column) for the groups in more than one split. Pairs left out count zero.
         """
         split_at = {name: index for index, name in enumerate(split_names)}
         class_at = {name: index for index, name in enumerate(classes)}
@@ -172,4 +172,6 @@ def _leaked(
     for group, split, count, first_row in records:
         rows[group_at[group], split_at[split]] = count
         first[group_at[group], split_at[split]] = first_row
+    if not any(row is not None for *_, row in records):
+        first = first[:0]  # no row ids known (a table without an id column)
     return LeakedGroups(names, rows, first)

@@ -19,6 +19,7 @@ from splitguard.core.counts import TableCounts
 from splitguard.core.example import NIH_SPEC
 from splitguard.core.frame import LabelFrame
 from splitguard.core.load import load_frame
+from splitguard.core.spec import LabelSpec
 from splitguard.lint.config import LintConfig
 from splitguard.lint.engine import lint
 from splitguard.lint.formats import render
@@ -177,3 +178,26 @@ def test_the_sample_is_said(nih: dict[str, Any]) -> None:
     codes = ", ".join(sample["rules"])
     assert f"{codes} ran on {table.sample.describe()}; the other rules on every row." in text
     assert "sample" not in lint(nih["frame"], LintConfig()).summary()
+
+
+def test_a_leak_without_row_ids_names_its_groups_only() -> None:
+    counts = TableCounts.of_records(
+        SPLITS,
+        ("a",),
+        rows=[("train", 3), ("test", 2)],
+        split_classes=[("train", "a", 1, 1), ("test", "a", 1, 1)],
+        class_groups=[("a", 1, 4)],
+        leaked=[("p1", "train", 1, None), ("p1", "test", 1, None)],
+        n_groups=3,
+    )
+    assert counts.leaked_groups.first_rows.shape == (0, 3)
+    assert counts.n_rows == 5 and counts.positives.tolist() == [2]
+    table = pa.table({"y": ["a", "", "", "a", ""], "g": ["p1", "p2", "p2", "p1", "p3"]})
+    spec = LabelSpec(labels="y", group=("g",))
+    parts = [("train", "t.csv", table.slice(0, 3)), ("test", "s.csv", table.slice(3))]
+    frame = sample_frame(parts, spec)
+    result = lint(SampledTable(counts, frame, Sample(5, 3, 5, 3, 0)), LintConfig(select=("SG201",)))
+    (leak,) = result.findings
+    assert leak.message.startswith("1 group (by 'g') in more than one split (train & test 1)")
+    where = leak.location
+    assert (where.groups, where.row_ids, where.n_rows, where.file) == (("p1",), (), 1, "s.csv")
