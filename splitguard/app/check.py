@@ -36,7 +36,8 @@ class CheckOutputs:
 
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
-    """What a check found: the lint result, the exit status, the files it wrote."""
+    """What a check found: the lint result, the exit status, the files it wrote, and the
+    frame the rules read (with an engine, the sample: `result.sample` says how large)."""
 
     result: LintResult
     exit_status: int
