@@ -301,26 +301,32 @@ def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> 
         group_names=names,
         group_sizes=group_sizes,
         counts=counts,
-        pairs=_pairs(cells, lookup, class_index, names.size),
+        pairs=_pairs(labelled, lookup, class_index, names.size),
         classes=classes,
         labels_per_row=histogram,
     )
 
 
-def pair_rows(cells: DataFrame) -> DataFrame:
-    """(`GROUP`, j, l, count): rows of each group positive for both classes j < l."""
+def pair_rows(labelled: DataFrame) -> DataFrame:
+    """(`GROUP`, j, l, count): rows of each group positive for both classes j < l.
+
+    Each row's pairs are made from its own sorted class array (no join): a row with k
+    classes gives k (k - 1) / 2 pairs.
+    """
     from pyspark.sql import functions as F
 
-    first, second = cells.alias("a"), cells.alias("b")
-    same_row = (F.col(f"a.{ROW}") == F.col(f"b.{ROW}")) & (
-        F.col(f"a.{CLASS}") < F.col(f"b.{CLASS}")
+    names = F.array_sort(F.col(LABELS))
+    pairs = F.flatten(
+        F.transform(
+            names,
+            lambda first, i: F.transform(
+                F.slice(names, i + 2, F.greatest(F.size(names) - i - 1, F.lit(0))),
+                lambda second: F.struct(first.alias("j"), second.alias("l")),
+            ),
+        )
     )
-    joined = first.join(second, same_row).select(
-        F.col(f"a.{GROUP}").alias(GROUP),
-        F.col(f"a.{CLASS}").alias("j"),
-        F.col(f"b.{CLASS}").alias("l"),
-    )
-    return joined.groupBy(GROUP, "j", "l").count()
+    exploded = labelled.select(GROUP, F.explode(pairs).alias("pair"))
+    return exploded.groupBy(GROUP, F.col("pair.j").alias("j"), F.col("pair.l").alias("l")).count()
 
 
 def pairs_by_split(
@@ -331,7 +337,7 @@ def pairs_by_split(
     (column ``split_index``); only (split, pair) totals reach the driver."""
     from pyspark.sql import functions as F
 
-    per_group = pair_rows(label_cells(labelled)).join(assigned, GROUP)
+    per_group = pair_rows(labelled).join(assigned, GROUP)
     totals = per_group.groupBy("split_index", "j", "l").agg(F.sum("count")).collect()
     index = {name: i for i, name in enumerate(classes)}
     pairs = sorted({(index[r[1]], index[r[2]]) for r in totals})
@@ -342,7 +348,9 @@ def pairs_by_split(
     return found
 
 
-def _pairs(cells: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_groups: int) -> Any:
+def _pairs(
+    labelled: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_groups: int
+) -> Any:
     """The label pairs worth balancing (`splitguard.split.pairs.label_pairs`'s choice),
     their rows per group: pairs are counted per group in Spark, only the kept ones'
     (group, pair) cells reach the driver."""
@@ -353,16 +361,7 @@ def _pairs(cells: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_
     n_classes = len(class_index)
     if n_classes < 2:
         return no_pairs(n_groups)
-    first, second = cells.alias("a"), cells.alias("b")
-    joined = first.join(
-        second,
-        (F.col(f"a.{ROW}") == F.col(f"b.{ROW}")) & (F.col(f"a.{CLASS}") < F.col(f"b.{CLASS}")),
-    ).select(
-        F.col(f"a.{GROUP}").alias(GROUP),
-        F.col(f"a.{CLASS}").alias("j"),
-        F.col(f"b.{CLASS}").alias("l"),
-    )
-    per_group = joined.groupBy(GROUP, "j", "l").count()
+    per_group = pair_rows(labelled)
     spread = per_group.groupBy("j", "l").count().where(F.col("count") >= MIN_PAIR_GROUPS).collect()
     if not spread:
         return no_pairs(n_groups)
@@ -373,7 +372,7 @@ def _pairs(cells: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_
         last = cut[MAX_PAIRS - 1]
         keep = widespread > last if cut[MAX_PAIRS] == last else widespread >= last
         spread = [r for r, k in zip(spread, keep, strict=True) if k]
-    kept = cells.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
+    kept = labelled.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
     entries = per_group.join(F.broadcast(kept), ["j", "l"]).toArrow()
     square = n_classes * n_classes
     group = np.searchsorted(lookup, entries.column(GROUP).to_numpy(zero_copy_only=False))

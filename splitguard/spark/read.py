@@ -38,12 +38,14 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     if isinstance(source, DataFrame):
         return placed_by_partition(source)
     path = Path(source)
-    if not path.exists():
+    remote = is_remote(source)
+    if not remote and not path.exists():
         raise InputError(f"{path}: no such file or directory. Give a Parquet dataset or a file.")
     session = spark or spark_session()
-    kind = _kind(path)
+    kind = _kind(path, remote=remote)
+    location = str(source) if remote else str(path)
     if kind == "parquet":
-        rows = session.read.parquet(str(path))
+        rows = session.read.parquet(location)
         return rows.select(
             "*",
             F.col("_metadata.file_path").alias(SOURCE),
@@ -52,8 +54,13 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     if kind == "csv":
         sep = "\t" if ".tsv" in path.name.lower() else ","
         reader = session.read.options(header=True, inferSchema=True, sep=sep, multiLine=True)
-        return placed_by_partition(reader.csv(str(path)))
-    return placed_by_partition(session.read.json(str(path)))
+        return placed_by_partition(reader.csv(location))
+    return placed_by_partition(session.read.json(location))
+
+
+def is_remote(source: str | Path) -> bool:
+    """A URI Spark reads (s3a://, hdfs://, ...), not a path of this machine."""
+    return isinstance(source, str) and "://" in source and not source.startswith("file://")
 
 
 def placed_by_partition(rows: DataFrame) -> DataFrame:
@@ -69,9 +76,9 @@ def placed_by_partition(rows: DataFrame) -> DataFrame:
     )
 
 
-def _kind(path: Path) -> str:
+def _kind(path: Path, *, remote: bool) -> str:
     name = path.name.lower()
-    if path.is_dir():
+    if not remote and path.is_dir():
         files = [p.name.lower() for p in path.rglob("*") if p.is_file() and _data_file(p)]
         if files and all(f.endswith(CSV_SUFFIXES) for f in files):
             return "csv"

@@ -76,7 +76,7 @@ def run_spark_split(
 
     from splitguard.core.shortfalls import unmet_in
     from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
-    from splitguard.spark.read import data_columns, read_rows
+    from splitguard.spark.read import data_columns, is_remote, read_rows
     from splitguard.split.assign import assign, impossible_minimums
 
     if request.keep:
@@ -134,7 +134,7 @@ def run_spark_split(
         request=request,
         spec=spec,
         column=column,
-        inputs=(Path(source),) if isinstance(source, str | Path) else (),
+        inputs=(Path(source),) if isinstance(source, str | Path) and not is_remote(source) else (),
         warnings=tuple(warnings),
         exit_status=1 if shortfalls else 0,
     )

@@ -31,19 +31,19 @@ def spark_session(master: str | None = None) -> SparkSession:
     partitions, as a single machine needs.
     """
     require_pyspark()
+    from pyspark import SparkConf
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
     if active is not None and master is None:
         return active
-    builder = (
-        SparkSession.builder.appName("splitguard")
-        .master(master or "local[*]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.sql.session.timeZone", "UTC")
-    )
-    session = builder.getOrCreate()
+    # Under spark-submit the master and settings come with the job: keep them.
+    conf = SparkConf()
+    if master is not None or not conf.contains("spark.master"):
+        conf.setMaster(master or "local[*]")
+        conf.set("spark.ui.enabled", "false")
+        conf.set("spark.ui.showConsoleProgress", "false")
+        conf.set("spark.sql.shuffle.partitions", "8")
+    session = SparkSession.builder.appName("splitguard").config(conf=conf).getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session

@@ -48,6 +48,7 @@ def test_nih_splits_alike_on_spark_and_in_memory(
     assert {"report.json", "report.html", "report.md", "manifest.json"} <= files
     assert {"split=train", "split=val", "split=test"} <= files
     assert "does not run the rules" in result.err
+    assert "findings on the result: not checked" in result.out
 
 
 def test_the_spark_api_adds_a_split_column(spark: Any) -> None:
