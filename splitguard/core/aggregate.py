@@ -102,18 +102,18 @@ class Aggregates:
     def n_groups(self) -> int:
         return self.frame.n_groups
 
+    # These two read the (G, C) counts with operations a scipy.sparse array has too.
     @cached_property
     def positive_groups(self) -> np.ndarray:
         """Groups with a positive row per class, (C,)."""
-        counts: np.ndarray = np.count_nonzero(self.frame.group_label_counts, axis=0)
-        return counts.astype(np.int64)
+        carriers = (self.frame.group_label_counts > 0).sum(axis=0)
+        return np.asarray(carriers, dtype=np.int64).ravel()
 
     @cached_property
     def group_square_sums(self) -> np.ndarray:
         """Per class, the sum over groups of the square of the group's positive rows, (C,)."""
         counts = self.frame.group_label_counts.astype(np.int64)
-        squares: np.ndarray = (counts * counts).sum(axis=0)
-        return squares
+        return np.asarray((counts * counts).sum(axis=0), dtype=np.int64).ravel()
 
     @cached_property
     def leaked_groups(self) -> LeakedGroups:

@@ -1,9 +1,9 @@
-"""A table's counts without its rows: what the aggregate rules read, whoever counted.
+"""A table's counts without its rows: what the counts rules read, whoever counted.
 
 `Aggregates.of(frame)` counts a table held in memory; an engine (Spark) counts one that
 is not, and gives its counts as `TableCounts`. Both answer the `Counts` protocol, so
-the rules that read only counts (`Rule.reads = "counts"`) run on either. The driver
-holds per-split and per-class arrays and the leaked groups, never a row per row.
+the rules that read only counts (`Rule.reads = "counts"`) run on either. They are
+per-split and per-class arrays and the leaked groups: nothing grows with the rows.
 """
 
 from __future__ import annotations
