@@ -277,22 +277,22 @@ def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> 
     order = np.argsort(raw.astype(str), kind="stable")
     names = raw[order]
     group_sizes = np.asarray(sizes.column(1).to_numpy(), dtype=np.int64)[order]
-    cells = label_cells(labelled)
-    counted_cells = cells.groupBy(GROUP, CLASS).count().toArrow()
+    del sizes, raw
+    # Cells come back keyed by group number (joined in Spark), not by name: 20 bytes a cell.
+    numbering = _numbering(labelled, names)
+    counted_cells = _numbered(label_cells(labelled).groupBy(GROUP, CLASS).count(), numbering)
+    found, column = _encoded(counted_cells.column(CLASS))
     if classes is None:
-        classes = tuple(sorted(set(counted_cells.column(1).unique().to_pylist())))
+        classes = tuple(sorted(found))
     class_index = {name: i for i, name in enumerate(classes)}
-    lookup = names.astype(str)
-    groups = np.searchsorted(lookup, counted_cells.column(0).to_numpy(zero_copy_only=False))
-    columns = np.array(
-        [class_index[c] for c in counted_cells.column(1).to_pylist()], dtype=np.int64
-    )
+    to_class = np.array([class_index[name] for name in found], dtype=np.int64)
     counts = from_cells(
-        groups.astype(np.int64),
-        columns,
-        counted_cells.column(2).to_numpy(),
+        counted_cells.column("g").to_numpy().astype(np.int64),
+        to_class[column],
+        counted_cells.column("count").to_numpy(),
         (names.size, len(classes)),
     )
+    del counted_cells
     per_row = labelled.select(F.size(LABELS).alias("k")).groupBy("k").count().collect()
     histogram = np.zeros(max([r[0] for r in per_row], default=0) + 1, dtype=np.int64)
     for k, n in per_row:
@@ -301,7 +301,7 @@ def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> 
         group_names=names,
         group_sizes=group_sizes,
         counts=counts,
-        pairs=_pairs(labelled, lookup, class_index, names.size),
+        pairs=_pairs(labelled, numbering, class_index, names.size),
         classes=classes,
         labels_per_row=histogram,
     )
@@ -348,8 +348,31 @@ def pairs_by_split(
     return found
 
 
+def _numbering(labelled: DataFrame, names: np.ndarray) -> DataFrame:
+    """(`GROUP`, g): each group's number (its place among the sorted names), in Spark."""
+    import pyarrow as pa
+
+    table = pa.table({GROUP: pa.array(names.astype(str)), "g": np.arange(names.size)})
+    return labelled.sparkSession.createDataFrame(table)
+
+
+def _numbered(counts: DataFrame, numbering: DataFrame) -> Any:
+    """`counts` (keyed by `GROUP`) with the group's number `g` in place of its name, as
+    an Arrow table on the driver."""
+    return counts.join(numbering, GROUP).drop(GROUP).toArrow()
+
+
+def _encoded(column: Any) -> tuple[list[str], np.ndarray]:
+    """The distinct names of an Arrow string column and each cell's place among them,
+    without a Python string per cell."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy().astype(np.int64)
+
+
 def _pairs(
-    labelled: DataFrame, lookup: np.ndarray, class_index: dict[str, int], n_groups: int
+    labelled: DataFrame, numbering: DataFrame, class_index: dict[str, int], n_groups: int
 ) -> Any:
     """The label pairs worth balancing (`splitguard.split.pairs.label_pairs`'s choice),
     their rows per group: pairs are counted per group in Spark, only the kept ones'
@@ -373,11 +396,13 @@ def _pairs(
         keep = widespread > last if cut[MAX_PAIRS] == last else widespread >= last
         spread = [r for r, k in zip(spread, keep, strict=True) if k]
     kept = labelled.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
-    entries = per_group.join(F.broadcast(kept), ["j", "l"]).toArrow()
+    entries = _numbered(per_group.join(F.broadcast(kept), ["j", "l"]), numbering)
     square = n_classes * n_classes
-    group = np.searchsorted(lookup, entries.column(GROUP).to_numpy(zero_copy_only=False))
-    j = np.array([class_index[c] for c in entries.column("j").to_pylist()], dtype=np.int64)
-    l_ = np.array([class_index[c] for c in entries.column("l").to_pylist()], dtype=np.int64)
+    group = entries.column("g").to_numpy()
+    first, j_cells = _encoded(entries.column("j"))
+    second, l_cells = _encoded(entries.column("l"))
+    j = np.array([class_index[c] for c in first], dtype=np.int64)[j_cells]
+    l_ = np.array([class_index[c] for c in second], dtype=np.int64)[l_cells]
     keys = group.astype(np.int64) * square + j * n_classes + l_
     order = np.argsort(keys, kind="stable")
     rows = entries.column("count").to_numpy().astype(np.int64)

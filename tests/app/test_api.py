@@ -121,9 +121,17 @@ def test_every_split_option_of_the_command_line_is_a_keyword() -> None:
     for function, names in ((splitguard.split, SPLIT_NAMES), (splitguard.fix, FIX_NAMES)):
         parameters = inspect.signature(function).parameters.values()
         keywords = [p.name for p in parameters if p.kind == p.KEYWORD_ONLY]
-        options = [n for n in (*INPUT_NAMES, *names) if n not in ("out", "force")]
+        # The engine is the function: splitguard.spark.split runs on Spark.
+        options = [n for n in (*INPUT_NAMES, *names) if n not in ("out", "force", "engine")]
         expected = [n.replace("-", "_") for n in options]
         assert keywords == expected
+
+
+def test_engine_is_not_a_keyword_of_the_in_memory_functions() -> None:
+    with pytest.raises(
+        OptionError, match=r"engine= is not a keyword here.*splitguard\.spark\.split"
+    ):
+        splitguard.split(table(), **SPEC, engine="spark")
 
 
 def test_a_minimum_no_split_can_meet_is_a_python_warning() -> None:
