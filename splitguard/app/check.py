@@ -151,7 +151,6 @@ def check(
     severity: dict[str, str] | None = None,
     per_class_ignores: dict[str, Sequence[str]] | None = None,
     per_split_ignores: dict[str, Sequence[str]] | None = None,
-    engine: str | None = None,
     config: ConfigArgument = None,
 ) -> CheckOutcome:
     """Run the rules on `data`, as `splitguard check` does; nothing is printed.
@@ -161,8 +160,8 @@ def check(
     same `OptionError`); None leaves an option to `config` or its default. `config` is a
     config file's path, or a dict of config keys (a rule plugin's options included).
 
-    `engine` is "memory": `splitguard.spark.check` takes the same keywords for a table
-    Spark reads.
+    The table is read in memory: `splitguard.spark.check` takes the same keywords for a
+    table Spark reads.
 
     >>> outcome = splitguard.check([("train", "train.csv"), ("test", "test.csv")],
     ...     labels="Finding Labels", sep="|", group="Patient ID")     # doctest: +SKIP

@@ -145,4 +145,4 @@ def test_the_check_path_imports_neither_pandas_nor_click(tmp_path: Path) -> None
 
 def test_the_spark_engine_is_asked_of_splitguard_spark(tmp_path: Path) -> None:
     with pytest.raises(OptionError, match=r"call splitguard\.spark\.check"):
-        check(tmp_path / "x.csv", labels="y", engine="spark")
+        check(tmp_path / "x.csv", labels="y", config={"engine": "spark"})
