@@ -6,7 +6,7 @@ prints. The caller shows the findings and exits with `CheckOutcome.exit_status`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,9 +15,11 @@ from splitguard.app.keywords import ConfigArgument, option_values, paths_read
 
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
+    from splitguard.core.spec import LabelSpec
     from splitguard.lint.config import LintConfig
     from splitguard.lint.engine import LintResult
     from splitguard.lint.findings import Finding
+    from splitguard.lint.sampled import SampledTable
     from splitguard.report.output import Written
 
 Progress = Callable[[str], None]
@@ -34,7 +36,8 @@ class CheckOutputs:
 
 @dataclass(frozen=True, slots=True)
 class CheckOutcome:
-    """What a check found: the lint result, the exit status, the files it wrote."""
+    """What a check found: the lint result, the exit status, the files it wrote, and the
+    frame the rules read (with an engine, the sample: `result.sample` says how large)."""
 
     result: LintResult
     exit_status: int
@@ -51,8 +54,11 @@ def _quiet(step: str) -> None:
     """No progress shown."""
 
 
+ENGINES = ("memory", "spark")
+
+
 def run_check(
-    load: Callable[[], LabelFrame],
+    load: Callable[[], LabelFrame | SampledTable],
     config: LintConfig,
     *,
     outputs: CheckOutputs = CheckOutputs(),
@@ -61,11 +67,13 @@ def run_check(
     reads: Sequence[Path] = (),
     progress: Progress = _quiet,
 ) -> CheckOutcome:
-    """Lint the frame `load` reads. `reads` are the files an output must never replace
-    (the tables, the config file); they are refused before any work. The reports name
-    files relative to `root` (default: the current folder)."""
+    """Lint the frame `load` reads (or an engine's counts and sample of the table). `reads`
+    are the files an output must never replace (the tables, the config file); they are
+    refused before any work. The reports name files relative to `root` (default: the
+    current folder)."""
     from splitguard.core.io.safepath import check_output_files
     from splitguard.lint.engine import exit_status, lint
+    from splitguard.lint.sampled import SampledTable
 
     baseline = [Path(config.baseline)] if config.baseline else []
     check_output_files(
@@ -78,9 +86,10 @@ def run_check(
         updates={"--write-baseline": baseline[0]} if baseline else None,
     )
     progress("reading the table")
-    frame = load()
+    table = load()
+    frame = table.frame if isinstance(table, SampledTable) else table
     progress("running the rules")
-    result = lint(frame, config)
+    result = lint(table, config)
     written_baseline = None
     if outputs.write_baseline:
         from splitguard.core.io.write import write_json
@@ -89,7 +98,7 @@ def run_check(
         write_json(outputs.write_baseline, baseline_payload((*result.findings, *result.accepted)))
         written_baseline = Path(outputs.write_baseline)
     reports = None
-    if outputs.html or outputs.markdown:
+    if (outputs.html or outputs.markdown) and not isinstance(table, SampledTable):
         from splitguard.lint.formats import View
         from splitguard.report.check_page import write_check_reports
 
@@ -151,6 +160,9 @@ def check(
     same `OptionError`); None leaves an option to `config` or its default. `config` is a
     config file's path, or a dict of config keys (a rule plugin's options included).
 
+    The table is read in memory: `splitguard.spark.check` takes the same keywords for a
+    table Spark reads.
+
     >>> outcome = splitguard.check([("train", "train.csv"), ("test", "test.csv")],
     ...     labels="Finding Labels", sep="|", group="Patient ID")     # doctest: +SKIP
     >>> outcome.exit_status, [f.code for f in outcome.findings]      # doctest: +SKIP
@@ -158,7 +170,30 @@ def check(
     """
     # Every keyword but `data` and `config` is an option, named as the CLI names it.
     keywords = {k: v for k, v in locals().items() if k not in ("data", "config")}
+    return check_keywords(data, keywords, config, _in_memory)
+
+
+def _in_memory(data: Any, values: Mapping[str, Any], spec: LabelSpec) -> Callable[[], LabelFrame]:
+    from splitguard.core.errors import OptionError
     from splitguard.core.load import load_frame
+
+    if values.get("engine") == "spark":
+        raise OptionError(
+            "splitguard.check reads the table in memory; for Spark call "
+            "splitguard.spark.check(data, ...) with the same keywords."
+        )
+    return lambda: load_frame(data, spec, strict=False)
+
+
+Reader = Callable[[Any, Mapping[str, Any], "LabelSpec"], Callable[[], "LabelFrame | SampledTable"]]
+
+
+def check_keywords(
+    data: Any, keywords: Mapping[str, Any], config: ConfigArgument, reader: Reader
+) -> CheckOutcome:
+    """`check` with the keywords given as a mapping and the table read by `reader` (from
+    `data`, the option values and the spec: what reads the table, called once the
+    outputs are checked): the in-memory loader, or an engine's counts and sample."""
     from splitguard.core.options import label_spec
     from splitguard.lint.config import LintConfig
     from splitguard.rules.registry import registered_options
@@ -167,7 +202,7 @@ def check(
     values = option_values(keywords, config, known)
     spec = label_spec(values)
     return run_check(
-        lambda: load_frame(data, spec, strict=False),
+        reader(data, values, spec),
         LintConfig.of(values, known),
         outputs=CheckOutputs(
             values.get("write-baseline"), values.get("html"), values.get("markdown")

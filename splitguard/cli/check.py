@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,11 +65,6 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.rules.registry import registered_options
 
     values, config = settings(kwargs, *registered_options())
-    if values["engine"] == "spark":
-        raise OptionError(
-            "check --engine spark is not available in this version: the rules read the "
-            "table in memory. Leave out --engine (or pass --engine memory)."
-        )
     if not inputs and values["inputs"] is None:
         raise OptionError(_no_inputs(config.path))
     # Before any work: a format that is not installed, a root that is not a folder.
@@ -76,10 +72,11 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     from splitguard.cli.flags import quiet
 
     view = View(_root(values["root"]), values["statistics"], quiet())
-    tables = [Path(path) for _, path in parse_inputs(inputs, values["inputs"])]
+    given = parse_inputs(inputs, values["inputs"])
+    tables = [Path(path) for _, path in given]
     with steps(3) as advance:
         outcome = run_check(
-            lambda: load(inputs, values, strict=False),
+            _reader(inputs, given, values),
             LintConfig.of(values),
             outputs=CheckOutputs(values["write-baseline"], values["html"], values["markdown"]),
             exit_zero=values["exit-zero"],
@@ -96,6 +93,19 @@ def check_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
             click.echo(printable(note), err=True)
     _print(outcome.result, chosen, view)
     sys.exit(outcome.exit_status)
+
+
+def _reader(
+    inputs: tuple[str, ...], given: list[tuple[str | None, str]], values: dict[str, Any]
+) -> Callable[[], Any]:
+    """What reads the inputs: the loader, or with --engine spark Spark's counts and sample."""
+    if values["engine"] != "spark":
+        return lambda: load(inputs, values, strict=False)
+    from splitguard.core.options import label_spec
+    from splitguard.spark.lint import spark_reader
+
+    data: Any = given if any(split is not None for split, _ in given) else given[0][1]
+    return spark_reader(data, values, label_spec(values))
 
 
 def _baseline_written(path: Path, findings: tuple[Any, ...]) -> None:

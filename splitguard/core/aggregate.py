@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from splitguard.core.counts import LeakedGroups
+
 if TYPE_CHECKING:
     from splitguard.core.frame import LabelFrame
 
@@ -87,6 +89,41 @@ class Aggregates:
         """Positive rows per class over all splits, (C,)."""
         totals: np.ndarray = self.positives_by_split.sum(axis=0)
         return totals
+
+    # The rest of `splitguard.core.counts.Counts`, which an engine's `TableCounts` gives too.
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.frame.classes
+
+    @property
+    def n_rows(self) -> int:
+        return self.frame.n_rows
+
+    @property
+    def n_groups(self) -> int:
+        return self.frame.n_groups
+
+    # These two read the (G, C) counts with operations a scipy.sparse array has too.
+    @cached_property
+    def positive_groups(self) -> np.ndarray:
+        """Groups with a positive row per class, (C,)."""
+        return self.frame.positive_groups
+
+    @cached_property
+    def group_square_sums(self) -> np.ndarray:
+        """Per class, the sum over groups of the square of the group's positive rows, (C,)."""
+        # Over each class's positive groups only (the frame's sparse cells).
+        _, label, counts = self.frame.group_cells
+        values = counts.astype(np.int64)
+        squares = np.bincount(label, weights=values * values, minlength=self.frame.n_classes)
+        return squares.astype(np.int64)
+
+    @cached_property
+    def leaked_groups(self) -> LeakedGroups:
+        """The groups with rows in more than one split (their rows are the frame's)."""
+        leaked = self.splits_per_group > 1
+        empty = np.empty((0, self.n_splits), dtype=object)
+        return LeakedGroups(self.frame.group_names[leaked], self.group_rows_by_split[leaked], empty)
 
     def encoded(self, column: str) -> tuple[np.ndarray, list[object]]:
         """Codes per table row (-1 for null) into the distinct values of `column`."""

@@ -17,6 +17,7 @@ from splitguard.core.errors import EXIT_FAIL, EXIT_SUCCESS, SplitguardError
 from splitguard.lint.aggregated import aggregate
 from splitguard.lint.config import LintConfig
 from splitguard.lint.findings import SEVERITIES, Finding, Severity, severity_rank
+from splitguard.lint.sampled import Sample, SampledTable
 from splitguard.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -38,6 +39,15 @@ class LintResult:
     accepted: tuple[Finding, ...] = ()
     ignored: int = 0
     fail_on: Severity = "error"
+    # Set when the rules that read rows saw a sample of the table (an engine's check).
+    sample: Sample | None = None
+
+    @property
+    def sampled_rules(self) -> tuple[type[Rule], ...]:
+        """The rules that ran on the sample (none when the whole table was read)."""
+        if self.sample is None or self.sample.whole:
+            return ()
+        return tuple(rule for rule in self.rules if rule.reads == "rows")
 
     @property
     def failing(self) -> tuple[Finding, ...]:
@@ -55,7 +65,13 @@ class LintResult:
             "accepted": len(self.accepted),
             "ignored": self.ignored,
             "rules_run": [rule.code for rule in self.rules],
-        }
+        } | self._sample_summary()
+
+    def _sample_summary(self) -> dict[str, Any]:
+        """{"sample": ...} when the rules that read rows saw a sample, else nothing."""
+        if self.sample is None:
+            return {}
+        return {"sample": self.sample.as_dict([rule.code for rule in self.sampled_rules])}
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON output: `{"version": 1, "findings": [...], "summary": {...}}`."""
@@ -82,12 +98,16 @@ def exit_status(
 
 
 def lint(
-    frame: LabelFrame,
+    table: LabelFrame | SampledTable,
     config: LintConfig | None = None,
     *,
     rules: Mapping[str, type[Rule]] | None = None,
 ) -> LintResult:
-    """Run the selected rules on `frame` and filter their findings as `config` says."""
+    """Run the selected rules on `table` and filter their findings as `config` says.
+
+    `table` is a frame, or an engine's counts with a sample of rows (`SampledTable`):
+    then the rules that read counts run on the counts, the others on the sample.
+    """
     from splitguard.rules import select
 
     if config is None:
@@ -96,7 +116,10 @@ def lint(
         from splitguard.rules.registry import registered_rules
 
         rules = registered_rules()
-    context = Context(frame, config)
+    if isinstance(table, SampledTable):
+        context = Context(table.frame, config, table.counts, table.sample)
+    else:
+        context = Context(table, config)
     codes = list(rules)
     chosen = select.select_codes(codes, config.select, config.ignore, config.extend_select)
     overrides = select.severity_overrides(config.severity, codes)
@@ -126,7 +149,9 @@ def lint(
         found = [f.masked() for f in found]
         accepted = [f.masked() for f in accepted]
     found.sort(key=lambda f: (f.code, f.location.split or "", f.location.label or ""))
-    return LintResult(tuple(found), tuple(runnable), tuple(accepted), ignored, config.fail_on)
+    return LintResult(
+        tuple(found), tuple(runnable), tuple(accepted), ignored, config.fail_on, context.sample
+    )
 
 
 def _run(rule: type[Rule], context: Context) -> list[Finding]:

@@ -5,6 +5,13 @@ the family, the default severity and the options it reads (`Option` objects: a r
 declares its own options, which join the registry, and may read the core's); its
 docstring is its documentation, with the sections *What it does*, *Why it matters*,
 *Example*, *Options* and *Fix* (rendered by `splitguard rule CODE` and `rules/CODE.md`).
+
+`reads` declares what a rule needs of the table, for an engine that does not load it
+(`check --engine spark`): `"counts"`, a rule that reads only `context.counts` (per-split
+and per-class counts, the leaked groups: `splitguard.core.counts.Counts`) and the
+spec, runs on the whole table's counts; `"rows"` (the default, and what a plugin gets
+unless it says otherwise) a rule that reads `context.frame` or `context.aggregates`,
+which then hold a sample of whole groups, and the findings say so.
 """
 
 from __future__ import annotations
@@ -14,29 +21,40 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from splitguard.lint.findings import ClassCount, Finding, Location, Severity
 
 if TYPE_CHECKING:
     from splitguard.core.aggregate import Aggregates
+    from splitguard.core.counts import Counts
     from splitguard.core.frame import LabelFrame
     from splitguard.core.options import Option
     from splitguard.lint.config import LintConfig
+    from splitguard.lint.sampled import Sample
 
 DOC_SECTIONS = ("What it does", "Why it matters", "Example", "Options", "Fix")
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FAMILIES = ("schema", "leakage", "coverage", "imbalance")
+READS = ("rows", "counts")
+Reads = Literal["rows", "counts"]
 T = TypeVar("T")
 
 
 @dataclass(eq=False)
 class Context:
-    """What every rule reads: the frame, the shared aggregates and the lint config."""
+    """What every rule reads: the frame, the shared aggregates and the lint config.
+
+    An engine that counts a table it does not load gives `table_counts` (the whole
+    table's) and, as `frame`, a `sample` of its rows; otherwise the counts are the
+    frame's own aggregates.
+    """
 
     frame: LabelFrame
     config: LintConfig
+    table_counts: Counts | None = None
+    sample: Sample | None = None
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -52,13 +70,18 @@ class Context:
 
         return Aggregates.of(self.frame)
 
+    @property
+    def counts(self) -> Counts:
+        """The whole table's counts, whether the frame is the table or a sample of it."""
+        return self.aggregates if self.table_counts is None else self.table_counts
+
     def option(self, option: Option[T]) -> T:
         """The value of `option` in this run, or its declared default."""
         return self.config.value(option)
 
     @property
     def has_splits(self) -> bool:
-        return self.frame.splits is not None and len(self.frame.split_names) > 1
+        return self.counts.n_splits > 1
 
 
 class Rule:
@@ -70,6 +93,8 @@ class Rule:
     severity: ClassVar[Severity]
     options: ClassVar[tuple[Option[Any], ...]] = ()
     needs_splits: ClassVar[bool] = False
+    # "counts": reads only `context.counts` and the spec; "rows": the frame (see above).
+    reads: ClassVar[Reads] = "rows"
     # The head of the one finding that stands for many per-class findings of one split
     # (see `splitguard.lint.aggregated`): placeholders {classes} ("1,594 classes"),
     # {split}, {where} (" in test" or "") and {name}; it says what the counts are.

@@ -41,12 +41,22 @@ def interval_text(count: int) -> str:
 
 
 def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
-    """Location fields for the positive rows of class `label` in split `split`."""
-    frame = context.frame
+    """Location fields for the positive rows of class `label` in split `split`.
+
+    From an engine's counts (no rows at hand), how many rows and groups they are.
+    """
+    frame, counts = context.frame, context.counts
+    file = split_file(frame, counts.split_names[split])
+    if context.table_counts is not None:
+        return {
+            **file,
+            "n_rows": int(counts.positives_by_split[split, label]),
+            "n_groups": int(counts.positive_groups_by_split[split, label]),
+        }
     rows = frame.rows_of(label)
     where = frame_rows(frame, rows[context.aggregates.split_of_row[rows] == split])
     # No positive row (SG306 on a class absent from the split): the split's file still.
-    return {**split_file(frame, context.aggregates.split_names[split]), **where}
+    return {**file, **where}
 
 
 class ClassAbsentFromSplit(Rule):
@@ -78,15 +88,16 @@ class ClassAbsentFromSplit(Rule):
     family = "coverage"
     severity: ClassVar[Severity] = "error"
     needs_splits = True
+    reads = "counts"
     class_list = "{classes} have no positive row in {split} (positives in the table, most first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        aggregates = context.aggregates
+        aggregates = context.counts
         counts = aggregates.positives_by_split
         for split, label in zip(
             *np.nonzero((counts == 0) & (aggregates.positives > 0)), strict=True
         ):
-            name = context.frame.classes[label]
+            name = aggregates.classes[label]
             split_name = aggregates.split_names[split]
             yield self.finding(
                 f"{name} has no positive row in {split_name}: its sensitivity cannot be "
@@ -108,12 +119,13 @@ class _BelowMinimum(Rule):
 
     option: ClassVar[Option[dict[str, Any]]]
     unit: ClassVar[str]
+    reads = "counts"
 
     def counts(self, context: Context) -> np.ndarray:
         raise NotImplementedError
 
     def check(self, context: Context) -> Iterator[Finding]:
-        aggregates = context.aggregates
+        aggregates = context.counts
         minimums = context.option(self.option)
         counts = self.counts(context)
         for split, split_name in enumerate(aggregates.split_names):
@@ -122,7 +134,7 @@ class _BelowMinimum(Rule):
             minimum = DEFAULT_MINIMUM
             for label in np.flatnonzero((counts[split] > 0) & (counts[split] < minimum)):
                 count = int(counts[split, label])
-                name = context.frame.classes[label]
+                name = aggregates.classes[label]
                 where = positive_rows(context, split, int(label))
                 where.update(split=split_name, label=name)
                 yield self.finding(
@@ -169,7 +181,7 @@ class TooFewPositives(_BelowMinimum):
     class_list = f"{{classes}} have under {DEFAULT_MINIMUM} positives in {{split}} (fewest first)"
 
     def counts(self, context: Context) -> np.ndarray:
-        return context.aggregates.positives_by_split
+        return context.counts.positives_by_split
 
 
 class TooFewPositiveGroups(_BelowMinimum):
@@ -214,7 +226,7 @@ class TooFewPositiveGroups(_BelowMinimum):
             yield from super().check(context)
 
     def counts(self, context: Context) -> np.ndarray:
-        return context.aggregates.positive_groups_by_split
+        return context.counts.positive_groups_by_split
 
 
 class MinimumNotMet(Rule):
@@ -257,15 +269,25 @@ class MinimumNotMet(Rule):
     severity: ClassVar[Severity] = "error"
     options = (*MINIMUM_OPTIONS, TRAIN_FLOOR, IMBALANCE_THRESHOLD, FRACTIONS)
     needs_splits = True
+    reads = "counts"
     class_list = "{classes} miss a minimum asked for {split} (positives there, worst first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        from splitguard.core.shortfalls import unmet
+        from splitguard.core.shortfalls import SplitTotals, unmet_in
 
-        spec = asked_minimums(context)
-        for shortfall in unmet(context.frame, spec, split_fractions(context)):
-            split = context.aggregates.split_names.index(shortfall.split)
-            label = context.frame.classes.index(shortfall.label)
+        spec, counts = asked_minimums(context), context.counts
+        totals = SplitTotals(
+            counts.classes,
+            counts.split_names,
+            counts.positives,
+            counts.positive_groups,
+            counts.rows_by_split,
+            counts.positives_by_split,
+            counts.positive_groups_by_split,
+        )
+        for shortfall in unmet_in(totals, spec, split_fractions(context)):
+            split = counts.split_names.index(shortfall.split)
+            label = counts.classes.index(shortfall.label)
             where = positive_rows(context, split, label)
             where.update(split=shortfall.split, label=shortfall.label)
             yield self.finding(

@@ -31,7 +31,7 @@ MINIMUM_OPTIONS = (MIN_POSITIVES, MIN_POSITIVE_GROUPS, MIN_PREVALENCE, MIN_CLASS
 
 def split_fractions(context: Context) -> np.ndarray:
     """Each split's requested share of rows (`fractions`), else its actual share."""
-    aggregates = context.aggregates
+    aggregates = context.counts
     actual = aggregates.rows_by_split / max(1, int(aggregates.rows_by_split.sum()))
     requested = context.option(FRACTIONS)
     if not requested:
@@ -78,11 +78,8 @@ DRIFT_Z = 3.0
 def beyond_chance(context: Context, expected: np.ndarray) -> np.ndarray:
     """(S, C): True where a split's positives differ from the expected count by more
     than `DRIFT_Z` standard deviations of a random assignment of whole groups."""
-    aggregates = context.aggregates
-    _, label, counts = context.frame.group_cells
-    # Over each class's positive groups only (the sparse cells).
-    values = counts.astype(np.float64)
-    squares = np.bincount(label, weights=values * values, minlength=context.frame.n_classes)
+    aggregates = context.counts
+    squares = aggregates.group_square_sums.astype(np.float64)
     spread = np.sqrt(expected[:, None] * (1 - expected[:, None]) * squares[None, :])
     gap = np.abs(aggregates.positives_by_split - expected[:, None] * aggregates.positives)
     result: np.ndarray = gap > DRIFT_Z * spread
@@ -130,10 +127,11 @@ class ClassShareDrift(Rule):
     severity: ClassVar[Severity] = "warning"
     options = (FRACTIONS, DRIFT_TOLERANCE, *MINIMUM_OPTIONS)
     needs_splits = True
+    reads = "counts"
     class_list = "{classes} drift from {split}'s share (positives there, worst drift first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        aggregates = context.aggregates
+        aggregates = context.counts
         tolerance = context.option(DRIFT_TOLERANCE)
         expected = split_fractions(context)
         totals = aggregates.positives
@@ -147,7 +145,7 @@ class ClassShareDrift(Rule):
             & ~oversampled_on_request(context, expected, tolerance)[None, :]
         )
         for split, label in zip(*np.nonzero(flagged), strict=True):
-            name = context.frame.classes[label]
+            name = aggregates.classes[label]
             split_name = aggregates.split_names[split]
             yield self.finding(
                 f"{name}: {split_name} holds {shares[split, label]:.1%} of its positives, "
@@ -167,10 +165,10 @@ def oversampled_on_request(context: Context, expected: np.ndarray, tolerance: fl
     """(C,) classes whose minimum asks some split for more than its drift tolerance allows."""
     from splitguard.core.shortfalls import asked
 
-    frame, aggregates = context.frame, context.aggregates
-    wanted = asked(asked_minimums(context), aggregates.split_names, frame.classes, frame)
+    aggregates = context.counts
+    wanted = asked(asked_minimums(context), aggregates.split_names, aggregates.classes, aggregates)
     if not wanted.any:
-        return np.zeros(len(frame.classes), dtype=bool)
+        return np.zeros(len(aggregates.classes), dtype=bool)
     totals = np.maximum(aggregates.positives, 1).astype(np.float64)
     prevalence_rows = wanted.prevalence * aggregates.rows_by_split[:, None]
     share_asked = np.maximum(wanted.positives, prevalence_rows) / totals
@@ -205,12 +203,13 @@ class SplitSizeDrift(Rule):
     severity: ClassVar[Severity] = "warning"
     options = (FRACTIONS, SIZE_TOLERANCE)
     needs_splits = True
+    reads = "counts"
 
     def check(self, context: Context) -> Iterator[Finding]:
         requested = context.option(FRACTIONS)
         if not requested:
             return
-        aggregates = context.aggregates
+        aggregates = context.counts
         tolerance = context.option(SIZE_TOLERANCE)
         total = max(1, int(aggregates.rows_by_split.sum()))
         for split_name, fraction in requested.items():

@@ -46,22 +46,23 @@ class RareClass(Rule):
     severity: ClassVar[Severity] = "info"
     options = (IMBALANCE_THRESHOLD,)
     class_list = "{classes} are under the imbalance threshold (positive rows, rarest first)"
+    reads = "counts"
 
     def check(self, context: Context) -> Iterator[Finding]:
         threshold = context.option(IMBALANCE_THRESHOLD)
-        frame = context.frame
-        positives = context.aggregates.positives
-        n_rows = max(1, frame.n_rows)
+        counts = context.counts
+        positives = counts.positives
+        n_rows = max(1, counts.n_rows)
         freq_pos = positives / n_rows
         for label in np.flatnonzero((freq_pos < threshold) & (positives > 0)):
             count = int(positives[label])
             pos_weight = (n_rows - count) / count
             yield self.finding(
-                f"{frame.classes[label]} is {percent(freq_pos[label], 2)} of rows ({count:,} of "
+                f"{counts.classes[label]} is {percent(freq_pos[label], 2)} of rows ({count:,} of "
                 f"{n_rows:,}), under the threshold of {threshold:.2%}: w_pos = "
                 f"{1 - freq_pos[label]:.4f}, w_neg = {freq_pos[label]:.4f}, pos_weight = "
                 f"{pos_weight:,.1f}.",
-                label=frame.classes[label],
+                label=counts.classes[label],
                 n_rows=count,
                 count=count,
             )

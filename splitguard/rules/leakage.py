@@ -18,7 +18,7 @@ from splitguard.lint.findings import Finding, Severity
 from splitguard.rules.base import Context, Rule
 from splitguard.rules.leakage_keys import FileLeak, RowIdLeak
 from splitguard.rules.spread import pair_counts
-from splitguard.rules.where import leaked_rows, records_of
+from splitguard.rules.where import leaked_groups, leaked_rows, records_of
 
 
 class GroupLeak(Rule):
@@ -53,24 +53,26 @@ class GroupLeak(Rule):
     severity: ClassVar[Severity] = "error"
     options = (GROUP,)
     needs_splits = True
+    reads = "counts"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        frame, aggregates = context.frame, context.aggregates
-        if not frame.has_groups:
+        frame, counts = context.frame, context.counts
+        leaks = counts.leaked_groups
+        if not frame.has_groups or not len(leaks):
             return
-        presence = aggregates.group_rows_by_split > 0
-        leaked = aggregates.splits_per_group > 1
-        if not leaked.any():
-            return
-        rows = np.flatnonzero(leaked[frame.groups])
         columns = ", ".join(repr(c) for c in frame.spec.group)
-        n_leaked = int(leaked.sum())
+        if context.table_counts is None:
+            aggregates = context.aggregates
+            rows = np.flatnonzero((aggregates.splits_per_group > 1)[frame.groups])
+            where = leaked_rows(frame, records_of(frame, rows))
+        else:
+            where = leaked_groups(frame, leaks, counts.split_names)
         yield self.finding(
-            f"{counted(n_leaked, 'group')} (by {columns}) in more than one split "
-            f"({pair_counts(presence[leaked], aggregates.split_names)}); "
-            f"{counted(len(rows), 'row')} in all.",
+            f"{counted(len(leaks), 'group')} (by {columns}) in more than one split "
+            f"({pair_counts(leaks.rows_by_split > 0, counts.split_names)}); "
+            f"{counted(int(leaks.rows_by_split.sum()), 'row')} in all.",
             column=frame.spec.group[0],
-            **leaked_rows(frame, records_of(frame, rows)),
+            **where,
         )
 
 
@@ -100,6 +102,7 @@ class NoGroupKey(Rule):
     severity: ClassVar[Severity] = "info"
     options = (GROUP,)
     needs_splits = True
+    reads = "counts"
 
     def check(self, context: Context) -> Iterator[Finding]:
         if not context.frame.has_groups:

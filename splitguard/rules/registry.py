@@ -19,7 +19,7 @@ from splitguard.core.options import OPTIONS, Option
 from splitguard.core.plugins import entry_points_in
 from splitguard.lint.config import LINT_OPTIONS
 from splitguard.lint.findings import SEVERITIES
-from splitguard.rules.base import CODE_PATTERN, NAME_PATTERN, Rule
+from splitguard.rules.base import CODE_PATTERN, NAME_PATTERN, READS, Rule
 
 GROUP = "splitguard.rules"
 # Declared by the core and the engine: a rule may read these, never declare its own.
@@ -64,6 +64,11 @@ def _validate(rule: type[Rule], entry: EntryPoint, seen: dict[str, EntryPoint]) 
         raise PluginError(f"{where}: name must be kebab-case (such as too-few-positives).")
     if getattr(rule, "severity", None) not in SEVERITIES:
         raise PluginError(f"{where}: severity must be one of {', '.join(SEVERITIES)}.")
+    if getattr(rule, "reads", None) not in READS:
+        raise PluginError(
+            f"{where}: reads must be 'rows' or 'counts' (what the rule reads of the table; "
+            "see splitguard.rules.base)."
+        )
     if code in seen:
         raise PluginError(
             f"{where}: code {code} is already taken by {_package(seen[code])}. "

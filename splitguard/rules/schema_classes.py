@@ -90,9 +90,10 @@ class ClassWithoutPositives(Rule):
     family = "schema"
     severity: ClassVar[Severity] = "error"
     class_list = "{classes} have no positive row"
+    reads = "counts"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        positives = context.aggregates.positives
+        positives = context.counts.positives
         for index in np.flatnonzero(positives == 0):
-            label = context.frame.classes[int(index)]
+            label = context.counts.classes[int(index)]
             yield self.finding(f"class {label!r} has no positive row.", label=label, count=0)

@@ -15,6 +15,7 @@ from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import sample
 
 if TYPE_CHECKING:
+    from splitguard.core.counts import LeakedGroups
     from splitguard.core.frame import LabelFrame
 
 
@@ -59,6 +60,25 @@ def leaked_rows(frame: LabelFrame, records: np.ndarray) -> dict[str, Any]:
     return where
 
 
+def leaked_groups(
+    frame: LabelFrame, leaks: LeakedGroups, split_names: tuple[str, ...]
+) -> dict[str, Any]:
+    """Location fields for leaked groups counted by an engine, as `leaked_rows` names them:
+    every leaked group, and the rows of the first evaluation split holding some (their
+    count, and the first row of each group there where the engine gave it)."""
+    from splitguard.core.shortfalls import train_index
+
+    where: dict[str, Any] = {"groups": sample(leaks.names), "n_groups": len(leaks)}
+    train = train_index(split_names)
+    # A leaked group is in two splits or more: one of them is not train.
+    split = next(int(s) for s in np.flatnonzero(leaks.rows_by_split.sum(axis=0)) if s != train)
+    in_split = leaks.rows_by_split[:, split] > 0
+    where["n_rows"] = int(leaks.rows_by_split[:, split].sum())
+    if len(leaks.first_rows):
+        where["row_ids"] = sample(leaks.first_rows[in_split, split])
+    return {**where, **split_file(frame, split_names[split])}
+
+
 def split_file(frame: LabelFrame, split: str) -> dict[str, Any]:
     """Location fields naming the file of split `split`, where one file holds it."""
     paths = {source.path for source in frame.sources if source.split == split}
@@ -101,6 +121,8 @@ def _first_row(frame: LabelFrame, index: int, record: int) -> dict[str, Any]:
 
     source = frame.sources[index]
     where: dict[str, Any] = {"file": source.path}
+    if source.in_memory:
+        return where  # a table in memory, or an engine's sample: no place in a file
     place = place_of(source.path, record - source.start, frame.spec.encoding)
     if place is not None:
         where[place.kind] = place.number

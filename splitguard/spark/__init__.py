@@ -10,5 +10,6 @@ gives the same assignment, as the in-memory engine. Needs the `spark` extra
 from __future__ import annotations
 
 from splitguard.spark.api import split
+from splitguard.spark.lint import check
 
-__all__ = ["split"]
+__all__ = ["check", "split"]

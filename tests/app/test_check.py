@@ -141,3 +141,8 @@ def test_the_check_path_imports_neither_pandas_nor_click(tmp_path: Path) -> None
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_spark_engine_is_asked_of_splitguard_spark(tmp_path: Path) -> None:
+    with pytest.raises(OptionError, match=r"call splitguard\.spark\.check"):
+        check(tmp_path / "x.csv", labels="y", config={"engine": "spark"})

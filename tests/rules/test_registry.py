@@ -87,9 +87,22 @@ class _Taken(Rule):
     severity = "error"
 
 
+class _BadReads(Rule):
+    code = "XX102"
+    name = "bad-reads"
+    family = "schema"
+    severity = "error"
+    reads = "everything"  # type: ignore[assignment]
+
+
 @pytest.mark.parametrize(
     ("rule", "message"),
-    [(_BadCode, "code must be"), (_BadName, "kebab-case"), (_Taken, "already taken")],
+    [
+        (_BadCode, "code must be"),
+        (_BadName, "kebab-case"),
+        (_Taken, "already taken"),
+        (_BadReads, "reads must be 'rows' or 'counts'"),
+    ],
 )
 def test_codes_are_validated_and_unique(
     rule: type[Rule], message: str, monkeypatch: pytest.MonkeyPatch

@@ -81,8 +81,19 @@ class Text(Format):
         if view.statistics:
             lines.extend(statistics_lines(result))
         if not view.quiet:
+            lines.extend(sample_lines(result))
             lines.append(summary_line(result))
         return lines
+
+
+def sample_lines(result: LintResult) -> list[Line]:
+    """Which rules saw only a sample of the rows, and how large it was (an engine's check)."""
+    rules = result.sampled_rules
+    if result.sample is None or not rules:
+        return []
+    codes = ", ".join(rule.code for rule in rules)
+    text = f"{codes} ran on {result.sample.describe()}; the other rules on every row."
+    return [Line((Span(text),))]
 
 
 def statistics_lines(result: LintResult) -> list[Line]:

@@ -1,0 +1,124 @@
+"""`check` with Spark: the in-memory check's findings from Spark's counts, a leak caught.
+
+NIH split by patient is written as `split` writes its output (`DIR/split=NAME/` Parquet
+parts); a leaky split (by image) of a slice of NIH as one Parquet folder per split.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import splitguard
+import splitguard.spark
+from splitguard.core.errors import OptionError
+
+SPLITS = ("train", "val", "test")
+NIH = {
+    "labels": "Finding Labels",
+    "sep": "|",
+    "none": "No Finding",
+    "id": "Image Index",
+    "group": "Patient ID",
+}
+# Asks enough to give SG304, SG305 and SG306 findings besides SG401.
+ASKED = {"min_positives": "test=300", "fractions": "train=0.7,val=0.1,test=0.2"}
+
+
+def split_of(table: pa.Table, *, leaky: bool) -> np.ndarray:
+    """80/10/10 by patient, or (leaky) by image."""
+    key = np.arange(table.num_rows)
+    if not leaky:
+        key = np.asarray(table.column("Patient ID")).astype(np.int64)
+    bucket = (key * 7919) % 10
+    return np.where(bucket < 8, 0, np.where(bucket == 8, 1, 2))
+
+
+def write_parts(table: pa.Table, folder: Path) -> None:
+    folder.mkdir(parents=True)
+    half = table.num_rows // 2
+    pq.write_table(table.slice(0, half), folder / "part-0.parquet")
+    pq.write_table(table.slice(half), folder / "part-1.parquet")
+
+
+@pytest.fixture(scope="module")
+def nih_table() -> pa.Table:
+    return splitguard.load_example().table_as_read()
+
+
+@pytest.fixture(scope="module")
+def partitioned(nih_table: pa.Table, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("check") / "splits"
+    split = split_of(nih_table, leaky=False)
+    for index, name in enumerate(SPLITS):
+        write_parts(nih_table.filter(pa.array(split == index)), folder / f"split={name}")
+    return folder
+
+
+COUNTED = {"SG107", "SG201", "SG204", "SG301", "SG302", "SG303", "SG304", "SG305", "SG306", "SG401"}
+
+
+def shown(findings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """What the engines agree on for the rules that read counts (JSON findings)."""
+    return [
+        (f["code"], f["message"], f["location"].get("split"), f["location"].get("label"))
+        for f in findings
+        if f["code"] in COUNTED
+    ]
+
+
+def test_check_engine_spark_gives_the_in_memory_findings(
+    spark: Any, partitioned: Path, run: Any
+) -> None:
+    args = [f"--{key.replace('_', '-')}={value}" for key, value in {**NIH, **ASKED}.items()]
+    result = run("check", partitioned, "--engine", "spark", "--format", "json", *args)
+    found = json.loads(result.out)
+    expected = splitguard.check(str(partitioned), split_col="split", **NIH, **ASKED)
+    assert shown(found["findings"]) == shown(expected.result.as_dict()["findings"])
+    codes = {f.code for f in expected.findings}
+    assert codes == {"SG304", "SG305", "SG306", "SG401"}
+    assert result.code == expected.exit_status == 1
+    sample = found["summary"]["sample"]
+    assert (sample["rows"], sample["of_rows"], sample["of_groups"]) == (100_000, 112_120, 30_805)
+    assert "SG105" in sample["rules"] and "SG306" not in sample["rules"]
+    # The findings name the split's folder, as the in-memory check names its file.
+    test_finding = next(f for f in found["findings"] if f["location"].get("split") == "test")
+    assert test_finding["location"]["file"] == str(partitioned / "split=test")
+
+
+def test_a_leak_is_caught_with_its_groups_and_rows(
+    spark: Any, nih_table: pa.Table, tmp_path: Path
+) -> None:
+    table = nih_table.slice(0, 4_000)
+    split = split_of(table, leaky=True)
+    paths = []
+    for index, name in enumerate(SPLITS):
+        write_parts(table.filter(pa.array(split == index)), tmp_path / name)
+        paths.append((name, str(tmp_path / name)))
+    frames = [(name, spark.read.parquet(path)) for name, path in paths]
+    found = splitguard.spark.check(frames, **NIH)
+    expected = splitguard.check(paths, **NIH)
+    assert shown(found.result.as_dict()["findings"]) == shown(expected.result.as_dict()["findings"])
+    leak = next(f for f in found.findings if f.code == "SG201")
+    memory = next(f for f in expected.findings if f.code == "SG201")
+    assert leak.location.groups == memory.location.groups
+    assert (leak.location.file, leak.location.n_rows) == (
+        "Spark DataFrame 'val'",
+        memory.location.n_rows,
+    )
+    assert len(leak.location.row_ids) == 10
+    assert found.exit_status == 1
+    # The whole table fits the sample: every rule read every row, and the summary says so.
+    assert found.result.sampled_rules == ()
+    assert found.result.summary()["sample"]["rows"] == 4_000
+
+
+def test_the_report_pages_are_refused(partitioned: Path) -> None:
+    with pytest.raises(OptionError, match="--html is not written with --engine spark"):
+        splitguard.spark.check(str(partitioned), html="report.html", **NIH)
