@@ -34,7 +34,8 @@ class PairCounts:
     """Rows positive for both classes of each selected pair, per group (sparse).
 
     ``classes`` (P, 2) holds each pair's class columns (first < second); the entries of
-    group ``g`` are ``pair[indptr[g]:indptr[g + 1]]`` with their row counts in ``count``.
+    group ``g`` are ``pair[indptr[g]:indptr[g + 1]]`` with their row counts in ``count``,
+    in pair order.
     """
 
     classes: IntArray
@@ -69,8 +70,10 @@ class PairCounts:
     def in_class_order(self, order: IntArray) -> PairCounts:
         """The same counts with classes renumbered to ``order`` (new column -> old column).
 
-        Pairs are sorted by their renumbered classes, so the result depends on the columns'
-        content and canonical order only, never on where the columns sat in the input.
+        Pairs are sorted by their renumbered classes, and each group's entries by their
+        new pair, so the result depends on the columns' content and canonical order only,
+        never on where the columns sat in the input: the refinement sums floats over a
+        group's entries in their order, and a last-bit difference can break a tie.
         """
         rank = np.empty_like(order)
         rank[order] = np.arange(order.size)
@@ -78,7 +81,10 @@ class PairCounts:
         columns = np.lexsort((renamed[:, 1], renamed[:, 0]))
         new_index = np.empty_like(columns)
         new_index[columns] = np.arange(columns.size)
-        return PairCounts(renamed[columns], self.indptr, new_index[self.pair], self.count)
+        pair = new_index[self.pair]
+        owner = np.repeat(np.arange(self.n_groups), np.diff(self.indptr))
+        entries = np.lexsort((pair, owner))
+        return PairCounts(renamed[columns], self.indptr, pair[entries], self.count[entries])
 
     def entries(self, groups: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:
         """For every entry of ``groups``: its position in ``groups`` and in the CSR arrays."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from splitguard.core.frame import LabelFrame
@@ -13,6 +13,7 @@ from splitguard.split.pairs import label_pairs
 from splitguard.split.stratify import Assignment, assign_groups
 
 FRACTIONS = (0.8, 0.1, 0.1)
+MAX_CLASSES = 6
 Table = tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]
 
 
@@ -53,7 +54,7 @@ tables = st.builds(
     row_table,
     seed=st.integers(0, 2**16),
     n_groups=st.integers(30, 400),
-    n_classes=st.integers(2, 6),
+    n_classes=st.integers(2, MAX_CLASSES),
     unlabelled=st.sampled_from([0.0, 0.3]),
 )
 
@@ -92,12 +93,16 @@ def test_same_seed_gives_the_same_bytes_with_pairs(table: Table, seed: int) -> N
 
 
 @settings(max_examples=30, deadline=None)
-@given(table=tables, data=st.data())
+@given(table=tables, order=st.permutations(range(MAX_CLASSES)))
+# Swapping the two most common of three classes once left the pair entries of each group
+# in their old order, and the float sums over them broke a tie between two swaps.
+@example(table=row_table(5150, 350, 3, 0.0), order=[1, 0, 2, 3, 4, 5])
 def test_label_order_does_not_change_the_assignment_with_pairs(
-    table: Table, data: st.DataObject
+    table: Table, order: list[int]
 ) -> None:
     labels, group_index = table
-    permutation = np.array(data.draw(st.permutations(range(labels.shape[1]))))
+    # The columns of this table, in the drawn order.
+    permutation = np.array([column for column in order if column < labels.shape[1]])
     original = split_of(table, 3, with_pairs=True)
     permuted = split_of((labels[:, permutation], group_index), 3, with_pairs=True)
     assert np.array_equal(original.group_split, permuted.group_split)
