@@ -69,7 +69,20 @@ def compare_table(before: Sequence[Finding], after: Sequence[Finding]) -> Table:
     )
 
 
-def before_after_section(before: Sequence[Finding], after: Sequence[Finding]) -> Section:
+def before_after_section(
+    before: Sequence[Finding], after: Sequence[Finding], *, checked: bool = True
+) -> Section:
+    if not checked:
+        return Section(
+            "findings",
+            "Findings before and after",
+            (
+                Text(
+                    "Not checked: split --engine spark runs no rule on its input or its "
+                    "result. splitguard check --engine spark on the output folder checks it."
+                ),
+            ),
+        )
     facts = Facts(
         (("Before", severity_counts(before)), ("After", severity_counts(after))),
         status=("", "ok" if not after else "bad"),

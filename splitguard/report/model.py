@@ -420,6 +420,9 @@ class RunReport:
     findings_after: tuple[Finding, ...]
     kept: Kept | None = None
     repair: Repair | None = None
+    # False: no rule ran on the input or the result (`split --engine spark`); the
+    # findings are then unknown, not none.
+    checked: bool = True
 
     def __post_init__(self) -> None:
         fix = isinstance(self.request, FixAsked)
@@ -454,6 +457,8 @@ class RunReport:
         else:
             data["moves"] = [move.to_dict() for move in self.repair.moves]
             data["moves_summary"] = self.repair.summary.to_dict()
+        if not self.checked:
+            data["checked"] = False
         return data
 
     @classmethod
@@ -486,6 +491,7 @@ class RunReport:
                 if fix
                 else None
             ),
+            checked=data.get("checked", True),
         )
 
 

@@ -228,6 +228,7 @@ def _report(
         ),
         findings_before=(),
         findings_after=(),
+        checked=False,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,11 @@ def test_nih_splits_alike_on_spark_and_in_memory(
     assert {"split=train", "split=val", "split=test"} <= files
     assert "does not run the rules" in result.err
     assert "findings on the result: not checked" in result.out
+    # The pages say the findings are unknown, not none.
+    assert json.loads((out / "report.json").read_text())["checked"] is False
+    markdown = (out / "report.md").read_text()
+    assert "Not checked: split --engine spark runs no rule" in markdown
+    assert "Findings after | none" not in markdown
 
 
 def test_the_spark_api_adds_a_split_column(spark: Any) -> None:
