@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from splitguard.lint.findings import Finding
     from splitguard.report.model import RunReport
+    from splitguard.report.output import Written as Pages
 
 Progress = Callable[[str], None]
 
@@ -190,9 +191,7 @@ def write_outcome(
     from splitguard.core.io.outdir import check_out_dir, staged_dir
     from splitguard.core.io.safepath import identity
     from splitguard.core.io.split_files import write_split_tables
-    from splitguard.core.io.write import atomic_write_bytes, write_json
-    from splitguard.report.class_csv import report_csvs
-    from splitguard.report.output import Written as Pages
+    from splitguard.core.io.write import write_json
 
     frame = outcome.frame
     inputs = [Path(s.path) for s in frame.sources if not s.in_memory] + list(outcome.keep)
@@ -204,24 +203,11 @@ def write_outcome(
             outputs = write_split_tables(staging, frame, outcome.column)
             write_json(staging / "report.json", outcome.report)
             outputs.append(staging / "report.json")
-            # A long class list's tables, which the report pages name and leave out.
-            for name, text in report_csvs(outcome.model).items():
-                atomic_write_bytes(staging / name, text.encode("utf-8"))
-                outputs.append(staging / name)
+            outputs.extend(write_class_csvs(staging, outcome.model))
             run_manifest = manifest(outcome, outputs, out=out, force=force)
             write_json(staging / "manifest.json", run_manifest)
             progress("writing the report")
-            try:
-                from splitguard.report.split_page import write_split_reports
-
-                reports = write_split_reports(staging, outcome.model, run_manifest)
-            except Exception as exc:  # a plot must never cost the user the splits
-                pages = (staging / "report.md", staging / "report.html")
-                reason = f"{type(exc).__name__}: {exc}"
-                reports = Pages(
-                    tuple(p for p in pages if p.exists()),
-                    tuple((p, reason) for p in pages if not p.exists()),
-                )
+            reports = write_pages(staging, outcome.model, run_manifest)
     except KeyboardInterrupt:
         raise OutputError(_interrupted(out, before)) from None
     files = (*outputs, staging / "manifest.json", *reports.paths)
@@ -231,6 +217,36 @@ def write_outcome(
         run_manifest,
         tuple((path.name, reason) for path, reason in reports.failed),
     )
+
+
+def write_class_csvs(staging: Path, model: RunReport) -> list[Path]:
+    """A long class list's tables (classes.csv, split_classes.csv), which the report
+    pages name and leave out; none for a short list."""
+    from splitguard.core.io.write import atomic_write_bytes
+    from splitguard.report.class_csv import report_csvs
+
+    written = []
+    for name, text in report_csvs(model).items():
+        atomic_write_bytes(staging / name, text.encode("utf-8"))
+        written.append(staging / name)
+    return written
+
+
+def write_pages(staging: Path, model: RunReport, run_manifest: dict[str, Any]) -> Pages:
+    """report.md and report.html; a page that fails to render is named with why, since
+    a plot must never cost the user the splits."""
+    from splitguard.report.output import Written as Pages
+    from splitguard.report.split_page import write_split_reports
+
+    try:
+        return write_split_reports(staging, model, run_manifest)
+    except Exception as exc:
+        pages = (staging / "report.md", staging / "report.html")
+        reason = f"{type(exc).__name__}: {exc}"
+        return Pages(
+            tuple(p for p in pages if p.exists()),
+            tuple((p, reason) for p in pages if not p.exists()),
+        )
 
 
 def manifest(outcome: Outcome, outputs: list[Path], *, out: Path, force: bool) -> dict[str, Any]:

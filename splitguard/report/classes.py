@@ -10,7 +10,14 @@ from splitguard.core.class_stats import ClassStats, TableStats
 from splitguard.report import charts
 from splitguard.report.document import Block, Chart, Code, Section, Table, Text
 from splitguard.report.fmt import count, share
-from splitguard.report.scale import TABLE_EACH_END, Drawn, Elsewhere, ends, long_list
+from splitguard.report.scale import (
+    TABLE_EACH_END,
+    Drawn,
+    Elsewhere,
+    end_tables,
+    ends,
+    long_list,
+)
 
 # Bins of positive rows per class, for the shape of a list too long to draw whole.
 POSITIVE_BINS = ((0, 9, "0-9"), (10, 99, "10-99"), (100, 999, "100-999"),
@@ -88,23 +95,8 @@ def class_tables(
     each = TABLE_EACH_END
     rarest = list(range(len(labels) - 1, len(labels) - 1 - each, -1))
     commonest = list(range(each))
-    between = len(labels) - 2 * each
-    more = f"{between:,} classes in between are not shown here."
-
-    def part(rows: list[int], caption: str, omitted: int) -> Table:
-        return Table(
-            columns=table.columns,
-            rows=tuple(table.rows[row] for row in rows),
-            numeric=table.numeric,
-            caption=caption,
-            status=tuple(table.status[row] for row in rows) if table.status else (),
-            omitted=omitted,
-            more=more,
-        )
-
     return (
-        part(rarest, f"The {each} rarest of {len(labels):,} classes, rarest first", 0),
-        part(commonest, f"The {each} commonest of {len(labels):,} classes", between),
+        *end_tables(table, rarest, commonest, len(labels), each_split=False),
         Text(where, elsewhere.links),
     )
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from splitguard.report.document import Table
 
 DRAWN_EACH_END = 30
 NAME_CHARS = 40
@@ -26,6 +30,35 @@ SPLIT_CLASSES_CSV = "split_classes.csv"
 def long_list(total: int) -> bool:
     """Too many classes for a table of every one on the page."""
     return total > TABLE_CLASSES
+
+
+def end_tables(
+    table: Table, rarest: list[int], commonest: list[int], total: int, *, each_split: bool
+) -> tuple[Table, Table]:
+    """The rows `rarest` (rarest class first) and `commonest` of `table`, a table of
+    `total` classes (by split with `each_split`), as two captioned tables; the second
+    says how many rows are left out between them."""
+    from splitguard.report.document import Table
+
+    more = f"{total - 2 * TABLE_EACH_END:,} classes in between are not shown here."
+    suffix = ", in each split" if each_split else ""
+
+    def part(rows: list[int], caption: str, omitted: int) -> Table:
+        return Table(
+            columns=table.columns,
+            rows=tuple(table.rows[row] for row in rows),
+            numeric=table.numeric,
+            caption=caption + suffix,
+            status=tuple(table.status[row] for row in rows) if table.status else (),
+            omitted=omitted,
+            more=more,
+        )
+
+    between = len(table.rows) - len(rarest) - len(commonest)
+    return (
+        part(rarest, f"The {TABLE_EACH_END} rarest of {total:,} classes, rarest first", 0),
+        part(commonest, f"The {TABLE_EACH_END} commonest of {total:,} classes", between),
+    )
 
 
 @dataclass(frozen=True, slots=True)

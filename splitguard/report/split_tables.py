@@ -19,7 +19,7 @@ from splitguard.report.model import (
     SplitEntry,
     TrainFloor,
 )
-from splitguard.report.scale import TABLE_EACH_END, Elsewhere, ends, long_list
+from splitguard.report.scale import TABLE_EACH_END, Elsewhere, end_tables, ends, long_list
 
 SENSITIVITY = 0.75
 
@@ -122,26 +122,8 @@ def coverage_tables(
         return sorted(picked, key=lambda index: wanted[table.rows[index][0]])
 
     rarest, commonest = rows_of(classes[-each:], True), rows_of(classes[:each], False)
-    more = f"{total - 2 * each:,} classes in between are not shown here."
-
-    def part(rows: list[int], caption: str, omitted: int) -> Table:
-        return Table(
-            columns=table.columns,
-            rows=tuple(table.rows[row] for row in rows),
-            numeric=table.numeric,
-            caption=caption,
-            status=tuple(table.status[row] for row in rows),
-            omitted=omitted,
-            more=more,
-        )
-
     return (
-        part(rarest, f"The {each} rarest of {total:,} classes, rarest first, in each split", 0),
-        part(
-            commonest,
-            f"The {each} commonest of {total:,} classes, in each split",
-            len(table.rows) - len(rarest) - len(commonest),
-        ),
+        *end_tables(table, rarest, commonest, total, each_split=True),
         Text(elsewhere.coverage, elsewhere.links),
     )
 

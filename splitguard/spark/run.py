@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.app.runs import Progress, Written, unheard
+from splitguard.app.runs import Progress, Written, unheard, write_class_csvs, write_pages
 from splitguard.core.errors import OptionError
 
 if TYPE_CHECKING:
@@ -239,9 +239,7 @@ def write_spark_split(
     report.json, manifest.json, report.html and report.md, landed at once as
     `splitguard.app.runs.write_outcome` lands them; `out` may not be an input."""
     from splitguard.core.io.outdir import check_out_dir, staged_dir
-    from splitguard.core.io.write import atomic_write_bytes, write_json
-    from splitguard.report.class_csv import report_csvs
-    from splitguard.report.output import Written as Pages
+    from splitguard.core.io.write import write_json
 
     check_out_dir(out, force=force, inputs=result.inputs)
     with staged_dir(out, force=force) as staging:
@@ -257,24 +255,11 @@ def write_spark_split(
         outputs = sorted(staging.rglob("*.parquet"))
         write_json(staging / "report.json", result.model.to_dict())
         outputs.append(staging / "report.json")
-        # A long class list's tables, which the report pages name and leave out.
-        for name, text in report_csvs(result.model).items():
-            atomic_write_bytes(staging / name, text.encode("utf-8"))
-            outputs.append(staging / name)
+        outputs.extend(write_class_csvs(staging, result.model))
         run_manifest = manifest(result, outputs, staging, out=out, force=force)
         write_json(staging / "manifest.json", run_manifest)
         progress("writing the report")
-        try:
-            from splitguard.report.split_page import write_split_reports
-
-            reports = write_split_reports(staging, result.model, run_manifest)
-        except Exception as exc:  # a plot must never cost the user the splits
-            pages = (staging / "report.md", staging / "report.html")
-            reason = f"{type(exc).__name__}: {exc}"
-            reports = Pages(
-                tuple(p for p in pages if p.exists()),
-                tuple((p, reason) for p in pages if not p.exists()),
-            )
+        reports = write_pages(staging, result.model, run_manifest)
     files = (*outputs, staging / "manifest.json", *reports.paths)
     return Written(
         out,
