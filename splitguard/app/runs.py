@@ -32,6 +32,26 @@ def unheard(message: str) -> None:
     """A progress or warning callback nobody listens to."""
 
 
+# A long class list can ask thousands of minimums no split can give: the log names the
+# first few; the result's shortfalls (report.json) name every one.
+PROBLEMS_SHOWN = 10
+
+
+def warn_impossible(problems: Sequence[str], warning: Callable[[str], None]) -> None:
+    """A warning for each of the first `PROBLEMS_SHOWN` minimums that cannot be met, and
+    one line counting the rest."""
+    from splitguard.core.wording import counted
+
+    for problem in problems[:PROBLEMS_SHOWN]:
+        warning(f"splitguard: warning: cannot be met: {problem}.")
+    if len(problems) > PROBLEMS_SHOWN:
+        more = counted(len(problems) - PROBLEMS_SHOWN, "more minimum")
+        warning(
+            f"splitguard: warning: cannot be met: {more}; the shortfalls in report.json "
+            "name every one."
+        )
+
+
 def check_options(
     minimums: MinimumSpec,
     fractions: Mapping[str, float] | None,

@@ -23,6 +23,7 @@ from splitguard.app.runs import (
     minimum_options,
     spec_options,
     unheard,
+    warn_impossible,
 )
 from splitguard.core.frame import LabelFrame
 from splitguard.split.assign import SplitRequest
@@ -61,8 +62,7 @@ def run_split(
         keep = kept_groups(frame, request.keep, request.split_names)
         fixed = keep.fixed
     table = GroupTable.of_frame(frame)
-    for problem in impossible_minimums(table, request):
-        warning(f"splitguard: warning: cannot be met: {problem}.")
+    warn_impossible(impossible_minimums(table, request), warning)
     progress("splitting")
     minimums: MinimumSpec = request.minimums
     given = check_options(

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 SHOWN_FINDINGS = 8
 
 
+# A long class list can miss thousands of minimums: the log names the first few.
+SHORTFALLS_SHOWN = 10
+
+
 def scientific(value: float) -> str:
     """'2.1e-5' for a small balance figure (papers report LD and LPD this way); 0 as '0'."""
     if value == 0:
@@ -144,13 +148,17 @@ def print_run(
     terminal.print(f"[bold]splits[/]: {sizes}")
     for heading, text in quality_lines(report.quality):
         terminal.print(f"[bold]{heading}[/]: {text}")
-    for shortfall in report.shortfalls:
+    shown = report.shortfalls[:SHORTFALLS_SHOWN]
+    for shortfall in shown:
         terminal.print(
             f"[yellow]shortfall[/]: {safe(shortfall.label)} in {safe(shortfall.split)}: "
             f"{shortfall.kind} {amount(shortfall.kind, shortfall.target)} asked, "
             f"{amount(shortfall.kind, shortfall.achieved)} reached "
             f"({safe(shortfall.reason)})"
         )
+    if len(report.shortfalls) > len(shown):
+        more = counted(len(report.shortfalls) - len(shown), "more shortfall")
+        terminal.print(f"[yellow]shortfall[/]: ... {more}: report.json lists them all")
     if report.repair is not None:
         for line in moves_lines(report.repair.summary):
             terminal.print(line)

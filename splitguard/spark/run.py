@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.app.runs import Progress, Written, unheard, write_class_csvs, write_pages
+from splitguard.app.runs import (
+    Progress,
+    Written,
+    unheard,
+    warn_impossible,
+    write_class_csvs,
+    write_pages,
+)
 from splitguard.core.errors import OptionError
 
 if TYPE_CHECKING:
@@ -109,8 +116,7 @@ def run_spark_split(
     try:
         table = group_table(labelled, classes)
         request.check_fits(table.n_groups)
-        for problem in impossible_minimums(table, request):
-            warning(f"splitguard: warning: cannot be met: {problem}.")
+        warn_impossible(impossible_minimums(table, request), warning)
         progress("splitting")
         assignment = assign(table, request)
         progress("checking the result")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,3 +77,42 @@ def test_a_report_that_fails_is_not_listed_as_written(
     listed = result.out.replace("\n", " ").split("written to", 1)[1]
     assert "report.md" in listed and "report.html" not in listed
     assert not (out / "report.html").exists() and (out / "report.md").exists()
+
+
+def test_a_long_list_of_shortfalls_prints_its_first_few_and_counts_the_rest(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from splitguard.cli.run_view import SHORTFALLS_SHOWN, print_run
+    from splitguard.report.model import RunReport, Shortfall
+
+    monkeypatch.setenv("COLUMNS", "200")
+    golden = Path(__file__).parents[1] / "fixtures" / "golden" / "report.json"
+    report = RunReport.from_dict(json.loads(golden.read_text()))
+    missed = tuple(
+        Shortfall(f"class-{k}", "test", "min-positives", 20, 18, "the data has 30")
+        for k in range(SHORTFALLS_SHOWN + 25)
+    )
+    print_run(dataclasses.replace(report, shortfalls=missed), tmp_path, ["report.json"])
+    out = capsys.readouterr().out
+    assert out.count("shortfall: class-") == SHORTFALLS_SHOWN
+    assert f"class-{SHORTFALLS_SHOWN - 1} in test" in out
+    assert f"class-{SHORTFALLS_SHOWN} in test" not in out
+    assert "shortfall: ... 25 more shortfalls: report.json lists them all" in out
+
+
+def test_minimums_that_cannot_be_met_warn_a_few_times_and_count_the_rest() -> None:
+    from splitguard.app.runs import PROBLEMS_SHOWN, warn_impossible
+
+    lines: list[str] = []
+    warn_impossible([f"class-{k}: too rare" for k in range(PROBLEMS_SHOWN + 1)], lines.append)
+    assert lines[:2] == [
+        "splitguard: warning: cannot be met: class-0: too rare.",
+        "splitguard: warning: cannot be met: class-1: too rare.",
+    ]
+    assert lines[PROBLEMS_SHOWN:] == [
+        "splitguard: warning: cannot be met: 1 more minimum; the shortfalls in report.json "
+        "name every one."
+    ]
+    lines.clear()
+    warn_impossible(["class-0: too rare"], lines.append)
+    assert lines == ["splitguard: warning: cannot be met: class-0: too rare."]
