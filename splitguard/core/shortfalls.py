@@ -26,6 +26,7 @@ from splitguard.core.errors import OptionError, closest
 from splitguard.core.wording import counted
 
 if TYPE_CHECKING:
+    from splitguard.core.counts import Counts
     from splitguard.core.frame import LabelFrame
 
 ALL_SPLITS = "*"
@@ -276,7 +277,9 @@ class Limits:
         return self.positives - self.kept
 
 
-def limits(totals: SplitTotals, spec: MinimumSpec, split: int, label: int, **sizes: Any) -> Limits:
+def limits(
+    totals: SplitTotals | Counts, spec: MinimumSpec, split: int, label: int, **sizes: Any
+) -> Limits:
     train = train_index(totals.split_names)
     total = int(totals.positives[label])
     kept = 0 if split == train else math.ceil(spec.train_floor * total - 1e-9)
@@ -324,7 +327,7 @@ def unmet(
 
 
 def unmet_in(
-    totals: SplitTotals, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
+    totals: SplitTotals | Counts, spec: MinimumSpec, fractions: Sequence[float] | np.ndarray
 ) -> tuple[Unmet, ...]:
     """Every asked minimum the splits measured in `totals` miss, with why."""
     names = totals.split_names

@@ -273,19 +273,10 @@ class MinimumNotMet(Rule):
     class_list = "{classes} miss a minimum asked for {split} (positives there, worst first)"
 
     def check(self, context: Context) -> Iterator[Finding]:
-        from splitguard.core.shortfalls import SplitTotals, unmet_in
+        from splitguard.core.shortfalls import unmet_in
 
         spec, counts = asked_minimums(context), context.counts
-        totals = SplitTotals(
-            counts.classes,
-            counts.split_names,
-            counts.positives,
-            counts.positive_groups,
-            counts.rows_by_split,
-            counts.positives_by_split,
-            counts.positive_groups_by_split,
-        )
-        for shortfall in unmet_in(totals, spec, split_fractions(context)):
+        for shortfall in unmet_in(counts, spec, split_fractions(context)):
             split = counts.split_names.index(shortfall.split)
             label = counts.classes.index(shortfall.label)
             where = positive_rows(context, split, label)
