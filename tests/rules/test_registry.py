@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,10 +10,9 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import pytest
-from plugin_site import install_dist
+from plugin_site import install_dist, run_cli, site_on_path
 
 from splitguard.core.options import Option, count
-from splitguard.core.plugins import installed_entry_points
 from splitguard.rules.base import Rule
 from splitguard.rules.registry import (
     GROUP,
@@ -24,20 +22,11 @@ from splitguard.rules.registry import (
     registered_rules,
 )
 
-EXAMPLE_SOURCE = Path(__file__).parents[1] / "plugins" / "example"
-
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.syspath_prepend(str(EXAMPLE_SOURCE))
-    installed_entry_points.cache_clear()
-    registered_rules.cache_clear()
-    yield folder
-    installed_entry_points.cache_clear()
-    registered_rules.cache_clear()
+    with site_on_path(tmp_path, monkeypatch, registered_rules) as folder:
+        yield folder
 
 
 def test_built_in_families_register_through_the_entry_point_group() -> None:
@@ -119,27 +108,15 @@ def test_an_entry_point_must_give_rule_classes(monkeypatch: pytest.MonkeyPatch) 
         collect([_entry(f"{__name__}:NOT_RULES")])
 
 
-def _cli(site: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join([str(site), str(EXAMPLE_SOURCE), os.environ.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "splitguard", *args],
-        env={**os.environ, "PYTHONPATH": path},
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-    )
-
-
-def test_plugin_end_to_end_through_the_cli(site: Path, tmp_path: Path) -> None:
+def test_plugin_end_to_end_through_therun_cli(site: Path, tmp_path: Path) -> None:
     install_dist(
         site, "splitguard-example-plugin", GROUP, {"example": "splitguard_example_plugin:RULES"}
     )
-    listed = json.loads(_cli(site, "rules", "--format", "json").stdout)
+    listed = json.loads(run_cli(site, "rules", "--format", "json").stdout)
     assert "XP101" in [rule["code"] for rule in listed]
     table = tmp_path / "labels.csv"
     table.write_text("id,patient,labels\na,p1,Hernia\nb,p1,Hernia\nc,p2,Mass\nd,p3,Mass\n")
-    checked = _cli(
+    checked = run_cli(
         site,
         "check",
         str(table),
@@ -161,7 +138,7 @@ def test_plugin_end_to_end_through_the_cli(site: Path, tmp_path: Path) -> None:
 
 def test_a_broken_plugin_is_exit_2_naming_the_package(site: Path) -> None:
     install_dist(site, "broken-plugin", GROUP, {"broken": "no_such_module_anywhere:RULES"})
-    result = _cli(site, "rules")
+    result = run_cli(site, "rules")
     assert result.returncode == 2
     assert "broken-plugin" in result.stderr
 
@@ -190,9 +167,9 @@ def plugin_site(site: Path) -> Path:
 def test_a_plugin_option_is_set_on_the_command_line(plugin_site: Path, tmp_path: Path) -> None:
     table = tmp_path / "labels.csv"
     table.write_text(GROUPED)
-    default = _cli(plugin_site, "check", str(table), *XP_ARGS, "--format", "json")
+    default = run_cli(plugin_site, "check", str(table), *XP_ARGS, "--format", "json")
     assert _flagged(default) == ["Hernia"]
-    raised = _cli(
+    raised = run_cli(
         plugin_site,
         "check",
         str(table),
@@ -211,10 +188,10 @@ def test_a_plugin_option_is_a_config_key(plugin_site: Path, tmp_path: Path) -> N
         '[tool.splitguard]\nlabels = "labels"\nid = "id"\ngroup = "patient"\n'
         'select = ["XP"]\nxp-min-groups = 4\n'
     )
-    result = _cli(plugin_site, "check", "labels.csv", "--format", "json", cwd=tmp_path)
+    result = run_cli(plugin_site, "check", "labels.csv", "--format", "json", cwd=tmp_path)
     assert _flagged(result) == ["Hernia", "Mass", "Nodule"]
     # The command line wins over the file, as for every key.
-    result = _cli(
+    result = run_cli(
         plugin_site,
         "check",
         "labels.csv",
@@ -232,7 +209,7 @@ def test_a_bad_plugin_option_value_is_exit_2_naming_the_option(
 ) -> None:
     table = tmp_path / "labels.csv"
     table.write_text(GROUPED)
-    result = _cli(plugin_site, "check", str(table), *XP_ARGS, "--config", "xp-min-groups=many")
+    result = run_cli(plugin_site, "check", str(table), *XP_ARGS, "--config", "xp-min-groups=many")
     assert result.returncode == 2
     assert "xp-min-groups takes a whole number, not 'many'" in result.stderr
 
@@ -240,7 +217,7 @@ def test_a_bad_plugin_option_value_is_exit_2_naming_the_option(
 def test_a_plugin_key_without_the_plugin_is_an_unknown_key(site: Path, tmp_path: Path) -> None:
     (tmp_path / "labels.csv").write_text(GROUPED)
     (tmp_path / "splitguard.toml").write_text('labels = "labels"\nxp-min-groups = 3\n')
-    result = _cli(site, "check", "labels.csv", cwd=tmp_path)
+    result = run_cli(site, "check", "labels.csv", cwd=tmp_path)
     assert result.returncode == 2
     assert "unknown key 'xp-min-groups'" in result.stderr
 

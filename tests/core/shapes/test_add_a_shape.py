@@ -14,13 +14,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pyarrow as pa
 import pytest
-from plugin_site import install_dist
+from plugin_site import install_dist, site_on_path
 
 from splitguard.core.errors import LabelValueError
 from splitguard.core.frame import LabelFrame
 from splitguard.core.labels import Locator, Parsed
 from splitguard.core.load import load_frame
-from splitguard.core.plugins import installed_entry_points
 from splitguard.core.shapes.base import CellCheck, LabelShape
 from splitguard.core.shapes.registry import registered_shapes
 from splitguard.core.spec import LabelSpec
@@ -73,18 +72,10 @@ class KeyValueShape(LabelShape):
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Install the shape: the .dist-info a `pip install` of its package would write."""
-    install_dist(
-        tmp_path / "site",
-        "splitguard-key-value",
-        "splitguard.shapes",
-        {"key-value": f"{__name__}:KeyValueShape"},
-    )
-    monkeypatch.syspath_prepend(str(tmp_path / "site"))
-    installed_entry_points.cache_clear()
-    registered_shapes.cache_clear()
-    yield
-    installed_entry_points.cache_clear()
-    registered_shapes.cache_clear()
+    with site_on_path(tmp_path, monkeypatch, registered_shapes) as site:
+        shape = f"{__name__}:KeyValueShape"
+        install_dist(site, "splitguard-key-value", "splitguard.shapes", {"key-value": shape})
+        yield
 
 
 TABLE = "id,patient,tags\na,p1,Mass=1;Nodule=0\nb,p2,Mass=0;Nodule=1\nc,p3,Mass=2;Nodule=1\n"

@@ -8,45 +8,22 @@ the path (as tests/rules/test_registry.py installs the example rule).
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from plugin_site import install_dist
+from plugin_site import install_dist, run_cli, site_on_path
 
-from splitguard.core.plugins import installed_entry_points
 from splitguard.lint.engine import LintResult
 from splitguard.lint.formats import GROUP, FormatError, View, registered_formats
-
-EXAMPLE_SOURCE = Path(__file__).parents[2] / "plugins" / "example"
 
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "site"
-    folder.mkdir()
-    monkeypatch.syspath_prepend(str(folder))
-    monkeypatch.syspath_prepend(str(EXAMPLE_SOURCE))
-    installed_entry_points.cache_clear()
-    registered_formats.cache_clear()
-    yield folder
-    installed_entry_points.cache_clear()
-    registered_formats.cache_clear()
-
-
-def _cli(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    path = os.pathsep.join([str(site), str(EXAMPLE_SOURCE), os.environ.get("PYTHONPATH", "")])
-    return subprocess.run(
-        [sys.executable, "-m", "splitguard", *args],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": path},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    with site_on_path(tmp_path, monkeypatch, registered_formats) as folder:
+        yield folder
 
 
 def test_a_format_in_one_file_joins_check_through_its_entry_point(
@@ -64,12 +41,12 @@ def test_a_format_in_one_file_joins_check_through_its_entry_point(
     (tmp_path / "data" / "test.csv").write_text("id,patient,labels\nc,p1,Mass\n")
     spec = ("--labels", "labels", "--id", "id", "--group", "patient", "--select", "SG201")
     inputs = ("train=data/train.csv", "test=data/test.csv")
-    checked = _cli(site, tmp_path, "check", *inputs, *spec, "--format", "csv")
+    checked = run_cli(site, "check", *inputs, *spec, "--format", "csv", cwd=tmp_path)
     assert checked.returncode == 1, checked.stderr
     rows = list(csv.reader(checked.stdout.splitlines()))
     assert rows[0] == ["code", "severity", "file", "line", "message"]
     assert rows[1][:4] == ["SG201", "error", "data/test.csv", "2"]
-    assert "csv" in _cli(site, tmp_path, "check", "--help").stdout
+    assert "csv" in run_cli(site, "check", "--help", cwd=tmp_path).stdout
 
 
 def test_without_the_plugin_the_format_is_an_error_naming_the_installed_ones(
