@@ -149,23 +149,29 @@ def share(value: Any, where: str) -> float:
 
 
 def split_pairs(parse_value: Parser[T]) -> Parser[dict[str, T]]:
-    """'test=25,val=25' or {test = 25, val = 25}: a value per split name."""
+    """'test=25,val=25' or {test = 25, val = 25}: a value per split name; also several
+    command-line uses of the option (`--min-positives val=20 --min-positives test=20`)."""
+
+    def pairs_of(value: Any, where: str) -> list[tuple[Any, Any]]:
+        if isinstance(value, Mapping):
+            return list(value.items())
+        if isinstance(value, list | tuple):
+            return [pair for use in value for pair in pairs_of(use, where)]
+        if not isinstance(value, str):
+            raise OptionError(f"{where} takes SPLIT=VALUE pairs (such as test=25), not {value!r}.")
+        pairs = []
+        for item in (v.strip() for v in value.split(",") if v.strip()):
+            split, sep, number = item.partition("=")
+            if not sep or not split.strip():
+                raise OptionError(
+                    f"{where} takes SPLIT=VALUE pairs separated by commas "
+                    f"(such as test=25,val=25), not {item!r}."
+                )
+            pairs.append((split.strip(), number.strip()))
+        return pairs
 
     def parse(value: Any, where: str) -> dict[str, T]:
-        if isinstance(value, Mapping):
-            pairs = list(value.items())
-        elif isinstance(value, str):
-            pairs = []
-            for item in (v.strip() for v in value.split(",") if v.strip()):
-                split, sep, number = item.partition("=")
-                if not sep or not split.strip():
-                    raise OptionError(
-                        f"{where} takes SPLIT=VALUE pairs separated by commas "
-                        f"(such as test=25,val=25), not {item!r}."
-                    )
-                pairs.append((split.strip(), number.strip()))
-        else:
-            raise OptionError(f"{where} takes SPLIT=VALUE pairs (such as test=25), not {value!r}.")
+        pairs = pairs_of(value, where)
         out: dict[str, T] = {}
         for split, number in pairs:
             if split in out:
@@ -346,6 +352,7 @@ MIN_POSITIVES: Option[dict[str, int | str]] = Option(
     split_pairs(count_or_percent),
     {},
     "SPLIT=N",
+    multiple=True,
 )
 MIN_POSITIVE_GROUPS: Option[dict[str, int]] = Option(
     "min-positive-groups",
@@ -353,6 +360,7 @@ MIN_POSITIVE_GROUPS: Option[dict[str, int]] = Option(
     split_pairs(count),
     {},
     "SPLIT=N",
+    multiple=True,
 )
 MIN_PREVALENCE: Option[dict[str, float]] = Option(
     "min-prevalence",
@@ -360,6 +368,7 @@ MIN_PREVALENCE: Option[dict[str, float]] = Option(
     split_pairs(share),
     {},
     "SPLIT=X",
+    multiple=True,
 )
 MIN_CLASSES: Option[tuple[str, ...]] = Option(
     "min-classes",
@@ -383,6 +392,7 @@ FRACTIONS = Option(
     optional(fractions),
     None,
     "SPLIT=X",
+    multiple=True,
 )
 IMBALANCE_THRESHOLD = Option(
     "imbalance-threshold",

@@ -141,6 +141,7 @@ def test_existing_out_needs_force_and_input_is_never_written(
         (("--min-positives", "test=lots%"), "not 'lots%'"),
         (("--train-floor", "1.5"), "from 0 to 1"),
         (("--folds", "1"), "2 or more"),
+        (("--min-positives", "test=20", "--min-positives", "test=25"), "'test' twice"),
     ],
 )
 def test_requests_that_make_no_sense_exit_2(

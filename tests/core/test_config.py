@@ -127,6 +127,23 @@ def test_command_line_wins_then_file_then_default(tmp_path: Path) -> None:
         resolve({"uncertain": "maybe"}, config, names, KNOWN)
 
 
+def test_split_values_given_over_several_flags_add_up() -> None:
+    names = ("min-positives", "min-positive-groups", "fractions")
+    cli = {
+        "min-positives": ("val=20", "test=20"),
+        "min-positive-groups": ("test=3",),
+        "fractions": ("train=0.8", "val=0.1,test=0.1"),
+    }
+    assert resolve(cli, Config(), names, KNOWN) == {
+        "min-positives": {"val": 20, "test": 20},
+        "min-positive-groups": {"test": 3},
+        "fractions": {"train": 0.8, "val": 0.1, "test": 0.1},
+    }
+    twice = {"min-positives": ("test=20", "val=5,test=25")}
+    with pytest.raises(OptionError, match="--min-positives names split 'test' twice"):
+        resolve(twice, Config(), names, KNOWN)
+
+
 def test_every_command_line_option_has_a_config_key() -> None:
     import click
 
