@@ -10,7 +10,13 @@ as all classes together). Moving a group with counts ``x`` into split ``b`` chan
 scored over the batch's nonzero cells only, and swaps with one more product (see
 `_swap_scores`). Proposals are applied best first, each re-checked exactly against the
 current totals and the floors (a satisfied minimum is never broken, an unmet one never
-worsened), over the cells of the groups it moves.
+worsened), over the cells of the groups it moves, read from one ledger of Python floats
+kept for the whole search.
+
+Where the time goes (192-class table, 40,000 groups, a round of ~1,000 groups): about half
+in the swap scores (their interactions, `_interaction`), a sixth in the re-checks, the
+rest in the move costs, the floors and the draw. With many classes the search stops in
+fewer rounds (`_spread_cells`, STOP_FRACTION); a round costs what it did.
 """
 
 from __future__ import annotations
