@@ -108,8 +108,9 @@ class GroupCounts:
         rank = np.empty(self.n_classes, dtype=np.int64)
         rank[order] = np.arange(order.size)
         classes = rank[self.classes]
-        # Sort each group's cells by their new class; groups stay in place.
-        within = np.lexsort((classes, self.owner))
+        # Sort each group's cells by their new class; groups stay in place. The key
+        # (group, class) is unique per cell, so one integer sort gives lexsort's order.
+        within = np.argsort(self.owner * max(self.n_classes, 1) + classes)
         return GroupCounts(self.indptr, classes[within], self.values[within], self.n_classes)
 
     def toarray(self) -> npt.NDArray[np.int32]:

@@ -83,7 +83,9 @@ class PairCounts:
         new_index[columns] = np.arange(columns.size)
         pair = new_index[self.pair]
         owner = np.repeat(np.arange(self.n_groups), np.diff(self.indptr))
-        entries = np.lexsort((pair, owner))
+        # A group has one entry per pair, so (group, pair) is unique: one integer sort
+        # gives lexsort's order, several times faster.
+        entries = np.argsort(owner * max(self.n_pairs, 1) + pair)
         return PairCounts(renamed[columns], self.indptr, pair[entries], self.count[entries])
 
     def entries(self, groups: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:

@@ -88,9 +88,13 @@ class GroupState:
             return
         cell_split = splits[owner].astype(np.int64)
         counted = cell_split >= 0
-        where = (cell_split[counted], classes[counted])
-        np.add.at(self.positives, where, sign * values[counted].astype(np.float64))
-        np.add.at(self.positive_groups, where, float(sign))
+        # Cells numbered split-major, summed by bincount (np.add.at is many times slower):
+        # the totals are sums of whole numbers, so the order of the additions cannot show.
+        flat = cell_split[counted] * self.n_classes + classes[counted]
+        shape, size = self.positives.shape, self.positives.size
+        positives = np.bincount(flat, weights=values[counted], minlength=size)
+        self.positives += sign * positives.reshape(shape)
+        self.positive_groups += sign * np.bincount(flat, minlength=size).reshape(shape)
         self.rows += sign * np.bincount(
             splits[placed].astype(np.int64), weights=sizes[placed], minlength=self.n_splits
         )

@@ -32,12 +32,14 @@ Algorithm
    allow.
 6. **Refinement.** A local search lowers the chi-square-like objective
    ``J = sum_sc (pos_sc - T_sc)^2 / T_sc + C * sum_s (rows_s - R_s)^2 / R_s``. Each round
-   draws a seeded batch of groups (plus carriers of the worst class), scores every move of
-   a batch group to another split and every swap of two batch groups between two splits
-   with a few matrix products, then applies the best candidates one by one after an exact
-   re-check against the current totals and the minimums (a satisfied minimum is never
-   broken, an unmet one never worsened, and no split leaves its 1-point size band). It
-   stops after a run of rounds without gain.
+   draws a seeded batch of groups (plus carriers of the worst class, or of the 4 worst
+   past 64 classes), scores every move of a batch group to another split and every swap
+   of two batch groups between two splits with a few matrix products, then applies the
+   best candidates one by one after an exact re-check against the current totals and the
+   minimums (a satisfied minimum is never broken, an unmet one never worsened, and no
+   split leaves its 1-point size band). Past 64 classes the candidates are spread over
+   distinct groups. It stops after a run of rounds without gain, or once 8 rounds
+   together gained less than 1% of ``J``.
 7. **Label pairs** (second order, Szymanski & Kajdanowicz 2017), when ``pairs`` are given
    (`label_pairs`: the pairs positive together in at least 10 groups, at most 256 of
    them). A split should also hold ``U_sp = fractions[s] * Q_p`` of the ``Q_p`` rows
