@@ -152,9 +152,11 @@ def run_spark_fix(
         )
     finally:
         labelled.unpersist()
-    rows = keyed.join(assigned.drop("split_index"), GROUP).select(*[_col(c) for c in own], column)
+    # The old split column goes before the join: the new one takes its name.
+    kept = keyed.select(GROUP, *[_col(c) for c in own])
+    rows = kept.join(assigned.drop("split_index"), GROUP).select(*[_col(c) for c in own], column)
     warn(RULES_NOT_RUN)
-    inputs = [source for _, source in data] if isinstance(data, list | tuple) else [data]
+    inputs = [path for _, path in data] if isinstance(data, list | tuple) else [data]
     return SparkFix(
         rows=rows,
         table=table,
