@@ -57,9 +57,11 @@ def counts_report(
     labelled: DataFrame,
     assigned: DataFrame,
     repair: Repair | None = None,
+    kept: Mapping[str, Any] | None = None,
 ) -> RunReport:
     """The run's report from the counts and the assignment (`assigned`: `assigned_splits`);
-    no row is read again but for the label-pair totals per split, counted in Spark."""
+    no row is read again but for the label-pair totals per split, counted in Spark.
+    `repair` is a fix's moves; `kept` what a split's --keep kept (`Kept.summary`)."""
     from splitguard.core.class_stats import TableStats, class_stats
     from splitguard.report.measure import (
         coverage_entries_of,
@@ -67,7 +69,7 @@ def counts_report(
         split_entries_of,
         train_floor_of,
     )
-    from splitguard.report.model import InputSummary, RunReport, Shortfall
+    from splitguard.report.model import InputSummary, Kept, RunReport, Shortfall
     from splitguard.spark.counts import pairs_by_split
 
     names = totals.split_names
@@ -103,6 +105,7 @@ def counts_report(
         ),
         findings_before=(),
         findings_after=(),
+        kept=None if kept is None else Kept.from_dict(kept),
         repair=repair,
         checked=False,
     )

@@ -84,6 +84,7 @@ class SparkSplit:
             ("folds", request.folds),
             *minimum_options(request.minimums),
             ("seed", request.seed),
+            ("keep", request.keep),
             ("fail-on", request.fail_on),
             *spark_spec_options(spec),
         ]
@@ -138,6 +139,7 @@ def run_spark_split(
     """Split `source` (a path Spark reads, or a Spark DataFrame) as `request` asks."""
     from pyspark import StorageLevel
 
+    from splitguard.app.split import keep_paths
     from splitguard.core.shortfalls import unmet_in
     from splitguard.report.model import SplitAsked
     from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
@@ -145,11 +147,6 @@ def run_spark_split(
     from splitguard.spark.report import assigned_splits, counts_report
     from splitguard.split.assign import assign, impossible_minimums
 
-    if request.keep:
-        raise OptionError(
-            "--keep is not available with --engine spark: the earlier split is read in "
-            "memory. Use --engine memory, or split without --keep."
-        )
     if spec.split_col or spec.classes:
         option = "--split-col" if spec.split_col else "--classes"
         raise OptionError(f"{option} is not available with --engine spark; leave it out.")
@@ -175,8 +172,9 @@ def run_spark_split(
         table = group_table(labelled, classes)
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
+        kept = _kept(keyed, spec, request, table)
         progress("splitting")
-        assignment = assign(table, request)
+        assignment = assign(table, request, fixed=None if kept is None else kept.fixed)
         progress("checking the result")
         names = request.split_names
         assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
@@ -186,12 +184,13 @@ def run_spark_split(
             table,
             assignment.group_split,
             totals,
-            asked=SplitAsked.from_dict({**request.as_dict(), "keep": None}),
+            asked=SplitAsked.from_dict({**request.as_dict(), "keep": request.keep}),
             shares=request.shares,
             minimums=request.minimums,
             shortfalls=shortfalls,
             labelled=labelled,
             assigned=assigned,
+            kept=None if kept is None else kept.summary(assignment.group_split, names),
         )
     finally:
         labelled.unpersist()
@@ -207,10 +206,23 @@ def run_spark_split(
         request=request,
         spec=spec,
         column=column,
-        inputs=(Path(source),) if isinstance(source, str | Path) and not is_remote(source) else (),
+        # The earlier split of --keep is read too: `out` may not be it.
+        inputs=(
+            *((Path(source),) if isinstance(source, str | Path) and not is_remote(source) else ()),
+            *keep_paths(request.keep),
+        ),
         warnings=tuple(warnings),
         exit_status=1 if shortfalls else 0,
     )
+
+
+def _kept(keyed: DataFrame, spec: LabelSpec, request: SplitRequest, table: GroupTable) -> Any:
+    """With --keep, the groups the earlier split placed (`splitguard.spark.keep`)."""
+    if not request.keep:
+        return None
+    from splitguard.spark.keep import kept_on_spark
+
+    return kept_on_spark(keyed, spec, request.keep, request.split_names, table.group_names)
 
 
 def _col(name: str) -> Any:
