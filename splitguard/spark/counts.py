@@ -127,8 +127,10 @@ def row_labels(
 
     if spec.long:
         raise OptionError(
-            "--engine spark reads delimited (--labels COL --sep), list (--labels COL) and "
-            "wide (--label-cols) labels, not --long: use --engine memory for a long table."
+            "check and fix with --engine spark read delimited (--labels COL --sep), list "
+            "(--labels COL) and wide (--label-cols) labels, not --long (their rules and "
+            "repair read a row per item; only split --engine spark gathers a long table's "
+            "rows into items): use --engine memory to check or fix a long table."
         )
     if not strict:
         spec = replace(spec, blank="negative", uncertain=_lenient(spec.uncertain))

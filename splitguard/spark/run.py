@@ -120,6 +120,7 @@ def spark_spec_options(spec: LabelSpec) -> list[tuple[str, Any]]:
         ("sep", spec.sep),
         ("none", spec.none),
         ("label-cols", spec.label_cols),
+        ("long", spec.long),
         ("uncertain", spec.uncertain),
         ("blank", spec.blank),
         ("id", spec.id),
@@ -164,8 +165,14 @@ def run_spark_split(
             f"the input already has a column {column!r}, which splitguard writes the new "
             "split into. Rename that column."
         )
-    keyed = keyed_rows(rows, spec)
-    labelled, classes = row_labels(keyed, spec)
+    if spec.long:
+        from splitguard.spark.long import long_items
+
+        keyed, labelled = long_items(rows, spec)
+        classes = None
+    else:
+        keyed = keyed_rows(rows, spec)
+        labelled, classes = row_labels(keyed, spec)
     # Read by every count below: kept on the executors' disks once, not re-read.
     labelled = labelled.persist(StorageLevel.DISK_ONLY)
     try:
