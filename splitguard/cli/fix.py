@@ -25,7 +25,9 @@ def fix_command(inputs: tuple[str, ...], **kwargs: Any) -> None:
     (each to the split holding most of its rows) and lets sizes drift.
 
     Writes DIR/<split>.parquet, DIR/report.json (every moved group: from, to, rows),
-    DIR/report.html, DIR/report.md and DIR/manifest.json, atomically.
+    DIR/report.html, DIR/report.md and DIR/manifest.json, atomically. With --engine
+    spark, Spark reads the splits (SPLIT=PATH, a DIR/split=NAME/ dataset, or --split-col)
+    and writes the rows to DIR/split=NAME/; the repair is the in-memory one.
     """
     from splitguard.app.fix import run_fix
     from splitguard.app.requests import fix_request
