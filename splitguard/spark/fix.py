@@ -156,7 +156,8 @@ def run_spark_fix(
     kept = keyed.select(GROUP, *[_col(c) for c in own])
     rows = kept.join(assigned.drop("split_index"), GROUP).select(*[_col(c) for c in own], column)
     warn(RULES_NOT_RUN)
-    inputs = [path for _, path in data] if isinstance(data, list | tuple) else [data]
+    pairs = list(data.items()) if isinstance(data, dict) else data
+    inputs = [path for _, path in pairs] if isinstance(pairs, list | tuple) else [data]
     return SparkFix(
         rows=rows,
         table=table,
