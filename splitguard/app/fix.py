@@ -59,7 +59,10 @@ def run_fix(
         shortfalls=fixed.shortfalls,
         findings_before=[f.shown().as_dict() for f in before],
         findings_after=[f.shown().as_dict() for f in after],
-        extra={"moves": _moves(fixed.moves, request), "moves_summary": fixed.moves_summary},
+        extra={
+            "moves": shown_moves(fixed.moves, hide_ids=request.hide_ids),
+            "moves_summary": fixed.moves_summary,
+        },
     )
     return Outcome(
         command="fix",
@@ -84,9 +87,9 @@ def run_fix(
     )
 
 
-def _moves(moves: list[dict[str, Any]], request: FixRequest) -> list[dict[str, Any]]:
+def shown_moves(moves: list[dict[str, Any]], *, hide_ids: bool) -> list[dict[str, Any]]:
     """The moved groups; with --hide-ids their names (patient ids) are masked."""
-    if not request.hide_ids:
+    if not hide_ids:
         return moves
     from splitguard.lint.findings import HIDDEN
 

@@ -74,7 +74,7 @@ def run_split(
     )
     before = check(frame, given) if frame.splits is not None else ()
     result = split_frame(frame, request, fixed=fixed, table=table)
-    kept = None if keep is None else _kept_summary(result.frame, keep.fixed, keep.conflicts)
+    kept = None if keep is None else keep.summary(group_splits(result.frame), request.split_names)
     progress("checking the result")
     shares = dict(zip(request.split_names, request.shares, strict=True))
     after = check(result.frame, {**given, "fractions": shares})
@@ -101,7 +101,7 @@ def run_split(
         options=_options(request, result.frame),
         seed=request.seed,
         warnings=tuple(warnings),
-        keep=_keep_paths(request.keep),
+        keep=keep_paths(request.keep),
     )
 
 
@@ -115,19 +115,7 @@ def group_splits(frame: LabelFrame) -> np.ndarray:
     return assignment
 
 
-def _kept_summary(frame: LabelFrame, fixed: np.ndarray, conflicts: int) -> dict[str, Any]:
-    import numpy as np
-
-    new = fixed < 0
-    counts = np.bincount(group_splits(frame)[new], minlength=len(frame.split_names))
-    return {
-        "kept_groups": int((~new).sum()),
-        "new_groups": {name: int(n) for name, n in zip(frame.split_names, counts, strict=True)},
-        "conflicts": conflicts,
-    }
-
-
-def _keep_paths(keep: Any) -> tuple[Path, ...]:
+def keep_paths(keep: Any) -> tuple[Path, ...]:
     if not keep:
         return ()
     return tuple(Path(p) for p in keep.values()) if isinstance(keep, Mapping) else (Path(keep),)

@@ -8,8 +8,8 @@ per-split and per-class arrays and the leaked groups: nothing grows with the row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
@@ -81,7 +81,12 @@ class Counts(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class TableCounts:
-    """`Counts` given as numbers, by an engine that counted a table it did not load."""
+    """`Counts` given as numbers, by an engine that counted a table it did not load.
+
+    `label_faults` holds, per label column, the rows whose cell the shape and policies
+    do not allow (SG105), counted over the whole table; the engine's sample holds the
+    rows of the first of them.
+    """
 
     split_names: tuple[str, ...]
     classes: tuple[str, ...]
@@ -92,6 +97,7 @@ class TableCounts:
     group_square_sums: np.ndarray
     n_groups: int
     leaked_groups: LeakedGroups
+    label_faults: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         shape = (len(self.split_names), len(self.classes))

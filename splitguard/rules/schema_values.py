@@ -28,11 +28,22 @@ class _PanderaRule(Rule):
         for check, records in failures.items():
             if check.kind == self.kind:
                 where = table_rows(frame, records)
+                rows = self.rows_in_table(check, context)
+                if rows is not None:
+                    where["n_rows"] = rows
                 yield self.finding(
-                    self.describe(check, context, records), column=check.column, **where
+                    self.describe(check, context, records, len(records) if rows is None else rows),
+                    column=check.column,
+                    **where,
                 )
 
-    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
+    def rows_in_table(self, check: ColumnCheck, context: Context) -> int | None:
+        """The failing rows of the whole table where an engine counted them and the
+        frame is its sample; None: the frame's own records are all of them (`describe`
+        then gets their number as `rows`)."""
+        return None
+
+    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray, rows: int) -> str:
         raise NotImplementedError
 
 
@@ -65,7 +76,7 @@ class DuplicateRowId(_PanderaRule):
     options = (ID,)
     kind = "duplicate-id"
 
-    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
+    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray, rows: int) -> str:
         distinct = len({context.frame.table.column(check.column)[int(r)].as_py() for r in records})
         return (
             f"{counted(len(records), 'row')} share {counted(distinct, 'row id')} in column "
@@ -99,7 +110,7 @@ class MissingRowId(_PanderaRule):
     options = (ID,)
     kind = "null-id"
 
-    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
+    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray, rows: int) -> str:
         return f"{counted(len(records), 'row')} without an id in column {check.column!r}."
 
 
@@ -131,7 +142,7 @@ class MissingGroupKey(_PanderaRule):
     options = (GROUP,)
     kind = "null-group"
 
-    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
+    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray, rows: int) -> str:
         return f"{counted(len(records), 'row')} without a group key in column {check.column!r}."
 
 
@@ -165,11 +176,20 @@ class InvalidLabelValue(_PanderaRule):
     options = (UNCERTAIN, BLANK)
     kind = "bad-label"
 
-    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray) -> str:
+    def rows_in_table(self, check: ColumnCheck, context: Context) -> int | None:
+        # An engine counts the bad cells of every row; its sample holds the first ones.
+        from splitguard.core.counts import TableCounts
+
+        counts = context.table_counts
+        if isinstance(counts, TableCounts) and check.column in counts.label_faults:
+            return counts.label_faults[check.column]
+        return None
+
+    def describe(self, check: ColumnCheck, context: Context, records: np.ndarray, rows: int) -> str:
         column = context.frame.table.column(check.column)
         values = {column[int(r)].as_py() for r in records[:200]}
         shown = sorted("empty" if v is None or v != v else repr(v) for v in values)[:5]
         return (
-            f"column {check.column!r} has {counted(len(records), 'row')} with a label value "
+            f"column {check.column!r} has {counted(rows, 'row')} with a label value "
             f"the shape and policies do not allow ({', '.join(shown)})."
         )

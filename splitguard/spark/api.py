@@ -37,6 +37,7 @@ def split(
     imbalance_threshold: float | None = None,
     train_floor: float | None = None,
     seed: int | None = None,
+    keep: str | Mapping[str, str] | None = None,
     **unknown: Any,
 ) -> DataFrame:
     """`sdf`'s rows plus a `split` column (`fold` with `folds`), as `splitguard.split`
@@ -45,7 +46,8 @@ def split(
     Only the group x class counts reach the driver; the result is a lazy DataFrame
     joined to a small one of group -> split. Rows are split as the in-memory engine
     would split them read in `sdf`'s partition order (a row without a group key is
-    named by its place in that order).
+    named by its place in that order). `keep` is an earlier split whose groups stay
+    where they are, as `splitguard split --keep` takes it.
     """
     given = {k: v for k, v in locals().items() if k not in ("sdf", "unknown")}
     from splitguard.app.requests import keyword_values, split_request

@@ -16,6 +16,7 @@ one), a row without a key a group of its own ("<missing> row N", N its row in th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -114,25 +115,69 @@ def _linked(rows: DataFrame, keys: list[str]) -> DataFrame:
     return joined.withColumn(GROUP, F.coalesce(F.col(GROUP), missing)).drop(*named)
 
 
-def row_labels(rows: DataFrame, spec: LabelSpec) -> tuple[DataFrame, tuple[str, ...] | None]:
+def row_labels(
+    rows: DataFrame, spec: LabelSpec, *, strict: bool = True
+) -> tuple[DataFrame, tuple[str, ...] | None]:
     """(`ROW`, `GROUP`, `LABELS`): each row's distinct class names, checked as the loader
-    checks them in strict mode; and the classes where the shape fixes them (wide: its
-    columns, sorted), else None (the classes are the names found)."""
+    checks them in strict mode (not `strict`: a cell the shape does not allow reads as
+    no label, as `check` reads it: `label_faults` finds those cells); and the classes
+    where the shape fixes them (wide: its columns, sorted), else None (the classes are
+    the names found)."""
     from pyspark.sql import types as T
 
     if spec.long:
         raise OptionError(
-            "--engine spark reads delimited (--labels COL --sep), list (--labels COL) and "
-            "wide (--label-cols) labels, not --long: use --engine memory for a long table."
+            "check and fix with --engine spark read delimited (--labels COL --sep), list "
+            "(--labels COL) and wide (--label-cols) labels, not --long (their rules and "
+            "repair read a row per item; only split --engine spark gathers a long table's "
+            "rows into items): use --engine memory to check or fix a long table."
         )
+    if not strict:
+        spec = replace(spec, blank="negative", uncertain=_lenient(spec.uncertain))
     if spec.label_cols:
-        return _wide(rows, spec)
+        return _wide(rows, spec, strict=strict)
     assert spec.labels is not None
     _require_columns(rows, [spec.labels])
     none = sorted({n.strip() for n in spec.none})
     if isinstance(rows.schema[spec.labels].dataType, T.ArrayType):
         return _lists(rows, spec.labels, none, spec), None
-    return _delimited(rows, spec.labels, spec.sep, none, spec), None
+    return _delimited(rows, spec.labels, spec.sep, none, spec, strict=strict), None
+
+
+def _lenient(uncertain: str) -> str:
+    # Not strict, an uncertain label where none is allowed reads as negative.
+    return "negative" if uncertain == "error" else uncertain
+
+
+def label_faults(rows: DataFrame, spec: LabelSpec) -> dict[str, Column]:
+    """Per label column, whether a row's cell is one the shape and policies do not allow
+    (what SG105 reports): a wide cell that is no label value, -1 under ``--uncertain
+    error``, or, under ``--blank error``, an empty label cell of any shape."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if spec.long:
+        return {}
+    if spec.label_cols:
+        import pyarrow as pa
+
+        from splitguard.core.shapes.wide import label_columns
+
+        empty = pa.table({c: pa.array([], pa.null()) for c in rows.columns})
+        faults = {}
+        for column in label_columns(empty, spec):
+            _, blank, uncertain, other = _wide_cell(rows, column, spec.uncertain)
+            bad = other | (uncertain & F.lit(spec.uncertain == "error"))
+            faults[column] = bad | (blank & F.lit(spec.blank == "error"))
+        return faults
+    assert spec.labels is not None
+    if spec.blank != "error":
+        return {}
+    value = F.col(_quoted(spec.labels))
+    if isinstance(rows.schema[spec.labels].dataType, T.ArrayType):
+        return {spec.labels: value.isNull()}
+    text = F.trim(value.cast("string"))
+    return {spec.labels: text.isNull() | (text == "")}
 
 
 def _clean(names: Column, none: list[str]) -> Column:
@@ -154,7 +199,13 @@ def _lists(rows: DataFrame, column: str, none: list[str], spec: LabelSpec) -> Da
 
 
 def _delimited(
-    rows: DataFrame, column: str, sep: str | None, none: list[str], spec: LabelSpec
+    rows: DataFrame,
+    column: str,
+    sep: str | None,
+    none: list[str],
+    spec: LabelSpec,
+    *,
+    strict: bool = True,
 ) -> DataFrame:
     import re
 
@@ -172,7 +223,7 @@ def _delimited(
     checks = [F.sum((is_list & literal.isNull()).cast("long"))]
     if spec.blank == "error":
         checks.append(F.sum(blank.cast("long")))
-    bad, *blanks = rows.agg(*checks).first() or (0,)
+    bad, *blanks = (rows.agg(*checks).first() or (0,)) if strict else (0,)
     if bad:
         example = rows.where(is_list & literal.isNull()).select(text).first()
         raise LabelValueError(
@@ -185,7 +236,9 @@ def _delimited(
     return rows.select(ROW, GROUP, _clean(parsed, none).alias(LABELS))
 
 
-def _wide(rows: DataFrame, spec: LabelSpec) -> tuple[DataFrame, tuple[str, ...]]:
+def _wide(
+    rows: DataFrame, spec: LabelSpec, *, strict: bool = True
+) -> tuple[DataFrame, tuple[str, ...]]:
     """Wide 0/1 columns: a row's classes are the columns it says yes in."""
     import pyarrow as pa
     from pyspark.sql import functions as F
@@ -200,8 +253,9 @@ def _wide(rows: DataFrame, spec: LabelSpec) -> tuple[DataFrame, tuple[str, ...]]
     for _, blank, uncertain, other in verdicts.values():
         checks += [F.sum(other.cast("long")), F.sum(uncertain.cast("long"))]
         checks.append(F.sum(blank.cast("long")) if spec.blank == "error" else F.lit(0))
-    found = rows.agg(*checks).first() or ()
-    for j, column in enumerate(columns):
+    # Not strict, nothing is refused: `label_faults` finds the cells these checks refuse.
+    found = (rows.agg(*checks).first() or ()) if strict else ()
+    for j, column in enumerate(columns if strict else ()):
         other, uncertain, blanks = found[3 * j : 3 * j + 3]
         if other:
             example = rows.where(verdicts[column][3]).select(_quoted(column)).first()

@@ -34,6 +34,9 @@ SPLIT = "__splitguard_split"
 # find a broken column, small enough for the driver (about what NIH holds).
 SAMPLE_ROWS = 100_000
 NO_SPLITS = "all"
+# Bad label cells per column whose rows the sample always holds: SG105 shows the values
+# of the first 200 (`splitguard.rules.schema_values`).
+FAULTS_SHOWN = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,11 +214,17 @@ def sampled_table(
     source = split_rows(data, spec, spark)
     keyed = keyed_rows(source.rows, spec).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        # A blank or unreadable label cell reads as no label, as the in-memory check
-        # reads it: the schema rules report it (on the sample).
-        labelled, fixed = row_labels(keyed, replace(spec, blank="negative"))
-        counts = table_counts(keyed, labelled, fixed, spec, source.split_names)
+        # A label cell the shape does not allow reads as no label, as the in-memory
+        # check reads it; SG105 reports it, counted here over every row.
+        faults, faulty_groups = _label_faults(keyed, spec)
+        labelled, fixed = row_labels(keyed, spec, strict=False)
+        counts = replace(
+            table_counts(keyed, labelled, fixed, spec, source.split_names), label_faults=faults
+        )
         chosen = sampled_groups(keyed, counts.n_rows, sample_rows, seed)
+        if faulty_groups:
+            named = keyed.sparkSession.createDataFrame([(g,) for g in faulty_groups], [GROUP])
+            chosen = chosen.union(named).distinct()
         picked = keyed.join(F.broadcast(chosen), GROUP, "left_semi").orderBy(SPLIT, SOURCE, INDEX)
         own = [c for c in data_columns(source.rows) if c != SPLIT]
         table = picked.select(SPLIT, *[F.col(f"`{c}`") for c in own]).toArrow()
@@ -230,6 +239,27 @@ def sampled_table(
     frame = sample_frame(parts, spec)
     sample = Sample(frame.n_rows, frame.n_groups, counts.n_rows, counts.n_groups, seed)
     return SampledTable(counts, frame, sample)
+
+
+def _label_faults(keyed: DataFrame, spec: LabelSpec) -> tuple[dict[str, int], list[str]]:
+    """Per label column, the rows whose cell the shape and policies do not allow, over
+    the whole table; and the groups of the first `FAULTS_SHOWN` of them in each column
+    (in input order), which the sample takes whole so SG105 shows them as the in-memory
+    check does."""
+    from pyspark.sql import functions as F
+
+    from splitguard.spark.counts import label_faults
+
+    bad = label_faults(keyed, spec)
+    if not bad:
+        return {}, []
+    found = keyed.agg(*[F.sum(cell.cast("long")) for cell in bad.values()]).first() or ()
+    counts = {column: int(n) for column, n in zip(bad, found, strict=True) if n}
+    groups: set[str] = set()
+    for column in counts:
+        first = keyed.where(bad[column]).orderBy(SPLIT, SOURCE, INDEX).limit(FAULTS_SHOWN)
+        groups.update(row[0] for row in first.select(GROUP).collect())
+    return counts, sorted(groups)
 
 
 def _classes(fixed: tuple[str, ...] | None, found: list[str], spec: LabelSpec) -> tuple[str, ...]:

@@ -19,13 +19,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from splitguard.app.runs import (
     Progress,
     Written,
+    minimum_options,
     unheard,
     warn_impossible,
     write_class_csvs,
@@ -69,6 +70,63 @@ class SparkSplit:
     warnings: tuple[str, ...]
     exit_status: int
 
+    @property
+    def seed(self) -> int:
+        return self.request.seed
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        """The run's options as the manifest records them, keyed by option name."""
+        request, spec = self.request, self.spec
+        return [
+            ("engine", "spark"),
+            ("fractions", None if request.fractions is None else dict(request.fractions)),
+            ("folds", request.folds),
+            *minimum_options(request.minimums),
+            ("seed", request.seed),
+            ("keep", request.keep),
+            ("fail-on", request.fail_on),
+            *spark_spec_options(spec),
+        ]
+
+
+class SparkOutput(Protocol):
+    """What a Spark run writes: the rows with their split `column` (lazy), the report,
+    the inputs read, and the options and seed the manifest records."""
+
+    @property
+    def rows(self) -> DataFrame: ...
+
+    @property
+    def column(self) -> str: ...
+
+    @property
+    def model(self) -> RunReport: ...
+
+    @property
+    def inputs(self) -> tuple[Path, ...]: ...
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def options(self) -> list[tuple[str, Any]]: ...
+
+
+def spark_spec_options(spec: LabelSpec) -> list[tuple[str, Any]]:
+    """The label options a Spark run reads, keyed as the command line names them."""
+    return [
+        ("labels", spec.labels),
+        ("sep", spec.sep),
+        ("none", spec.none),
+        ("label-cols", spec.label_cols),
+        ("long", spec.long),
+        ("uncertain", spec.uncertain),
+        ("blank", spec.blank),
+        ("id", spec.id),
+        ("group", spec.group),
+    ]
+
 
 def run_spark_split(
     request: SplitRequest,
@@ -82,16 +140,14 @@ def run_spark_split(
     """Split `source` (a path Spark reads, or a Spark DataFrame) as `request` asks."""
     from pyspark import StorageLevel
 
+    from splitguard.app.split import keep_paths
     from splitguard.core.shortfalls import unmet_in
+    from splitguard.report.model import SplitAsked
     from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
     from splitguard.spark.read import data_columns, is_remote, read_rows
+    from splitguard.spark.report import assigned_splits, counts_report
     from splitguard.split.assign import assign, impossible_minimums
 
-    if request.keep:
-        raise OptionError(
-            "--keep is not available with --engine spark: the earlier split is read in "
-            "memory. Use --engine memory, or split without --keep."
-        )
     if spec.split_col or spec.classes:
         option = "--split-col" if spec.split_col else "--classes"
         raise OptionError(f"{option} is not available with --engine spark; leave it out.")
@@ -109,23 +165,39 @@ def run_spark_split(
             f"the input already has a column {column!r}, which splitguard writes the new "
             "split into. Rename that column."
         )
-    keyed = keyed_rows(rows, spec)
-    labelled, classes = row_labels(keyed, spec)
+    if spec.long:
+        from splitguard.spark.long import long_items
+
+        keyed, labelled = long_items(rows, spec)
+        classes = None
+    else:
+        keyed = keyed_rows(rows, spec)
+        labelled, classes = row_labels(keyed, spec)
     # Read by every count below: kept on the executors' disks once, not re-read.
     labelled = labelled.persist(StorageLevel.DISK_ONLY)
     try:
         table = group_table(labelled, classes)
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
+        kept = _kept(keyed, spec, request, table)
         progress("splitting")
-        assignment = assign(table, request)
+        assignment = assign(table, request, fixed=None if kept is None else kept.fixed)
         progress("checking the result")
         names = request.split_names
-        assigned = _assigned(rows.sparkSession, table, assignment.group_split, names, column)
+        assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
         totals = table.split_totals(assignment.group_split, names)
         shortfalls = unmet_in(totals, request.minimums, request.shares)
-        model = _report(
-            table, assignment.group_split, totals, shortfalls, request, labelled, assigned
+        model = counts_report(
+            table,
+            assignment.group_split,
+            totals,
+            asked=SplitAsked.from_dict({**request.as_dict(), "keep": request.keep}),
+            shares=request.shares,
+            minimums=request.minimums,
+            shortfalls=shortfalls,
+            labelled=labelled,
+            assigned=assigned,
+            kept=None if kept is None else kept.summary(assignment.group_split, names),
         )
     finally:
         labelled.unpersist()
@@ -141,10 +213,23 @@ def run_spark_split(
         request=request,
         spec=spec,
         column=column,
-        inputs=(Path(source),) if isinstance(source, str | Path) and not is_remote(source) else (),
+        # The earlier split of --keep is read too: `out` may not be it.
+        inputs=(
+            *((Path(source),) if isinstance(source, str | Path) and not is_remote(source) else ()),
+            *keep_paths(request.keep),
+        ),
         warnings=tuple(warnings),
         exit_status=1 if shortfalls else 0,
     )
+
+
+def _kept(keyed: DataFrame, spec: LabelSpec, request: SplitRequest, table: GroupTable) -> Any:
+    """With --keep, the groups the earlier split placed (`splitguard.spark.keep`)."""
+    if not request.keep:
+        return None
+    from splitguard.spark.keep import kept_on_spark
+
+    return kept_on_spark(keyed, spec, request.keep, request.split_names, table.group_names)
 
 
 def _col(name: str) -> Any:
@@ -153,93 +238,8 @@ def _col(name: str) -> Any:
     return F.col("`" + name.replace("`", "``") + "`")
 
 
-def _assigned(
-    spark: SparkSession,
-    table: GroupTable,
-    group_split: np.ndarray,
-    names: tuple[str, ...],
-    column: str,
-) -> DataFrame:
-    """(`GROUP`, split_index, `column`): each group's split, a small DataFrame of G rows."""
-    import pyarrow as pa
-
-    from splitguard.spark.counts import GROUP
-
-    split_names = np.array(names, dtype=object)
-    return spark.createDataFrame(
-        pa.table(
-            {
-                GROUP: pa.array(table.group_names.astype(str), pa.string()),
-                "split_index": pa.array(group_split.astype(np.int32)),
-                column: pa.array(split_names[group_split].astype(str), pa.string()),
-            }
-        )
-    )
-
-
-def _report(
-    table: GroupTable,
-    group_split: np.ndarray,
-    totals: Any,
-    shortfalls: tuple[Any, ...],
-    request: SplitRequest,
-    labelled: DataFrame,
-    assigned: DataFrame,
-) -> RunReport:
-    """The split's report from the counts and the assignment: no row is read again but
-    for the label-pair totals per split, counted in Spark."""
-    from splitguard.core.class_stats import TableStats, class_stats
-    from splitguard.report.measure import (
-        coverage_entries_of,
-        quality_of,
-        split_entries_of,
-        train_floor_of,
-    )
-    from splitguard.report.model import (
-        InputSummary,
-        RunReport,
-        Shortfall,
-        SplitAsked,
-    )
-    from splitguard.spark.counts import pairs_by_split
-
-    names = request.split_names
-    shares = np.asarray(request.shares, dtype=np.float64)
-    sizes = table.group_sizes
-    pairs = pairs_by_split(labelled, assigned, table.classes, len(names))
-    return RunReport(
-        request=SplitAsked.from_dict({**request.as_dict(), "keep": None}),
-        input=InputSummary(table.n_rows, table.n_groups, table.classes),
-        stats=TableStats(
-            rows=table.n_rows,
-            groups=table.n_groups,
-            rows_per_group=(int(sizes.min()), float(np.median(sizes)), int(sizes.max())),
-            labels=class_stats(table.positives, table.n_rows, table.classes),
-        ),
-        splits=split_entries_of(
-            [sizes[group_split == s] for s in range(len(names))], names, shares, table.n_rows
-        ),
-        coverage=coverage_entries_of(totals, shares, request.minimums),
-        quality=quality_of(
-            totals.positives_by_split,
-            pairs,
-            totals.rows_by_split,
-            shares,
-            # Each group has one split index: no group can be in two splits.
-            leaked_groups=0,
-        ),
-        shortfalls=tuple(Shortfall.from_dict(u.as_dict()) for u in shortfalls),
-        train_floor=train_floor_of(
-            names, table.classes, table.positives, totals.positives_by_split, request.minimums
-        ),
-        findings_before=(),
-        findings_after=(),
-        checked=False,
-    )
-
-
 def write_spark_split(
-    result: SparkSplit, out: Path, *, force: bool, progress: Progress = unheard
+    result: SparkOutput, out: Path, *, force: bool, progress: Progress = unheard
 ) -> Written:
     """The rows partitioned by split (``out/split=NAME/part-*.parquet``, written by Spark),
     report.json, manifest.json, report.html and report.md, landed at once as
@@ -276,33 +276,14 @@ def write_spark_split(
 
 
 def manifest(
-    result: SparkSplit, outputs: list[Path], staging: Path, *, out: Path, force: bool
+    result: SparkOutput, outputs: list[Path], staging: Path, *, out: Path, force: bool
 ) -> dict[str, Any]:
     """What the run read, wrote (each file's sha256) and was asked, as `split` records it."""
     from splitguard import __version__
-    from splitguard.app.runs import _recorded, _shown_option, minimum_options
+    from splitguard.app.runs import _recorded, _shown_option
     from splitguard.core.io.outdir import sha256_of
     from splitguard.core.paths import shown_path
 
-    request, spec = result.request, result.spec
-    options = [
-        ("out", str(out)),
-        ("force", force),
-        ("engine", "spark"),
-        ("fractions", None if request.fractions is None else dict(request.fractions)),
-        ("folds", request.folds),
-        *minimum_options(request.minimums),
-        ("seed", request.seed),
-        ("fail-on", request.fail_on),
-        ("labels", spec.labels),
-        ("sep", spec.sep),
-        ("none", spec.none),
-        ("label-cols", spec.label_cols),
-        ("uncertain", spec.uncertain),
-        ("blank", spec.blank),
-        ("id", spec.id),
-        ("group", spec.group),
-    ]
     return {
         "splitguard_version": __version__,
         "inputs": [
@@ -312,9 +293,11 @@ def manifest(
             {"path": str(path.relative_to(staging)), "sha256": sha256_of(path)} for path in outputs
         ],
         "options": {
-            name: _shown_option(name, value) for name, value in options if _recorded(name, value)
+            name: _shown_option(name, value)
+            for name, value in [("out", str(out)), ("force", force), *result.options]
+            if _recorded(name, value)
         },
-        "seed": request.seed,
+        "seed": result.seed,
     }
 
 

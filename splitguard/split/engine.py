@@ -88,22 +88,30 @@ class GroupTable:
     def split_totals(self, group_split: npt.ArrayLike, split_names: Sequence[str]) -> SplitTotals:
         """Rows, positive rows and positive groups per split (and class) of an assignment
         (`group_split`: a split index per group), from the counts alone."""
-        where = np.asarray(group_split, dtype=np.int64)
-        n_splits, n_classes = len(split_names), self.n_classes
-        cell_split = where[self.counts.owner] * n_classes + self.counts.classes
-        shape = (n_splits, n_classes)
-        positives = np.bincount(
-            cell_split, weights=self.counts.values, minlength=n_splits * n_classes
-        )
-        carriers = np.bincount(cell_split, minlength=n_splits * n_classes)
-        return SplitTotals(
-            classes=self.classes,
-            split_names=tuple(split_names),
-            positives=self.positives,
-            positive_groups=self.positive_groups,
-            rows_by_split=np.bincount(where, weights=self.group_sizes, minlength=n_splits).astype(
-                np.int64
-            ),
-            positives_by_split=positives.astype(np.int64).reshape(shape),
-            positive_groups_by_split=carriers.astype(np.int64).reshape(shape),
-        )
+        return split_totals(self.counts, self.group_sizes, self.classes, group_split, split_names)
+
+
+def split_totals(
+    counts: GroupCounts,
+    group_sizes: npt.ArrayLike,
+    classes: tuple[str, ...],
+    group_split: npt.ArrayLike,
+    split_names: Sequence[str],
+) -> SplitTotals:
+    """Rows, positive rows and positive groups per split (and class) of an assignment
+    of groups with these (G, C) `counts` and sizes, each group whole in one split."""
+    where = np.asarray(group_split, dtype=np.int64)
+    n_splits, n_classes = len(split_names), len(classes)
+    cell_split = where[counts.owner] * n_classes + counts.classes
+    shape = (n_splits, n_classes)
+    positives = np.bincount(cell_split, weights=counts.values, minlength=n_splits * n_classes)
+    carriers = np.bincount(cell_split, minlength=n_splits * n_classes)
+    return SplitTotals(
+        classes=classes,
+        split_names=tuple(split_names),
+        positives=counts.totals,
+        positive_groups=counts.carrier_counts,
+        rows_by_split=np.bincount(where, weights=group_sizes, minlength=n_splits).astype(np.int64),
+        positives_by_split=positives.astype(np.int64).reshape(shape),
+        positive_groups_by_split=carriers.astype(np.int64).reshape(shape),
+    )

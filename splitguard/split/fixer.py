@@ -18,7 +18,8 @@ import numpy as np
 from splitguard.core.aggregate import Aggregates
 from splitguard.core.errors import OptionError
 from splitguard.core.frame import SPLIT_INDEX, LabelFrame
-from splitguard.core.shortfalls import MinimumSpec, asked, train_index, unmet
+from splitguard.core.shortfalls import MinimumSpec, asked, train_index
+from splitguard.split.validate import validate_counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,22 @@ class FixRequest:
 
 
 @dataclass(frozen=True)
+class Repaired:
+    """A repair worked out on counts: the new split of every group, and what it took.
+
+    `group_split` (G,) holds a split index per group; `moves` names each moved group
+    (from, to, rows); `shortfalls` are the minimums the result still misses.
+    """
+
+    group_split: np.ndarray
+    fractions: dict[str, float]
+    minimums: MinimumSpec
+    moves: list[dict[str, Any]]
+    moves_summary: dict[str, Any]
+    shortfalls: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
 class FixResult:
     frame: LabelFrame
     fractions: dict[str, float]
@@ -47,23 +64,65 @@ class FixResult:
 
 def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
     """The repaired frame, the moves, and the minimums still unmet."""
-    from splitguard.split.repair import leak_lower_bound, repair
-    from splitguard.split.resize import SIZE_TOLERANCE, size_windows
-
     if frame.splits is None:
         raise OptionError(
             "fix repairs existing splits: give SPLIT=PATH inputs (train=a.csv test=b.csv) "
             "or one table with --split-col."
         )
-    names = frame.split_names
     rows_by_split = Aggregates.of(frame).group_rows_by_split
+    repaired = fix_counts(
+        rows_by_split,
+        frame.group_label_counts,
+        frame.group_names,
+        frame.split_names,
+        tuple(frame.classes),
+        request,
+    )
+    return FixResult(
+        frame=dataclasses.replace(
+            frame, splits=repaired.group_split[frame.groups].astype(SPLIT_INDEX)
+        ),
+        fractions=repaired.fractions,
+        minimums=repaired.minimums,
+        moves=repaired.moves,
+        moves_summary=repaired.moves_summary,
+        shortfalls=repaired.shortfalls,
+    )
+
+
+def fix_counts(
+    rows_by_split: np.ndarray,
+    group_label_counts: Any,
+    group_names: np.ndarray,
+    names: tuple[str, ...],
+    classes: tuple[str, ...],
+    request: FixRequest,
+) -> Repaired:
+    """The repair of splits given as counts: the one repair every engine runs.
+
+    `rows_by_split` (G, S) holds each group's rows in each split named in `names`;
+    `group_label_counts` the (G, C) positive rows per group and class over all its
+    splits (scipy.sparse or `GroupCounts`); groups
+    are numbered by their sorted names (`group_names`), so the same input gives the same
+    repair whichever engine counted it.
+    """
+    from splitguard.core.shortfalls import unmet_in
+    from splitguard.split.engine import split_totals
+    from splitguard.split.repair import leak_lower_bound, repair
+    from splitguard.split.resize import SIZE_TOLERANCE, size_windows
+
     fractions = _fractions(request.fractions, names, rows_by_split)
     minimums = request.minimums
-    wanted = asked(minimums, names, frame.classes, frame)
+    sizes = rows_by_split.sum(axis=1)
+    try:
+        counts, _ = validate_counts(group_label_counts, sizes)
+    except ValueError as exc:
+        raise OptionError(f"the repair cannot be made: {exc}") from None
+    wanted = asked(minimums, names, classes, _Totals(counts.totals, int(sizes.sum())))
     try:
         result = repair(
             rows_by_split,
-            frame.group_label_counts,
+            counts,
             list(fractions.values()),
             min_positives=wanted.positives,
             min_positive_groups=wanted.positive_groups,
@@ -76,24 +135,22 @@ def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
         raise OptionError(f"the repair cannot be made: {exc}") from None
     moves = [
         {
-            "group": str(frame.group_names[move.group]),
+            "group": str(group_names[move.group]),
             "from": [names[s] for s in move.from_splits],
             "to": names[move.to_split],
             "rows": move.rows_moved,
         }
         for move in result.moves
     ]
-    repaired = dataclasses.replace(
-        frame, splits=result.group_split[frame.groups].astype(SPLIT_INDEX)
-    )
-    # Measured on the result as the coverage rule measures it, so report and findings agree.
     shares = list(fractions.values())
-    shortfalls = tuple(u.as_dict() for u in unmet(repaired, minimums, shares))
+    # Measured as the coverage rule measures the result, so report and findings agree.
+    totals = split_totals(counts, sizes, classes, result.group_split, names)
+    shortfalls = tuple(u.as_dict() for u in unmet_in(totals, minimums, shares))
     before = rows_by_split.sum(axis=0)
-    after = np.bincount(result.group_split, weights=rows_by_split.sum(axis=1), minlength=len(names))
-    low, high = size_windows(np.array(list(fractions.values())), int(before.sum()))
-    return FixResult(
-        frame=repaired,
+    after = np.bincount(result.group_split, weights=sizes, minlength=len(names))
+    low, high = size_windows(np.array(shares), int(before.sum()))
+    return Repaired(
+        group_split=result.group_split,
         fractions=fractions,
         minimums=minimums,
         moves=moves,
@@ -109,6 +166,14 @@ def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
         },
         shortfalls=shortfalls,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """What `asked` reads of a table to turn a percent minimum into rows."""
+
+    positives: np.ndarray
+    n_rows: int
 
 
 def _fractions(

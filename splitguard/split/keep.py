@@ -27,6 +27,17 @@ class Kept:
     fixed: np.ndarray
     conflicts: int
 
+    def summary(self, group_split: np.ndarray, split_names: tuple[str, ...]) -> dict[str, Any]:
+        """What was kept, for the report: groups left in place, new groups placed per
+        split (`group_split`: the split of every group), and the conflicts met."""
+        new = self.fixed < 0
+        counts = np.bincount(group_split[new], minlength=len(split_names))
+        return {
+            "kept_groups": int((~new).sum()),
+            "new_groups": {name: int(n) for name, n in zip(split_names, counts, strict=True)},
+            "conflicts": self.conflicts,
+        }
+
 
 def previous_keys(
     keep: str | Mapping[str, str], key_columns: tuple[str, ...], encoding: str = "utf-8"
@@ -133,10 +144,15 @@ def kept_groups(
 
 
 def _by_group(frame: LabelFrame, row_split: np.ndarray, n_splits: int) -> Kept:
-    """A group stays in the split most of its kept rows were in."""
     kept = row_split >= 0
     votes = np.zeros((frame.n_groups, n_splits), dtype=np.int64)
     np.add.at(votes, (frame.groups[kept], row_split[kept]), 1)
+    return by_votes(votes)
+
+
+def by_votes(votes: np.ndarray) -> Kept:
+    """A group stays in the split most of its kept rows were in (`votes`: (G, S) kept
+    rows per group and earlier split); a group with none is new."""
     has_vote = votes.sum(axis=1) > 0
     fixed = np.where(has_vote, votes.argmax(axis=1), -1).astype(SPLIT_INDEX)
     conflicts = int(((votes > 0).sum(axis=1) > 1).sum())

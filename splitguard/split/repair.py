@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,7 +82,7 @@ def leak_lower_bound(group_row_counts_by_split: npt.ArrayLike) -> int:
 
 def repair(
     group_row_counts_by_split: npt.ArrayLike,
-    group_label_counts: npt.ArrayLike,
+    group_label_counts: Any,
     fractions: Sequence[float],
     *,
     min_positives: npt.ArrayLike | None = None,
@@ -97,7 +98,7 @@ def repair(
     ----------
     group_row_counts_by_split : array of shape (G, S), integer
         Rows of group ``g`` currently in split ``s``; every group has at least one row.
-    group_label_counts : array of shape (G, C), integer
+    group_label_counts : array of shape (G, C), integer (dense, scipy.sparse or `GroupCounts`)
         Positive rows of class ``c`` in group ``g`` (over all its splits).
     fractions : sequence of S floats
         The requested share of rows per split: every split ends within one point of it

@@ -122,3 +122,79 @@ def test_a_leak_is_caught_with_its_groups_and_rows(
 def test_the_report_pages_are_refused(partitioned: Path) -> None:
     with pytest.raises(OptionError, match="--html is not written with --engine spark"):
         splitguard.spark.check(str(partitioned), html="report.html", **NIH)
+
+
+@pytest.fixture(scope="module")
+def faulty_wide(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wide table with label cells no policy allows: '?' and '2' in a text column,
+    -1 (uncertain, an error by default) in a number column, far apart in the rows."""
+    rows = 2_000
+    text = np.where(np.arange(rows) % 2 == 0, "1", "0").astype(object)
+    text[[5, 1_500, 1_900]] = ["?", "2", "?"]
+    number = (np.arange(rows) % 3 == 0).astype(np.int64)
+    number[[10, 1_200]] = -1
+    path = tmp_path_factory.mktemp("faulty") / "wide.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "image": [f"img{i}" for i in range(rows)],
+                "patient": [f"p{i // 4}" for i in range(rows)],
+                "Edema": pa.array(text.tolist(), pa.string()),
+                "Mass": number,
+                "Nodule": (np.arange(rows) % 5 == 0).astype(np.int64),
+            }
+        ),
+        path,
+    )
+    return path
+
+
+WIDE = {"label_cols": "Edema,Mass,Nodule", "id": "image", "group": "patient"}
+
+
+def faults(findings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (f["message"], f["location"]["column"], f["location"]["n_rows"], f["location"]["row_ids"])
+        for f in findings
+        if f["code"] == "SG105"
+    ]
+
+
+def test_bad_wide_cells_are_sg105_findings_on_spark_as_in_memory(
+    spark: Any, faulty_wide: Path, run: Any
+) -> None:
+    args = ["--label-cols", "Edema,Mass,Nodule", "--id", "image", "--group", "patient"]
+    result = run("check", faulty_wide, "--engine", "spark", "--format", "json", *args)
+    assert result.code == 1, result.err
+    found = faults(json.loads(result.out)["findings"])
+    expected = faults(splitguard.check(str(faulty_wide), **WIDE).result.as_dict()["findings"])
+    assert found == expected
+    assert [f[:3] for f in found] == [
+        (
+            "column 'Edema' has 3 rows with a label value the shape and policies do not allow "
+            "('2', '?').",
+            "Edema",
+            3,
+        ),
+        (
+            "column 'Mass' has 2 rows with a label value the shape and policies do not allow (-1).",
+            "Mass",
+            2,
+        ),
+    ]
+
+
+def test_bad_cells_outside_the_sample_are_counted_and_shown(spark: Any, faulty_wide: Path) -> None:
+    from splitguard.core.spec import LabelSpec
+    from splitguard.lint.engine import lint
+    from splitguard.spark.lint import sampled_table
+
+    spec = LabelSpec(label_cols=("Edema", "Mass", "Nodule"), id="image", group=("patient",))
+    table = sampled_table(str(faulty_wide), spec, sample_rows=40, seed=1)
+    # Every bad row's group is in the sample, beside the few sampled groups.
+    assert table.sample.rows < 80
+    found = faults(lint(table).as_dict()["findings"])
+    assert [(f[1], f[2], sorted(f[3])) for f in found] == [
+        ("Edema", 3, ["img1500", "img1900", "img5"]),
+        ("Mass", 2, ["img10", "img1200"]),
+    ]

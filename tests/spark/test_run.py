@@ -78,12 +78,3 @@ def test_the_spark_api_adds_a_split_column(spark: Any) -> None:
     assert sorted(on_spark) == sorted(in_memory)
     with pytest.raises(OptionError, match="takes no keyword 'sed'"):
         splitguard.spark.split(sdf, labels="tags", sed=1)
-
-
-@pytest.mark.parametrize("command", ["fix"])
-def test_check_and_fix_on_spark_are_refused_plainly(command: str, tmp_path: Path, run: Any) -> None:
-    args = [command, "x.parquet", "--labels", "y", "--engine", "spark"]
-    args += ["--out", str(tmp_path / "o")] if command == "fix" else []
-    result = run(*args)
-    assert result.code == 2
-    assert f"{command} --engine spark is not available" in result.err

@@ -1,0 +1,210 @@
+"""`splitguard fix --engine spark`: count in Spark, repair on the driver, write in Spark.
+
+Spark reads the existing splits (`DIR/split=NAME/` as `split --engine spark` writes
+them, one table with ``--split-col``, or one path per split) and counts the rows of
+every group in every split and the group x class positives; the driver runs the
+in-memory engine's repair on those counts (`splitguard.split.fixer.fix_counts`), so the
+same splits, options and seed give the same moves whatever the engine; Spark joins each
+row to its group's new split and writes the rows partitioned by split, with the report
+and manifest `split --engine spark` writes. Driver memory: the `split --engine spark`
+formula plus the (G, S) rows per group and split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from splitguard.app.runs import Progress, minimum_options, unheard
+from splitguard.core.errors import OptionError
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+    from splitguard.core.spec import LabelSpec
+    from splitguard.report.model import RunReport
+    from splitguard.split.engine import GroupTable
+    from splitguard.split.fixer import FixRequest, Repaired
+
+# Said wherever a Spark repair is shown: the rules did not run on it.
+RULES_NOT_RUN = (
+    "splitguard: warning: --engine spark does not run the rules on the repaired splits "
+    "(no group is left in two splits: each goes whole to one; the coverage table and "
+    "shortfalls are measured on the counts). Run `splitguard check --engine spark` on the "
+    "output for the findings."
+)
+
+
+@dataclass(frozen=True, eq=False)
+class SparkFix:
+    """A repair made on Spark, before it is written (written by `write_spark_split`).
+
+    `rows` are the input rows with their new split in `column` (a lazy Spark DataFrame);
+    `repaired` the repair worked out on the counts of `table`; `model` the report.
+    """
+
+    rows: DataFrame
+    table: GroupTable
+    repaired: Repaired
+    model: RunReport
+    request: FixRequest
+    spec: LabelSpec
+    inputs: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    exit_status: int
+    column: str = "split"
+
+    @property
+    def seed(self) -> int:
+        return self.request.seed
+
+    @property
+    def options(self) -> list[tuple[str, Any]]:
+        """The run's options as the manifest records them, keyed by option name."""
+        from splitguard.spark.run import spark_spec_options
+
+        request = self.request
+        return [
+            ("engine", "spark"),
+            ("fractions", None if request.fractions is None else dict(request.fractions)),
+            *minimum_options(request.minimums),
+            ("seed", request.seed),
+            ("fail-on", request.fail_on),
+            ("hide-ids", request.hide_ids),
+            ("fewest-moves", request.fewest_moves),
+            *spark_spec_options(self.spec),
+            ("split-col", self.spec.split_col),
+        ]
+
+
+def run_spark_fix(
+    request: FixRequest,
+    spec: LabelSpec,
+    data: Any,
+    *,
+    spark: SparkSession | None = None,
+    progress: Progress = unheard,
+    warn: Callable[[str], None] = unheard,
+) -> SparkFix:
+    """Repair the splits of `data` as `request` asks: a path Spark reads (split by
+    ``--split-col``, or by its `split=NAME` folders), a Spark DataFrame with
+    ``--split-col``, or (split, path or DataFrame) pairs."""
+    from pyspark import StorageLevel
+
+    from splitguard.app.fix import shown_moves
+    from splitguard.report.model import FixAsked, Move, MovesSummary, Repair
+    from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
+    from splitguard.spark.lint import split_rows
+    from splitguard.spark.read import data_columns, is_remote
+    from splitguard.spark.report import assigned_splits, counts_report
+    from splitguard.split.fixer import fix_counts
+
+    if spec.classes:
+        raise OptionError("--classes is not available with --engine spark; leave it out.")
+    progress("reading the splits")
+    source = split_rows(data, spec, spark)
+    if not source.has_splits:
+        raise OptionError(
+            "fix repairs existing splits: give SPLIT=PATH inputs (train=a.parquet "
+            "test=b.parquet), a folder of split=NAME/ folders, or one table with --split-col."
+        )
+    names, column = source.split_names, "split"
+    own = _kept_columns(data_columns(source.rows), spec, column)
+    keyed = keyed_rows(source.rows, spec)
+    labelled, classes = row_labels(keyed, spec)
+    # Read by every count below: kept on the executors' disks once, not re-read.
+    labelled = labelled.persist(StorageLevel.DISK_ONLY)
+    try:
+        table = group_table(labelled, classes)
+        rows_by_split = _rows_by_split(keyed, table.group_names, names)
+        progress("repairing")
+        repaired = fix_counts(
+            rows_by_split, table.counts, table.group_names, names, table.classes, request
+        )
+        progress("checking the result")
+        assigned = assigned_splits(keyed.sparkSession, table, repaired.group_split, names, column)
+        moves = shown_moves(repaired.moves, hide_ids=request.hide_ids)
+        model = counts_report(
+            table,
+            repaired.group_split,
+            table.split_totals(repaired.group_split, names),
+            asked=FixAsked.from_dict(
+                {
+                    "fractions": repaired.fractions,
+                    **repaired.minimums.as_dict(),
+                    "fewest_moves": request.fewest_moves,
+                    "seed": request.seed,
+                }
+            ),
+            shares=list(repaired.fractions.values()),
+            minimums=repaired.minimums,
+            shortfalls=repaired.shortfalls,
+            labelled=labelled,
+            assigned=assigned,
+            repair=Repair(
+                tuple(Move.from_dict(m) for m in moves),
+                MovesSummary.from_dict(repaired.moves_summary),
+            ),
+        )
+    finally:
+        labelled.unpersist()
+    # The old split column goes before the join: the new one takes its name.
+    kept = keyed.select(GROUP, *[_col(c) for c in own])
+    rows = kept.join(assigned.drop("split_index"), GROUP).select(*[_col(c) for c in own], column)
+    warn(RULES_NOT_RUN)
+    pairs = list(data.items()) if isinstance(data, dict) else data
+    inputs = [path for _, path in pairs] if isinstance(pairs, list | tuple) else [data]
+    return SparkFix(
+        rows=rows,
+        table=table,
+        repaired=repaired,
+        model=model,
+        request=request,
+        spec=spec,
+        inputs=tuple(Path(p) for p in inputs if isinstance(p, str | Path) and not is_remote(p)),
+        warnings=(RULES_NOT_RUN,),
+        exit_status=1 if repaired.shortfalls else 0,
+    )
+
+
+def _kept_columns(columns: list[str], spec: LabelSpec, column: str) -> list[str]:
+    """The input's columns the output keeps, as the in-memory fix keeps them: its
+    `column` (of split=NAME folders, or of split files from an earlier run) names the
+    old split and takes the new one; another --split-col stays beside it."""
+    if spec.split_col not in (None, column) and column in columns:
+        raise OptionError(
+            f"the input already has a column {column!r}, which splitguard writes the new "
+            "split into. Rename that column, or pass it as --split-col."
+        )
+    return [c for c in columns if c != column]
+
+
+def _rows_by_split(keyed: DataFrame, group_names: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """(G, S) rows of each group in each split, counted in Spark: G x S cells at most
+    reach the driver, keyed by the group's name."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from splitguard.spark.counts import GROUP
+    from splitguard.spark.lint import SPLIT
+
+    found = keyed.groupBy(GROUP, SPLIT).count().toArrow()
+    group = pc.index_in(found.column(GROUP), value_set=pa.array(group_names.astype(str)))
+    split = pc.index_in(found.column(SPLIT), value_set=pa.array(list(names), pa.string()))
+    rows = np.zeros((group_names.size, len(names)), dtype=np.int64)
+    np.add.at(
+        rows,
+        (group.to_numpy(zero_copy_only=False), split.to_numpy(zero_copy_only=False)),
+        found.column("count").to_numpy(),
+    )
+    return rows
+
+
+def _col(name: str) -> Any:
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
