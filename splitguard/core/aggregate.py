@@ -63,7 +63,12 @@ class Aggregates:
         rows, cols = self._positive_cells
         frame = self.frame
         key = (self.split_of_row[rows] * frame.n_groups + frame.groups[rows]) * frame.n_classes
-        distinct = np.unique(key + cols)
+        # Sorted by hand: np.unique's hash path (numpy >= 2.3) took 7 s on a million codes
+        # here, where sorting them takes 0.1 s.
+        codes = np.sort(key + cols)
+        first = np.ones(codes.size, dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        distinct = codes[first]
         split_class = (distinct // (frame.n_groups * frame.n_classes)) * frame.n_classes + (
             distinct % frame.n_classes
         )

@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from splitguard.split.counts import GroupCounts
+from splitguard.split.exchange import Exchanger
 from splitguard.split.state import FloatArray, Groups, GroupState, IntArray
 
 
@@ -168,12 +169,21 @@ def top_up(
     moves); otherwise the densest (new split: the receiving split grows least). With a
     ``band``, the receiving split gives back, to the donor, groups that carry no positive
     it needs (the sparsest first), so that it keeps its size: a minimum is met by which
-    groups go where, not by a bigger split. What does not fit stays a shortfall.
+    groups go where, not by a bigger split. Where minimums stay unmet, the splits are
+    brought back into the band and groups exchanged between them
+    (`splitguard.split.exchange`); what still does not fit stays a shortfall.
     """
     constrained = (required.rows > 0) | (required.groups > 0)
     shedder = None if band is None else Shedder(state, movable, rng)
     for c, s in zip(*np.nonzero(constrained.T), strict=True):
         _top_up_cell(state, required, movable, (int(c), int(s)), fewest_groups, rng, shedder, band)
+    exchanger = None if band is None else Exchanger(state, required, movable, band)
+    if exchanger is not None and band is not None and exchanger.unmet().size:
+        # An exchange keeps the sizes where they are, or brings them closer: first bring
+        # them into the band with groups the splits can spare, as the top-up may leave
+        # the receiving split above it (spare groups are what both use).
+        rebalance(state, required, movable, band, rng)
+        exchanger.run()
 
 
 def _top_up_cell(
