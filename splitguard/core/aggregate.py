@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.counts import LeakedGroups
 
 if TYPE_CHECKING:
@@ -63,14 +64,9 @@ class Aggregates:
         rows, cols = self._positive_cells
         frame = self.frame
         key = (self.split_of_row[rows] * frame.n_groups + frame.groups[rows]) * frame.n_classes
-        # Sorted by hand: np.unique's hash path (numpy >= 2.3) took 7 s on a million codes
-        # here, where sorting them takes 0.1 s.
-        codes = np.sort(key + cols)
-        first = np.ones(codes.size, dtype=bool)
-        first[1:] = codes[1:] != codes[:-1]
-        distinct = codes[first]
-        split_class = (distinct // (frame.n_groups * frame.n_classes)) * frame.n_classes + (
-            distinct % frame.n_classes
+        cells = sorted_unique(key + cols)
+        split_class = (cells // (frame.n_groups * frame.n_classes)) * frame.n_classes + (
+            cells % frame.n_classes
         )
         counts = np.bincount(split_class, minlength=self.n_splits * frame.n_classes)
         return counts.astype(np.int64).reshape(self.n_splits, frame.n_classes)

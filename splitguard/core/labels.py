@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.errors import LabelValueError
 from splitguard.core.io.arrow import int_values, string_array
 from splitguard.core.wording import counted
@@ -144,9 +145,7 @@ def as_parsed(parsed: Parsed) -> Parsed:
 def from_cells(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> LabelRows:
     """The labels positive at (rows[i], columns[i]); a repeated cell counts once."""
     n_rows, n_columns = shape
-    key = np.sort(rows.astype(np.int64) * max(n_columns, 1) + columns)
-    # A sort and a comparison: np.unique hashes first, several times slower on millions.
-    key = key[np.concatenate([[True], key[1:] != key[:-1]])] if key.size else key
+    key = sorted_unique(rows.astype(np.int64) * max(n_columns, 1) + columns)
     row, column = np.divmod(key, max(n_columns, 1))
     return csr(np.searchsorted(row, np.arange(n_rows + 1)), column, shape)
 

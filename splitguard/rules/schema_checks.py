@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.io.arrow import string_array
 from splitguard.core.shapes.registry import frame_shape
 
@@ -136,7 +137,7 @@ def _failures(cases: Any, checks: list[ColumnCheck], data: Any) -> dict[ColumnCh
             at_column = at_column[at_column["check"] == "multiple_fields_uniqueness"]
         elif check.kind in ("null-id", "null-group"):
             at_column = at_column[at_column["check"] == "not_nullable"]
-        rows = np.unique(at_column["index"].dropna().astype(np.int64).to_numpy())
+        rows = sorted_unique(at_column["index"].dropna().astype(np.int64).to_numpy())
         if check.kind == "duplicate-id":
             rows = rows[data[check.column].iloc[rows].notna().to_numpy()]
         if len(rows):

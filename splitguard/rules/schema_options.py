@@ -8,6 +8,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.options import LABEL_COLS, NONE, SEP
 from splitguard.core.shapes.registry import frame_shape
 from splitguard.core.wording import counted
@@ -112,7 +113,7 @@ class LikelierSeparator(Rule):
             else "no --sep is given"
         )
         split = [frame.classes.index(name) for name in fit.names_split]
-        rows = np.unique(np.concatenate([frame.rows_of(label) for label in split]))
+        rows = sorted_unique(np.concatenate([frame.rows_of(label) for label in split]))
         yield self.finding(
             f"{fit.names_explained:,} of {counted(frame.n_classes, 'class name')} contain "
             f"{fit.separator!r} and split at it into classes that stand alone (such as "

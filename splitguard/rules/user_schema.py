@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.errors import OptionError
 from splitguard.core.options import Option, is_module_reference, optional, text
 from splitguard.core.wording import counted
@@ -187,7 +188,7 @@ def _grouped(cases: Any, frame: LabelFrame) -> list[Failure]:
     for (column, check, source), group in cases.groupby(
         ["_column", "check", "_source"], sort=True, dropna=False
     ):
-        records = np.unique(group["_record"].dropna().astype(np.int64).to_numpy())
+        records = sorted_unique(group["_record"].dropna().astype(np.int64).to_numpy())
         counts = group["failure_case"].astype(str).value_counts()
         # Commonest first, ties in value order: the same table gives the same message.
         values = tuple(sorted(((str(v), int(n)) for v, n in counts.items()), key=_by_count))

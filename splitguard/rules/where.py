@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.core.shapes.registry import frame_shape
 from splitguard.lint.findings import sample
 
@@ -26,7 +27,7 @@ def frame_rows(frame: LabelFrame, rows: np.ndarray) -> dict[str, Any]:
 
 def table_rows(frame: LabelFrame, records: np.ndarray) -> dict[str, Any]:
     """Location fields for table rows `records` (for the long shape, several per frame row)."""
-    return _located(frame, np.unique(frame.row_of_record[records]), np.sort(records))
+    return _located(frame, sorted_unique(frame.row_of_record[records]), np.sort(records))
 
 
 def leaked_rows(frame: LabelFrame, records: np.ndarray) -> dict[str, Any]:
@@ -41,17 +42,17 @@ def leaked_rows(frame: LabelFrame, records: np.ndarray) -> dict[str, Any]:
     from splitguard.core.shortfalls import train_index
 
     records = np.sort(records)
-    rows = np.unique(frame.row_of_record[records])
+    rows = sorted_unique(frame.row_of_record[records])
     where = _located(frame, rows, records)
     if frame.splits is None or not len(rows):
         return where
     train = train_index(frame.split_names)
     held = frame.splits[frame.row_of_record[records]]
-    evaluation = [s for s in np.unique(held).tolist() if s != train]
+    evaluation = [s for s in sorted_unique(held).tolist() if s != train]
     if not evaluation:
         return where
     in_split = records[held == evaluation[0]]
-    named = _located(frame, np.unique(frame.row_of_record[in_split]), in_split)
+    named = _located(frame, sorted_unique(frame.row_of_record[in_split]), in_split)
     for key in ("file", "line", "row"):
         where.pop(key, None)
         if key in named:
@@ -95,7 +96,7 @@ def records_of(frame: LabelFrame, rows: np.ndarray) -> np.ndarray:
 
 
 def _located(frame: LabelFrame, rows: np.ndarray, records: np.ndarray) -> dict[str, Any]:
-    groups = np.unique(frame.groups[rows])
+    groups = sorted_unique(frame.groups[rows])
     where: dict[str, Any] = {
         "row_ids": sample(frame.row_ids[rows[:10]]),
         "n_rows": len(rows),
@@ -103,13 +104,13 @@ def _located(frame: LabelFrame, rows: np.ndarray, records: np.ndarray) -> dict[s
         "n_groups": len(groups),
     }
     if frame.splits is not None and len(rows):
-        present = np.unique(frame.splits[rows])
+        present = sorted_unique(frame.splits[rows])
         if len(present) == 1:
             where["split"] = frame.split_names[int(present[0])]
     if not len(records):
         return where
     starts = np.array([source.start for source in frame.sources])
-    index = np.unique(np.searchsorted(starts, records, side="right") - 1)
+    index = sorted_unique(np.searchsorted(starts, records, side="right") - 1)
     if len(index) == 1:
         where.update(_first_row(frame, int(index[0]), int(records[0])))
     return where

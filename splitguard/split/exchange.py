@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class Exchanger:
         # Carriers that break a train floor alone are passed over.
         best = order[~starves[order]][:CARRIERS_TRIED]
         found: list[tuple[float, int, int]] = []
-        for d in np.unique(state.split[carriers[best]]):
+        for d in sorted_unique(state.split[carriers[best]]):
             mine = best[state.split[carriers[best]] == d]
             keys, partners = self.best_partners(carriers[mine], key[mine], s, int(d))
             pick = int(np.argmin(keys))

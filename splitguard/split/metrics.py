@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import sorted_unique
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Labels = npt.ArrayLike
@@ -160,7 +162,7 @@ def leaked_groups(groups: npt.ArrayLike, split: npt.ArrayLike) -> int:
     _, group_index = np.unique(np.asarray(groups), return_inverse=True)
     where = np.asarray(split, dtype=np.int64).ravel()
     n_splits = int(where.max(initial=-1)) + 1
-    pairs = np.unique(group_index.ravel().astype(np.int64) * max(n_splits, 1) + where)
+    pairs = sorted_unique(group_index.ravel().astype(np.int64) * max(n_splits, 1) + where)
     splits_per_group = np.bincount(pairs // max(n_splits, 1))
     return int((splits_per_group > 1).sum())
 
@@ -229,7 +231,7 @@ def _sparse_pair_counts(labels: Any, where: IntArray, n_splits: int) -> IntArray
         upper = sp.triu(part.T @ part, k=1).tocoo()
         keys.append(upper.row.astype(np.int64) * n_labels + upper.col)
         counts.append(upper.data)
-    present = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *keys]))
+    present = sorted_unique(np.concatenate([np.zeros(0, dtype=np.int64), *keys]))
     # Column-major, as the dense path's fancy index leaves it: the mean then adds the
     # same numbers in the same order, to the same last bit.
     per_pair = np.zeros((n_splits, present.size), dtype=np.int64, order="F")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.split.counts import GroupCounts
 from splitguard.split.refine import GAIN_EPSILON, small_product
 from splitguard.split.state import FloatArray, GroupState, IntArray
@@ -310,7 +311,7 @@ def rows_equal(counts: GroupCounts, left: IntArray, right: IntArray) -> npt.NDAr
     differ = (counts.classes[mine] != counts.classes[theirs]) | (
         counts.values[mine] != counts.values[theirs]
     )
-    same[np.flatnonzero(same)[np.unique(owner[differ])]] = False
+    same[np.flatnonzero(same)[sorted_unique(owner[differ])]] = False
     return np.asarray(same, dtype=bool)
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.split.minimums import Requirements, SizeBand
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
@@ -218,7 +219,7 @@ def _draw_batch(
         worst = worst[movable[worst]]
         size = min(WORST_CLASS_BATCH // worst_classes, worst.size)
         per_split.append(rng.choice(worst, size=size, replace=False))
-    return np.unique(np.concatenate(per_split))
+    return sorted_unique(np.concatenate(per_split))
 
 
 def placement_costs(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from splitguard.core.arrays import sorted_unique
 from splitguard.split.refine import GAIN_EPSILON, Objective, change_of, placement_costs
 from splitguard.split.state import GroupState, IntArray
 
@@ -99,7 +100,7 @@ def _draw_batch(state: GroupState, goal: Objective, rng: np.random.Generator) ->
         worst = state.carriers_of(int(np.argmax(badness)))
         size = min(WORST_CLASS_BATCH, worst.size)
         picks = np.concatenate([picks, rng.choice(worst, size=size, replace=False)])
-    batch: IntArray = np.unique(picks)
+    batch: IntArray = sorted_unique(picks)
     return batch
 
 

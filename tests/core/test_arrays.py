@@ -1,0 +1,25 @@
+"""splitguard.core.arrays.sorted_unique: np.unique's answer without its hash path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from splitguard.core.arrays import sorted_unique
+
+
+@given(arrays(st.sampled_from([np.int8, np.int32, np.int64, np.uint16]), st.integers(0, 200)))
+def test_sorted_unique_is_np_unique(values: np.ndarray) -> None:
+    got = sorted_unique(values)
+    expected = np.unique(values)
+    assert got.dtype == expected.dtype
+    assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (3, 4)])
+def test_sorted_unique_flattens_as_np_unique_does(shape: tuple[int, ...]) -> None:
+    values = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape) % 5
+    assert sorted_unique(values).tolist() == np.unique(values).tolist()
