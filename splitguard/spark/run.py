@@ -83,7 +83,15 @@ def run_spark_split(
     from pyspark import StorageLevel
 
     from splitguard.core.shortfalls import unmet_in
-    from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
+    from splitguard.spark.counts import (
+        GROUP,
+        LABELS,
+        by_group,
+        group_table,
+        keyed_rows,
+        pair_rows,
+        row_labels,
+    )
     from splitguard.spark.read import data_columns, is_remote, read_rows
     from splitguard.split.assign import assign, impossible_minimums
 
@@ -111,10 +119,14 @@ def run_spark_split(
         )
     keyed = keyed_rows(rows, spec)
     labelled, classes = row_labels(keyed, spec)
-    # Read by every count below: kept on the executors' disks once, not re-read.
-    labelled = labelled.persist(StorageLevel.DISK_ONLY)
+    # Read by every count below: made once and kept (in memory, spilled to the
+    # executors' disks where it does not fit), only the columns the counts read. The
+    # label pairs per group are read three times (which pairs to keep, their cells, their
+    # totals per split): kept too.
+    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        table = group_table(labelled, classes)
+        table = group_table(labelled, classes, pairs)
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
         progress("splitting")
@@ -124,13 +136,12 @@ def run_spark_split(
         assigned = _assigned(rows.sparkSession, table, assignment.group_split, names, column)
         totals = table.split_totals(assignment.group_split, names)
         shortfalls = unmet_in(totals, request.minimums, request.shares)
-        model = _report(
-            table, assignment.group_split, totals, shortfalls, request, labelled, assigned
-        )
+        model = _report(table, assignment.group_split, totals, shortfalls, request, pairs, assigned)
     finally:
+        pairs.unpersist()
         labelled.unpersist()
     warning(RULES_NOT_RUN)
-    split_rows = keyed.join(assigned.drop("split_index"), GROUP).select(
+    split_rows = keyed.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
         *[_col(c) for c in data_columns(rows)], column
     )
     return SparkSplit(
@@ -183,7 +194,7 @@ def _report(
     totals: Any,
     shortfalls: tuple[Any, ...],
     request: SplitRequest,
-    labelled: DataFrame,
+    pairs: DataFrame,
     assigned: DataFrame,
 ) -> RunReport:
     """The split's report from the counts and the assignment: no row is read again but
@@ -206,7 +217,7 @@ def _report(
     names = request.split_names
     shares = np.asarray(request.shares, dtype=np.float64)
     sizes = table.group_sizes
-    pairs = pairs_by_split(labelled, assigned, table.classes, len(names))
+    pair_totals = pairs_by_split(pairs, assigned, table.n_groups, table.classes, len(names))
     return RunReport(
         request=SplitAsked.from_dict({**request.as_dict(), "keep": None}),
         input=InputSummary(table.n_rows, table.n_groups, table.classes),
@@ -222,7 +233,7 @@ def _report(
         coverage=coverage_entries_of(totals, shares, request.minimums),
         quality=quality_of(
             totals.positives_by_split,
-            pairs,
+            pair_totals,
             totals.rows_by_split,
             shares,
             # Each group has one split index: no group can be in two splits.
