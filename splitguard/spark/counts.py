@@ -4,8 +4,10 @@ Every label shape becomes one array column of class names per row (`row_labels`)
 delimited string (``--labels COL --sep``), a list<string> column (``--labels COL``), or
 wide 0/1 columns (``--label-cols``), read by the in-memory loader's rules (names trimmed,
 ``--none`` values dropped, a class once per row). `label_cells` explodes them into
-(row, group, class) rows; `group_table` counts them per group and class with group-bys
-and brings only those counts to the driver, never a row.
+(group, class) rows; `group_table` counts them per group and class with group-bys and
+brings only those counts to the driver, never a row. No lambda (`F.transform`,
+`F.filter`) runs per row but `--labels` cells' trimming: Spark compiles the other
+expressions and interprets lambdas, which cost tens of microseconds a row.
 
 Groups are named as the in-memory loader names them (`splitguard.core.groups`), so the
 sorted names number the groups alike in both engines: a key's text as Python writes the
@@ -16,7 +18,9 @@ one), a row without a key a group of its own ("<missing> row N", N its row in th
 
 from __future__ import annotations
 
+import operator
 from dataclasses import replace
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,6 +39,9 @@ ROW = "__splitguard_row"
 GROUP = "__splitguard_group"
 LABELS = "__splitguard_labels"
 CLASS = "__splitguard_class"
+# Joins with a table of one row per group broadcast it up to this many groups: a hash
+# table of a few hundred MB on each executor.
+BROADCAST_GROUPS = 4_000_000
 
 
 def keyed_rows(rows: DataFrame, spec: LabelSpec) -> DataFrame:
@@ -185,8 +192,16 @@ def _clean(names: Column, none: list[str]) -> Column:
     from pyspark.sql import functions as F
 
     trimmed = F.transform(names, lambda x: F.trim(x.cast("string")))
-    kept = F.filter(trimmed, lambda x: x.isNotNull() & (x != "") & ~x.isin(*none))
-    return F.array_distinct(kept)
+    return _without(trimmed, [None, "", *none])
+
+
+def _without(names: Column, dropped: list[str | None]) -> Column:
+    """`names` without the `dropped` values (null among them), each kept name once, in
+    order. array_except runs as compiled code; a lambda (`F.filter`) is interpreted row by
+    row, which cost about 35 us a row on 50 wide columns."""
+    from pyspark.sql import functions as F
+
+    return F.array_except(names, F.array(*[F.lit(d).cast("string") for d in dropped]))
 
 
 def _lists(rows: DataFrame, column: str, none: list[str], spec: LabelSpec) -> DataFrame:
@@ -249,13 +264,34 @@ def _wide(
     columns = label_columns(empty, spec)
     _require_columns(rows, columns)
     verdicts = {c: _wide_cell(rows, c, spec.uncertain) for c in columns}
+    refused: list[Column] = []
+    for _, blank, uncertain, other in verdicts.values():
+        refused.append(other)
+        refused += [uncertain] if spec.uncertain == "error" else []
+        refused += [blank] if spec.blank == "error" else []
+    # One flag a row, read until the first refused cell: 150 sums over 50 columns were
+    # most of the cost of a pass that finds nothing on a clean table. Not strict, nothing
+    # is refused: `label_faults` finds the cells these checks refuse.
+    if strict and rows.where(reduce(operator.or_, refused)).limit(1).count():
+        _refuse_wide_cells(rows, spec, columns, verdicts)
+    said = [F.when(verdicts[c][0], F.lit(c.strip())) for c in columns]
+    labels = _without(F.array(*said), [None])
+    classes = tuple(sorted(c.strip() for c in columns))
+    return rows.select(ROW, GROUP, labels.alias(LABELS)), classes
+
+
+def _refuse_wide_cells(
+    rows: DataFrame, spec: LabelSpec, columns: list[str], verdicts: dict[str, tuple[Column, ...]]
+) -> None:
+    """Raise for the first column holding a refused cell, with its count and an example."""
+    from pyspark.sql import functions as F
+
     checks = []
     for _, blank, uncertain, other in verdicts.values():
         checks += [F.sum(other.cast("long")), F.sum(uncertain.cast("long"))]
         checks.append(F.sum(blank.cast("long")) if spec.blank == "error" else F.lit(0))
-    # Not strict, nothing is refused: `label_faults` finds the cells these checks refuse.
-    found = (rows.agg(*checks).first() or ()) if strict else ()
-    for j, column in enumerate(columns if strict else ()):
+    found = rows.agg(*checks).first() or ()
+    for j, column in enumerate(columns):
         other, uncertain, blanks = found[3 * j : 3 * j + 3]
         if other:
             example = rows.where(verdicts[column][3]).select(_quoted(column)).first()
@@ -271,10 +307,6 @@ def _wide(
             )
         if blanks:
             raise _blank_error(column, blanks)
-    said = [F.when(verdicts[c][0], F.lit(c.strip())) for c in columns]
-    labels = F.array_distinct(F.filter(F.array(*said), lambda x: x.isNotNull()))
-    classes = tuple(sorted(c.strip() for c in columns))
-    return rows.select(ROW, GROUP, labels.alias(LABELS)), classes
 
 
 def _wide_cell(rows: DataFrame, column: str, uncertain: str) -> tuple[Column, ...]:
@@ -308,18 +340,23 @@ _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def label_cells(labelled: DataFrame) -> DataFrame:
-    """(`ROW`, `GROUP`, `CLASS`): one row per positive (row, class) of `row_labels`."""
+    """(`GROUP`, `CLASS`): one row per positive (row, class) of `row_labels`."""
     from pyspark.sql import functions as F
 
-    return labelled.select(ROW, GROUP, F.explode(LABELS).alias(CLASS))
+    return labelled.select(GROUP, F.explode(LABELS).alias(CLASS))
 
 
-def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> GroupTable:
+def group_table(
+    labelled: DataFrame,
+    classes: tuple[str, ...] | None = None,
+    pairs: DataFrame | None = None,
+) -> GroupTable:
     """The counts of `row_labels`' rows: only per-group and per-class aggregates reach
     the driver (G group sizes, Z (group, class) cells, the kept label pairs' cells and
-    a labels-per-row histogram), in Arrow.
+    a labels-per-row histogram), in Arrow. `pairs` are `pair_rows(labelled)`, if made.
 
-    `labelled` is read by several group-bys: persist it first where it is costly to make.
+    `labelled` is read by several group-bys, `pairs` by two: persist them first where
+    they are costly to make.
     """
     from pyspark.sql import functions as F
 
@@ -355,7 +392,9 @@ def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> 
         group_names=names,
         group_sizes=group_sizes,
         counts=counts,
-        pairs=_pairs(labelled, numbering, class_index, names.size),
+        pairs=_pairs(
+            pair_rows(labelled) if pairs is None else pairs, numbering, class_index, names.size
+        ),
         classes=classes,
         labels_per_row=histogram,
     )
@@ -364,39 +403,40 @@ def group_table(labelled: DataFrame, classes: tuple[str, ...] | None = None) -> 
 def pair_rows(labelled: DataFrame) -> DataFrame:
     """(`GROUP`, j, l, count): rows of each group positive for both classes j < l.
 
-    Each row's pairs are made from its own sorted class array (no join): a row with k
-    classes gives k (k - 1) / 2 pairs.
+    Each row's pairs are made from its own sorted class array (no join): each class of a
+    row with k >= 2 classes meets each later one, k (k - 1) / 2 pairs. Two explodes, not
+    lambdas: Spark compiles generators, and runs lambdas interpreted, row by row.
     """
     from pyspark.sql import functions as F
 
-    names = F.array_sort(F.col(LABELS))
-    pairs = F.flatten(
-        F.transform(
-            names,
-            lambda first, i: F.transform(
-                F.slice(names, i + 2, F.greatest(F.size(names) - i - 1, F.lit(0))),
-                lambda second: F.struct(first.alias("j"), second.alias("l")),
-            ),
-        )
+    names = F.sort_array(F.col(LABELS))
+    firsts = labelled.where(F.size(LABELS) >= 2).select(
+        GROUP, names.alias("names"), F.posexplode(names).alias("i", "j")
     )
-    exploded = labelled.select(GROUP, F.explode(pairs).alias("pair"))
-    return exploded.groupBy(GROUP, F.col("pair.j").alias("j"), F.col("pair.l").alias("l")).count()
+    pairs = firsts.select(GROUP, "i", "j", F.posexplode("names").alias("at", "l"))
+    later = pairs.where(F.col("at") > F.col("i"))
+    return later.groupBy(GROUP, "j", "l").count()
 
 
 def pairs_by_split(
-    labelled: DataFrame, assigned: DataFrame, classes: tuple[str, ...], n_splits: int
+    pairs: DataFrame,
+    assigned: DataFrame,
+    assigned_groups: int,
+    classes: tuple[str, ...],
+    n_splits: int,
 ) -> np.ndarray:
     """Rows positive for both classes of every pair that occurs, per split, (S, P): the
-    label-pair balance (LPD) of the report. `assigned` maps `GROUP` to a split index
-    (column ``split_index``); only (split, pair) totals reach the driver."""
+    label-pair balance (LPD) of the report, from `pair_rows`' `pairs`. `assigned` maps
+    each of `assigned_groups` groups (`GROUP`) to a split index (column ``split_index``);
+    only (split, pair) totals reach the driver."""
     from pyspark.sql import functions as F
 
-    per_group = pair_rows(labelled).join(assigned, GROUP)
+    per_group = pairs.join(by_group(assigned, assigned_groups), GROUP)
     totals = per_group.groupBy("split_index", "j", "l").agg(F.sum("count")).collect()
     index = {name: i for i, name in enumerate(classes)}
-    pairs = sorted({(index[r[1]], index[r[2]]) for r in totals})
-    column = {pair: p for p, pair in enumerate(pairs)}
-    found = np.zeros((n_splits, len(pairs)), dtype=np.int64)
+    found_pairs = sorted({(index[r[1]], index[r[2]]) for r in totals})
+    column = {pair: p for p, pair in enumerate(found_pairs)}
+    found = np.zeros((n_splits, len(found_pairs)), dtype=np.int64)
     for split, j, l_, count in totals:
         found[split, column[(index[j], index[l_])]] = count
     return found
@@ -407,13 +447,23 @@ def _numbering(labelled: DataFrame, names: np.ndarray) -> DataFrame:
     import pyarrow as pa
 
     table = pa.table({GROUP: pa.array(names.astype(str)), "g": np.arange(names.size)})
-    return labelled.sparkSession.createDataFrame(table)
+    return by_group(labelled.sparkSession.createDataFrame(table), names.size)
 
 
 def _numbered(counts: DataFrame, numbering: DataFrame) -> Any:
     """`counts` (keyed by `GROUP`) with the group's number `g` in place of its name, as
     an Arrow table on the driver."""
     return counts.join(numbering, GROUP).drop(GROUP).toArrow()
+
+
+def by_group(table: DataFrame, n_groups: int) -> DataFrame:
+    """`table`, one row per group (`n_groups`, made on the driver), marked to be joined by broadcast
+    where it is small enough: each executor then gets a copy and the rows it is joined to
+    stay where they are, instead of both sides being shuffled by group (all of a table's
+    columns, when the split is written). Past `BROADCAST_GROUPS` groups, a shuffle join."""
+    from pyspark.sql import functions as F
+
+    return F.broadcast(table) if n_groups <= BROADCAST_GROUPS else table
 
 
 def _encoded(column: Any) -> tuple[list[str], np.ndarray]:
@@ -426,11 +476,11 @@ def _encoded(column: Any) -> tuple[list[str], np.ndarray]:
 
 
 def _pairs(
-    labelled: DataFrame, numbering: DataFrame, class_index: dict[str, int], n_groups: int
+    per_group: DataFrame, numbering: DataFrame, class_index: dict[str, int], n_groups: int
 ) -> Any:
     """The label pairs worth balancing (`splitguard.split.pairs.label_pairs`'s choice),
-    their rows per group: pairs are counted per group in Spark, only the kept ones'
-    (group, pair) cells reach the driver."""
+    their rows per group: pairs are counted per group in Spark (`per_group`, from
+    `pair_rows`), only the kept ones' (group, pair) cells reach the driver."""
     from pyspark.sql import functions as F
 
     from splitguard.split.pairs import MAX_PAIRS, MIN_PAIR_GROUPS, _select, no_pairs
@@ -438,7 +488,6 @@ def _pairs(
     n_classes = len(class_index)
     if n_classes < 2:
         return no_pairs(n_groups)
-    per_group = pair_rows(labelled)
     spread = per_group.groupBy("j", "l").count().where(F.col("count") >= MIN_PAIR_GROUPS).collect()
     if not spread:
         return no_pairs(n_groups)
@@ -449,7 +498,7 @@ def _pairs(
         last = cut[MAX_PAIRS - 1]
         keep = widespread > last if cut[MAX_PAIRS] == last else widespread >= last
         spread = [r for r, k in zip(spread, keep, strict=True) if k]
-    kept = labelled.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
+    kept = per_group.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
     entries = _numbered(per_group.join(F.broadcast(kept), ["j", "l"]), numbering)
     square = n_classes * n_classes
     group = entries.column("g").to_numpy()

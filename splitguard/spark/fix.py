@@ -97,7 +97,15 @@ def run_spark_fix(
 
     from splitguard.app.fix import shown_moves
     from splitguard.report.model import FixAsked, Move, MovesSummary, Repair
-    from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
+    from splitguard.spark.counts import (
+        GROUP,
+        LABELS,
+        by_group,
+        group_table,
+        keyed_rows,
+        pair_rows,
+        row_labels,
+    )
     from splitguard.spark.lint import split_rows
     from splitguard.spark.read import data_columns, is_remote
     from splitguard.spark.report import assigned_splits, counts_report
@@ -116,10 +124,11 @@ def run_spark_fix(
     own = _kept_columns(data_columns(source.rows), spec, column)
     keyed = keyed_rows(source.rows, spec)
     labelled, classes = row_labels(keyed, spec)
-    # Read by every count below: kept on the executors' disks once, not re-read.
-    labelled = labelled.persist(StorageLevel.DISK_ONLY)
+    # Read by every count below, as the split keeps them (`splitguard.spark.run`).
+    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        table = group_table(labelled, classes)
+        table = group_table(labelled, classes, pairs)
         rows_by_split = _rows_by_split(keyed, table.group_names, names)
         progress("repairing")
         repaired = fix_counts(
@@ -143,7 +152,7 @@ def run_spark_fix(
             shares=list(repaired.fractions.values()),
             minimums=repaired.minimums,
             shortfalls=repaired.shortfalls,
-            labelled=labelled,
+            pairs=pairs,
             assigned=assigned,
             repair=Repair(
                 tuple(Move.from_dict(m) for m in moves),
@@ -151,13 +160,16 @@ def run_spark_fix(
             ),
         )
     finally:
+        pairs.unpersist()
         labelled.unpersist()
     # The old split column goes before the join: the new one takes its name.
     kept = keyed.select(GROUP, *[_col(c) for c in own])
-    rows = kept.join(assigned.drop("split_index"), GROUP).select(*[_col(c) for c in own], column)
+    rows = kept.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
+        *[_col(c) for c in own], column
+    )
     warn(RULES_NOT_RUN)
-    pairs = list(data.items()) if isinstance(data, dict) else data
-    inputs = [path for _, path in pairs] if isinstance(pairs, list | tuple) else [data]
+    given = list(data.items()) if isinstance(data, dict) else data
+    inputs = [path for _, path in given] if isinstance(given, list | tuple) else [data]
     return SparkFix(
         rows=rows,
         table=table,

@@ -54,13 +54,14 @@ def counts_report(
     shares: Sequence[float],
     minimums: MinimumSpec,
     shortfalls: Sequence[Unmet | Mapping[str, Any]],
-    labelled: DataFrame,
+    pairs: DataFrame,
     assigned: DataFrame,
     repair: Repair | None = None,
     kept: Mapping[str, Any] | None = None,
 ) -> RunReport:
     """The run's report from the counts and the assignment (`assigned`: `assigned_splits`);
-    no row is read again but for the label-pair totals per split, counted in Spark.
+    no row is read again but for the label-pair totals per split, counted in Spark from
+    `pairs` (`splitguard.spark.counts.pair_rows`).
     `repair` is a fix's moves; `kept` what a split's --keep kept (`Kept.summary`)."""
     from splitguard.core.class_stats import TableStats, class_stats
     from splitguard.report.measure import (
@@ -75,7 +76,7 @@ def counts_report(
     names = totals.split_names
     share_array = np.asarray(shares, dtype=np.float64)
     sizes = table.group_sizes
-    pairs = pairs_by_split(labelled, assigned, table.classes, len(names))
+    pair_totals = pairs_by_split(pairs, assigned, table.n_groups, table.classes, len(names))
     return RunReport(
         request=asked,
         input=InputSummary(table.n_rows, table.n_groups, table.classes),
@@ -91,7 +92,7 @@ def counts_report(
         coverage=coverage_entries_of(totals, share_array, minimums),
         quality=quality_of(
             totals.positives_by_split,
-            pairs,
+            pair_totals,
             totals.rows_by_split,
             share_array,
             # Each group has one split index: no group can be in two splits.

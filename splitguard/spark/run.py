@@ -143,7 +143,15 @@ def run_spark_split(
     from splitguard.app.split import keep_paths
     from splitguard.core.shortfalls import unmet_in
     from splitguard.report.model import SplitAsked
-    from splitguard.spark.counts import GROUP, group_table, keyed_rows, row_labels
+    from splitguard.spark.counts import (
+        GROUP,
+        LABELS,
+        by_group,
+        group_table,
+        keyed_rows,
+        pair_rows,
+        row_labels,
+    )
     from splitguard.spark.read import data_columns, is_remote, read_rows
     from splitguard.spark.report import assigned_splits, counts_report
     from splitguard.split.assign import assign, impossible_minimums
@@ -173,10 +181,14 @@ def run_spark_split(
     else:
         keyed = keyed_rows(rows, spec)
         labelled, classes = row_labels(keyed, spec)
-    # Read by every count below: kept on the executors' disks once, not re-read.
-    labelled = labelled.persist(StorageLevel.DISK_ONLY)
+    # Read by every count below: made once and kept (in memory, spilled to the
+    # executors' disks where it does not fit), only the columns the counts read. The
+    # label pairs per group are read three times (which pairs to keep, their cells, their
+    # totals per split): kept too.
+    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        table = group_table(labelled, classes)
+        table = group_table(labelled, classes, pairs)
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
         kept = _kept(keyed, spec, request, table)
@@ -195,14 +207,15 @@ def run_spark_split(
             shares=request.shares,
             minimums=request.minimums,
             shortfalls=shortfalls,
-            labelled=labelled,
+            pairs=pairs,
             assigned=assigned,
             kept=None if kept is None else kept.summary(assignment.group_split, names),
         )
     finally:
+        pairs.unpersist()
         labelled.unpersist()
     warning(RULES_NOT_RUN)
-    split_rows = keyed.join(assigned.drop("split_index"), GROUP).select(
+    split_rows = keyed.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
         *[_col(c) for c in data_columns(rows)], column
     )
     return SparkSplit(

@@ -13,7 +13,14 @@ import pytest
 from splitguard.core.errors import LabelValueError
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
-from splitguard.spark.counts import group_table, keyed_rows, row_labels
+from splitguard.spark.counts import (
+    BROADCAST_GROUPS,
+    by_group,
+    group_table,
+    keyed_rows,
+    pair_rows,
+    row_labels,
+)
 from splitguard.spark.read import read_rows
 from splitguard.split.engine import GroupTable
 
@@ -90,3 +97,29 @@ def test_bad_label_cells_are_refused_as_in_memory(spark: Any, tmp_path: Path) ->
         spark_table(spark, tmp_path, LabelSpec(label_cols=("a",), id="id"))
     with pytest.raises(LabelValueError, match="'a' is empty in 1 row"):
         spark_table(spark, tmp_path, LabelSpec(label_cols=("a",), id="id", uncertain="negative"))
+
+
+def plan_of(frame: Any) -> str:
+    return str(frame._jdf.queryExecution().executedPlan().toString())
+
+
+def test_wide_labels_and_their_pairs_are_counted_without_lambdas(
+    spark: Any, tmp_path: Path
+) -> None:
+    # Spark runs a lambda (F.filter, F.transform) interpreted, row by row: it made the
+    # counting pass cost ~250 us a row on 50 wide columns.
+    pq.write_table(small_table(np.random.default_rng(5)), tmp_path / "t.parquet")
+    spec = LabelSpec(label_cols=("b", "a", "c d", "Zeta", "é"), id="id")
+    labelled, _ = row_labels(keyed_rows(read_rows(tmp_path, spark), spec), spec)
+    for frame in (labelled, pair_rows(labelled)):
+        assert "lambdafunction" not in plan_of(frame)
+
+
+def test_tables_of_one_row_per_group_are_broadcast_up_to_the_limit(spark: Any) -> None:
+    groups = spark.createDataFrame([("g1", 0)], ["g", "split"])
+    assert "Hint broadcast" in groups_hint(by_group(groups, BROADCAST_GROUPS))
+    assert "Hint" not in groups_hint(by_group(groups, BROADCAST_GROUPS + 1))
+
+
+def groups_hint(frame: Any) -> str:
+    return str(frame._jdf.queryExecution().logical().toString())
