@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from splitguard.core.spec import LabelSpec
     from splitguard.lint.findings import Finding
     from splitguard.report.model import RunReport
     from splitguard.report.output import Written as Pages
@@ -345,6 +346,17 @@ def spec_options(frame: LabelFrame) -> list[tuple[str, Any]]:
     """The input options of `frame`'s spec, keyed as the command line names them."""
     spec = frame.spec
     return [
+        *label_options(spec),
+        ("split-col", spec.split_col),
+        ("encoding", spec.encoding),
+        ("classes", spec.classes),
+    ]
+
+
+def label_options(spec: LabelSpec) -> list[tuple[str, Any]]:
+    """The options that say how to read labels, groups and ids (what both engines read),
+    keyed as the command line names them."""
+    return [
         ("labels", spec.labels),
         ("sep", spec.sep),
         ("none", spec.none),
@@ -354,9 +366,6 @@ def spec_options(frame: LabelFrame) -> list[tuple[str, Any]]:
         ("blank", spec.blank),
         ("id", spec.id),
         ("group", spec.group),
-        ("split-col", spec.split_col),
-        ("encoding", spec.encoding),
-        ("classes", spec.classes),
     ]
 
 

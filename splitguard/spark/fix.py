@@ -65,7 +65,7 @@ class SparkFix:
     @property
     def options(self) -> list[tuple[str, Any]]:
         """The run's options as the manifest records them, keyed by option name."""
-        from splitguard.spark.run import spark_spec_options
+        from splitguard.app.runs import label_options
 
         request = self.request
         return [
@@ -76,7 +76,7 @@ class SparkFix:
             ("fail-on", request.fail_on),
             ("hide-ids", request.hide_ids),
             ("fewest-moves", request.fewest_moves),
-            *spark_spec_options(self.spec),
+            *label_options(self.spec),
             ("split-col", self.spec.split_col),
         ]
 

@@ -26,6 +26,7 @@ import numpy as np
 from splitguard.app.runs import (
     Progress,
     Written,
+    label_options,
     minimum_options,
     unheard,
     warn_impossible,
@@ -86,7 +87,7 @@ class SparkSplit:
             ("seed", request.seed),
             ("keep", request.keep),
             ("fail-on", request.fail_on),
-            *spark_spec_options(spec),
+            *label_options(spec),
         ]
 
 
@@ -111,21 +112,6 @@ class SparkOutput(Protocol):
 
     @property
     def options(self) -> list[tuple[str, Any]]: ...
-
-
-def spark_spec_options(spec: LabelSpec) -> list[tuple[str, Any]]:
-    """The label options a Spark run reads, keyed as the command line names them."""
-    return [
-        ("labels", spec.labels),
-        ("sep", spec.sep),
-        ("none", spec.none),
-        ("label-cols", spec.label_cols),
-        ("long", spec.long),
-        ("uncertain", spec.uncertain),
-        ("blank", spec.blank),
-        ("id", spec.id),
-        ("group", spec.group),
-    ]
 
 
 def run_spark_split(
