@@ -348,7 +348,7 @@ INPUT_OPTIONS: tuple[Option[Any], ...] = (
 MIN_POSITIVES: Option[dict[str, int | str]] = Option(
     "min-positives",
     "Minimum positive rows per class, per split, as a count or a percent of the class's "
-    "positive rows: test=25,val=25 or test=50% (check: 10 where unset).",
+    "positive rows: test=25,val=25 or test=50% (check: 10 where unset); repeatable.",
     split_pairs(count_or_percent),
     {},
     "SPLIT=N",
@@ -356,7 +356,7 @@ MIN_POSITIVES: Option[dict[str, int | str]] = Option(
 )
 MIN_POSITIVE_GROUPS: Option[dict[str, int]] = Option(
     "min-positive-groups",
-    "Minimum positive groups per class, per split: test=10 (check: 10 where unset).",
+    "Minimum positive groups per class, per split: test=10 (check: 10 where unset); repeatable.",
     split_pairs(count),
     {},
     "SPLIT=N",
@@ -364,7 +364,7 @@ MIN_POSITIVE_GROUPS: Option[dict[str, int]] = Option(
 )
 MIN_PREVALENCE: Option[dict[str, float]] = Option(
     "min-prevalence",
-    "Minimum share of a split's rows each class makes up: test=0.05.",
+    "Minimum share of a split's rows each class makes up: test=0.05; repeatable.",
     split_pairs(share),
     {},
     "SPLIT=X",
@@ -388,7 +388,7 @@ TRAIN_FLOOR = Option(
 )
 FRACTIONS = Option(
     "fractions",
-    "Requested share of rows per split: train=0.8,val=0.1,test=0.1.",
+    "Requested share of rows per split: train=0.8,val=0.1,test=0.1; repeatable.",
     optional(fractions),
     None,
     "SPLIT=X",
