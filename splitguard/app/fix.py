@@ -43,25 +43,21 @@ def run_fix(
     )
     before = check(frame, given)
     fixed = fix_frame(frame, request)
+    repaired = fixed.repaired
     progress("checking the result")
-    after = check(fixed.frame, {**given, "fractions": fixed.fractions})
+    after = check(fixed.frame, {**given, "fractions": repaired.fractions})
     report = split_report(
         fixed.frame,
         command="fix",
-        request={
-            "fractions": fixed.fractions,
-            **fixed.minimums.as_dict(),
-            "fewest_moves": request.fewest_moves,
-            "seed": request.seed,
-        },
-        shares=list(fixed.fractions.values()),
-        minimums=fixed.minimums,
-        shortfalls=fixed.shortfalls,
+        request=repaired.asked(request),
+        shares=list(repaired.fractions.values()),
+        minimums=repaired.minimums,
+        shortfalls=repaired.shortfalls,
         findings_before=[f.shown().as_dict() for f in before],
         findings_after=[f.shown().as_dict() for f in after],
         extra={
-            "moves": shown_moves(fixed.moves, hide_ids=request.hide_ids),
-            "moves_summary": fixed.moves_summary,
+            "moves": shown_moves(repaired.moves, hide_ids=request.hide_ids),
+            "moves_summary": repaired.moves_summary,
         },
     )
     return Outcome(

@@ -141,14 +141,7 @@ def run_spark_fix(
             table,
             repaired.group_split,
             table.split_totals(repaired.group_split, names),
-            asked=FixAsked.from_dict(
-                {
-                    "fractions": repaired.fractions,
-                    **repaired.minimums.as_dict(),
-                    "fewest_moves": request.fewest_moves,
-                    "seed": request.seed,
-                }
-            ),
+            asked=FixAsked.from_dict(repaired.asked(request)),
             shares=list(repaired.fractions.values()),
             minimums=repaired.minimums,
             shortfalls=repaired.shortfalls,

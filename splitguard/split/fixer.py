@@ -51,15 +51,23 @@ class Repaired:
     moves_summary: dict[str, Any]
     shortfalls: tuple[dict[str, Any], ...]
 
+    def asked(self, request: FixRequest) -> dict[str, Any]:
+        """What the report records as asked: the fractions and minimums the repair
+        built to (the splits' own shares where none were given), mode and seed."""
+        return {
+            "fractions": self.fractions,
+            **self.minimums.as_dict(),
+            "fewest_moves": request.fewest_moves,
+            "seed": request.seed,
+        }
+
 
 @dataclass(frozen=True)
 class FixResult:
+    """The repaired frame, and the repair worked out on its counts."""
+
     frame: LabelFrame
-    fractions: dict[str, float]
-    minimums: MinimumSpec
-    moves: list[dict[str, Any]]
-    moves_summary: dict[str, Any]
-    shortfalls: tuple[dict[str, Any], ...]
+    repaired: Repaired
 
 
 def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
@@ -78,16 +86,8 @@ def fix_frame(frame: LabelFrame, request: FixRequest) -> FixResult:
         tuple(frame.classes),
         request,
     )
-    return FixResult(
-        frame=dataclasses.replace(
-            frame, splits=repaired.group_split[frame.groups].astype(SPLIT_INDEX)
-        ),
-        fractions=repaired.fractions,
-        minimums=repaired.minimums,
-        moves=repaired.moves,
-        moves_summary=repaired.moves_summary,
-        shortfalls=repaired.shortfalls,
-    )
+    splits = repaired.group_split[frame.groups].astype(SPLIT_INDEX)
+    return FixResult(dataclasses.replace(frame, splits=splits), repaired)
 
 
 def fix_counts(
