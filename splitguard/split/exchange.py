@@ -122,18 +122,12 @@ class Exchanger:
         """The change of each cell (split, class) given ``rows`` and ``groups`` more
         positives there, on top of ``base`` (rows, groups) already added."""
         state = self.state
-        if isinstance(split, int):
-            positives = state.positives[split][classes]
-            positive_groups = state.positive_groups[split][classes]
-            floor_rows = self.floor_rows[split][classes]
-            floor_groups = self.floor_groups[split][classes]
-            keep = self.keep[split][classes]
-        else:
-            positives = state.positives[split, classes]
-            positive_groups = state.positive_groups[split, classes]
-            floor_rows = self.floor_rows[split, classes]
-            floor_groups = self.floor_groups[split, classes]
-            keep = self.keep[split, classes]
+        # One split for every cell, or a split per cell: the index broadcasts either way.
+        positives = state.positives[split, classes]
+        positive_groups = state.positive_groups[split, classes]
+        floor_rows = self.floor_rows[split, classes]
+        floor_groups = self.floor_groups[split, classes]
+        keep = self.keep[split, classes]
         if base is not None:
             positives = positives + base[0]
             positive_groups = positive_groups + base[1]
