@@ -80,11 +80,12 @@ def _row_names(axes: Axes, names: Sequence[str]) -> None:
     Not y tick labels: a tick is two marks, a grid line and two texts, built and drawn
     for each of up to 61 rows (most of a chart's time).
     """
-    from matplotlib.transforms import offset_copy
+    from matplotlib.transforms import ScaledTranslation
 
     axes.set_yticks([])
     # 7 points left of the axes, where tick labels sit (3.5 pt tick + 3.5 pt pad).
-    place = offset_copy(axes.get_yaxis_transform(), fig=axes.figure, x=-7, units="points")
+    left = ScaledTranslation(-7 / 72, 0, axes.figure.dpi_scale_trans)
+    place = axes.get_yaxis_transform() + left
     for row, name in enumerate(names):
         axes.text(0, row, name, transform=place, ha="right", va="center")
 
