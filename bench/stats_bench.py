@@ -66,10 +66,11 @@ class Measured:
     wall: float
     cpu: float
     rss_gb: float
+    stderr: str = ""
 
 
-def measured(command: list[str]) -> Measured:
-    """One run of `command` under /usr/bin/time -v."""
+def measured(command: list[str], *, keep_stderr: bool = False) -> Measured:
+    """One run of `command` under /usr/bin/time -v (with the command's stderr, if kept)."""
     done = subprocess.run(
         ["/usr/bin/time", "-v", *command],
         capture_output=True,
@@ -91,7 +92,8 @@ def measured(command: list[str]) -> Measured:
         float(part) * 60**i for i, part in enumerate(reversed(minutes.split(":"))) if part
     )
     cpu = float(field("User time (seconds)")) + float(field("System time (seconds)"))
-    return Measured(wall, cpu, int(field("Maximum resident set size (kbytes)")) / 2**20)
+    rss_gb = int(field("Maximum resident set size (kbytes)")) / 2**20
+    return Measured(wall, cpu, rss_gb, done.stderr if keep_stderr else "")
 
 
 def medians(commands: list[list[str]], runs: int) -> list[Measured]:

@@ -47,6 +47,49 @@ def _value_axis(axes: Axes, maximum: float, percent: bool, axis: Literal["x", "y
     axes.set_axisbelow(True)
 
 
+def _bars(
+    axes: Axes,
+    rows: Sequence[float],
+    ends: Sequence[float],
+    *,
+    height: float,
+    colours: str | Sequence[str],
+    start: float = 0.0,
+) -> None:
+    """Horizontal bars from `start` to each end, centred on their rows, as one artist.
+
+    `barh` builds, autoscales and draws a Rectangle per bar (about 2 ms each, 120 of
+    them a chart at a long class list); the limits are set by the caller anyway.
+    """
+    from matplotlib.collections import PolyCollection
+
+    half = height / 2
+    polygons = [
+        ((start, row - half), (end, row - half), (end, row + half), (start, row + half))
+        for row, end in zip(rows, ends, strict=True)
+    ]
+    axes.add_collection(
+        PolyCollection(polygons, facecolors=colours, edgecolors="none", linewidths=0),
+        autolim=False,
+    )
+
+
+def _row_names(axes: Axes, names: Sequence[str]) -> None:
+    """Each row's name left of the axes, as plain text.
+
+    Not y tick labels: a tick is two marks, a grid line and two texts, built and drawn
+    for each of up to 61 rows (most of a chart's time).
+    """
+    from matplotlib.transforms import ScaledTranslation
+
+    axes.set_yticks([])
+    # 7 points left of the axes, where tick labels sit (3.5 pt tick + 3.5 pt pad).
+    left = ScaledTranslation(-7 / 72, 0, axes.figure.dpi_scale_trans)
+    place = axes.get_yaxis_transform() + left
+    for row, name in enumerate(names):
+        axes.text(0, row, name, transform=place, ha="right", va="center")
+
+
 def _mark_gap(axes: Axes, gap_at: int | None) -> None:
     """A dashed line where classes were left out (see `scale.ends`)."""
     if gap_at is not None:
@@ -70,6 +113,7 @@ def paired_bars(
     was left out there.
     """
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     with chart_context(chart_id):
         left = text_width(names) + 0.25
@@ -81,16 +125,22 @@ def paired_bars(
         axes = figure.add_subplot()
         rows = range(len(names))
         first, second = values
-        axes.barh([r + 0.2 for r in rows], first, height=0.4, color=POSITIVE, label=legend[0])
-        axes.barh([r - 0.2 for r in rows], second, height=0.4, color=NEGATIVE, label=legend[1])
-        axes.set_yticks(list(rows), [printable(name) for name in names])
+        _bars(axes, [r + 0.2 for r in rows], first, height=0.4, colours=POSITIVE)
+        _bars(axes, [r - 0.2 for r in rows], second, height=0.4, colours=NEGATIVE)
+        _row_names(axes, [printable(name) for name in names])
         axes.set_ylim(-0.6, len(names) - 0.4)
         _value_axis(axes, max([*first, *second, 1e-9]), percent=True)
         axes.set_xlabel(xlabel)
         _mark_gap(axes, gap_at)
         if note:
             figure.text(0.01, 0.08 / height, note, fontsize=8.5, color="#333")
-        figure.legend(loc="upper left", ncols=2, frameon=False, bbox_to_anchor=(0.0, 1.0))
+        keys = [
+            Patch(facecolor=colour, label=name)
+            for colour, name in zip((POSITIVE, NEGATIVE), legend, strict=True)
+        ]
+        figure.legend(
+            handles=keys, loc="upper left", ncols=2, frameon=False, bbox_to_anchor=(0.0, 1.0)
+        )
         return figure_svg(figure, chart_id, title, description)
 
 
@@ -131,8 +181,8 @@ def coverage_chart(
             data = [cells.get((name, split), (0, 0.0, 0, "")) for name in classes]
             colours = [SHORT if cell[0] < cell[2] else NEGATIVE for cell in data]
             # Bars start at 1: a log axis has no 0, and a class with none shows no bar.
-            axes.barh(rows, [max(cell[0], 1) - 1 for cell in data], left=1, height=0.6,
-                      color=colours)  # fmt: skip
+            _bars(axes, rows, [max(cell[0], 1) for cell in data], height=0.6, colours=colours,
+                  start=1)  # fmt: skip
             axes.plot([max(c[1], 1) for c in data], rows, "d", color="black", markersize=4)
             marked = [(cell[2], row) for cell, row in zip(data, rows, strict=True) if cell[2] > 0]
             if marked:
@@ -154,8 +204,10 @@ def coverage_chart(
             axes.text(
                 0, 1.01, printable(split), transform=axes.transAxes, fontweight="bold", va="bottom"
             )
-            first = axes is panels[0]
-            axes.set_yticks(rows if first else [], labels if first else [])
+            if axes is panels[0]:
+                _row_names(axes, labels)
+            else:
+                axes.set_yticks([])
             axes.set_ylim(-0.6, len(classes) - 0.4)
             _mark_gap(axes, gap_at)
         # Legend lines placed in inches from the bottom: the figure's height varies.
