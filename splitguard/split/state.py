@@ -39,6 +39,9 @@ class GroupState:
         self.positive_groups = np.zeros((n_splits, n_classes))
         self.pair_positives = np.zeros((n_splits, self.pairs.n_pairs))
         self.rows = np.zeros(n_splits)
+        # Placements made so far: whoever derives arrays from the totals knows when to
+        # derive them again.
+        self.version = 0
 
     @property
     def n_splits(self) -> int:
@@ -76,6 +79,7 @@ class GroupState:
             self.pair_positives -= moved[1:]
             self.pair_positives += self.pairs.totals(groups, destination, self.n_splits)
         self.split[groups] = destination
+        self.version += 1
 
     def _account(
         self,

@@ -92,3 +92,45 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
     # The totals kept in step are the totals of the groups where they are.
     for s in range(3):
         np.testing.assert_array_equal(state.positives[s], dense[state.split == s].sum(axis=0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
+    seed: int, n_groups: int, n_classes: int
+) -> None:
+    # The runners-up of a scoring are re-checked against the totals the exchanges
+    # before them left: one is made only if it still lowers (unmet, deficit), keeps the
+    # train floor and the size band; otherwise nothing moves.
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=n_groups)
+    dense = rng.binomial(sizes[:, None], rng.uniform(0.02, 0.4, size=n_classes))
+    counts, group_sizes = validate_counts(dense, sizes)
+    state = GroupState(counts, group_sizes, 3)
+    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=FRACTIONS))
+    required = requirements(
+        np.array([0.0, 3.0, 3.0]), np.array([1.0, 1.0, 1.0]), counts, train=0, train_floor=0.4
+    )
+    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
+    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    floor_groups = required.groups.astype(float)
+    for _ in range(30):
+        s = int(rng.integers(1, 3))
+        others = np.flatnonzero(state.split != s)
+        mine = np.flatnonzero(state.split == s)
+        if others.size == 0:
+            break
+        incoming = int(rng.choice(others))
+        outgoing = int(rng.choice(mine)) if mine.size and rng.random() < 0.7 else -1
+        before = unmet_and_deficit(state, required.floor_rows, floor_groups)
+        split_before, train_before = state.split.copy(), state.positives[0].copy()
+        off_before = np.abs(state.rows - band.targets)
+        made = exchanger.exchange_if_better(s, incoming, outgoing)
+        if not made:
+            np.testing.assert_array_equal(state.split, split_before)
+            continue
+        assert state.split[incoming] == s
+        assert unmet_and_deficit(state, required.floor_rows, floor_groups) <= before
+        keep = required.keep[0]
+        assert ((state.positives[0] >= keep) | (state.positives[0] >= train_before)).all()
+        assert (np.abs(state.rows - band.targets) <= np.maximum(band.width, off_before)).all()
