@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +136,37 @@ def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
         keep = required.keep[0]
         assert ((state.positives[0] >= keep) | (state.positives[0] >= train_before)).all()
         assert (np.abs(state.rows - band.targets) <= np.maximum(band.width, off_before)).all()
+
+
+def test_a_scoring_makes_several_exchanges_while_the_class_stays_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Scoring every carrier of a short class is most of an exchange's cost: the
+    # runners-up of one scoring (re-checked) meet a deficit of several positives, so
+    # the exchanges made outnumber the scorings.
+    scorings, exchanges = [0], [0]
+    alone, place = Exchanger.alone, GroupState.place
+    running = [False]
+
+    def counted_alone(self: Exchanger, *args: Any) -> Any:
+        scorings[0] += 1
+        return alone(self, *args)
+
+    def counted_place(self: GroupState, *args: Any) -> None:
+        exchanges[0] += running[0]
+        place(self, *args)
+
+    def counted_run(self: Exchanger) -> None:
+        running[0] = True
+        run(self)
+        running[0] = False
+
+    run = Exchanger.run
+    monkeypatch.setattr(Exchanger, "alone", counted_alone)
+    monkeypatch.setattr(GroupState, "place", counted_place)
+    monkeypatch.setattr(Exchanger, "run", counted_run)
+    table = tagging_table(4000, 100, seed=0)
+    counts = from_rows(table.labels, table.group_index, table.n_groups)
+    sizes = np.bincount(table.group_index)
+    assign_groups(counts, sizes, FRACTIONS, min_positives=[0, 0, 4], min_positive_groups=[1, 1, 1])
+    assert exchanges[0] > scorings[0] > 0
