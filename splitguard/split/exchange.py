@@ -18,10 +18,15 @@ broken. Both splits stay within their size band, or no further from their target
 they were.
 
 Cost: a pass scores every group of a receiving split as the one to give back, once per
-(receiving, donor) pair of splits, O(Z) for the Z nonzero (group, class) cells. Each
-exchange then scores the carriers of the short class and, for the best few, the first
+(receiving, donor) pair of splits, O(Z) for the Z nonzero (group, class) cells. A
+scoring then reads the carriers of the short class and, for the best few, the first
 groups of that order, exactly against the current totals: O(cells of these groups + C).
-Passes repeat while one meets `PASS_GAIN` of the cells left, at most `PASSES` times.
+Its best exchange is made, then its runners-up, each re-checked against the totals the
+exchanges before it left (O(cells of two groups)), while the class stays short: a
+scoring costs about a millisecond at 5,000 classes (some hundred small numpy calls), a
+re-check a tenth of that. Every unmet cell of a pass ends on a scoring that finds
+nothing, so a pass costs at least one scoring per cell it leaves unmet. Passes repeat
+while one meets `PASS_GAIN` of the cells left, at most `PASSES` times.
 """
 
 from __future__ import annotations
