@@ -52,9 +52,11 @@ MARGIN = 2.0
 # receiving split offered to each in return (best first by the pass's scores). Each
 # carrier keeps its PARTNERS_KEPT best partners: the runners-up a scoring tries after
 # its best. Re-checks of runners-up almost always pass (on 1M x 5,000, 3,033 of 3,216),
-# so the carriers scored bound the exchanges a scoring makes: 12 instead of 4 cut the
-# scorings on 200k x 1,000 from 4,616 to 3,921 (32: 3,785, each dearer).
-CARRIERS_TRIED = 12
+# so the carriers scored bound the exchanges a scoring makes. Shortfalls on 200k x
+# 1,000 with 4, 8 and 12 carriers: 378, 374, 375 (376 before runners-up); on 1M x 5,000
+# with 4, 6, 8 and 12: 4,255, 4,316, 4,296, 4,411 (4,311 before). The search is greedy
+# and these move by a few percent either way; 8 is below the old counts on both.
+CARRIERS_TRIED = 8
 OFFERED = 16
 PARTNERS_KEPT = 3
 # Passes stop when one meets under this share of the cells unmet at its start: later
