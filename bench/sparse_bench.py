@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import shlex
 import statistics
 import subprocess
@@ -126,6 +127,7 @@ def worker(name: str, runs: int) -> None:
         "dev>=1000": float(deviation.max()) if deviation.size else 0.0,
         "missing": _missing_cells(labels, groups, row_split),
         "shortfalls": len(result.shortfalls),
+        "reachable": _reachable_shortfalls(result.shortfalls, labels, groups),
     }
     print(json.dumps(report))
 
@@ -140,6 +142,17 @@ def _missing_cells(labels: Any, groups: np.ndarray, row_split: np.ndarray) -> in
     return int((~present[:, carriers >= 3]).sum())
 
 
+def _reachable_shortfalls(shortfalls: Any, labels: Any, groups: np.ndarray) -> int:
+    """Shortfalls of classes whose positive rows fit every split's minimum beside the
+    train floor (40%): the ones the data and the floor allow."""
+    from splitguard.split.counts import from_rows
+
+    totals = from_rows(labels, groups, int(groups.max()) + 1).totals
+    beside_train = totals - np.ceil(0.4 * totals - 1e-9)
+    fits = beside_train >= sum(OPTIONS["min_positives"][1:])
+    return sum(1 for shortfall in shortfalls if fits[shortfall.class_index])
+
+
 def run_table(name: str, runs: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", name, "--runs", str(runs)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -149,8 +162,10 @@ def run_table(name: str, runs: int) -> dict[str, Any]:
     return report
 
 
-def run_cli(name: str, runs: int, folder: Path) -> list[float]:
-    """`splitguard split` end to end on the table's file, ``runs`` times after a warm-up."""
+def run_cli(name: str, runs: int, folder: Path) -> list[dict[str, float]]:
+    """`splitguard split` end to end on the table's file, ``runs`` times after a warm-up:
+    per run its wall and CPU (user + sys) seconds, peak RSS and the shortfalls
+    report.json lists."""
     if name == "nih":
         source, args = NIH, NIH_ARGS
     else:
@@ -159,17 +174,34 @@ def run_cli(name: str, runs: int, folder: Path) -> list[float]:
         write_parquet(tagging_table(n_rows, n_classes, seed=0), source)
         args = TAGGING_ARGS
     splitguard = str(Path(sys.executable).with_name("splitguard"))
+    out = folder / "out"
     command = [splitguard, "split", str(source), *args, *SPLIT_ARGS]
-    command += ["--out", str(folder / "out"), "--force"]
-    times = []
+    command += ["--out", str(out), "--force"]
+    figures = []
     for run in range(runs + 1):
-        started = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=installed_env())
-        if done.returncode not in (0, 1):
-            raise SystemExit(f"{shlex.join(command)} failed:\n{done.stderr}")
+        errors = folder / "stderr.txt"
+        with errors.open("w") as stderr:
+            started = time.perf_counter()
+            child = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=stderr, env=installed_env()
+            )
+            # wait4 gives this child's own CPU and peak RSS (RUSAGE_CHILDREN adds up runs).
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in (0, 1):
+            raise SystemExit(f"{shlex.join(command)} failed:\n{errors.read_text()}")
         if run:  # the first run warms the file cache
-            times.append(time.perf_counter() - started)
-    return times
+            report = json.loads((out / "report.json").read_text())
+            figures.append(
+                {
+                    "wall": wall,
+                    "cpu": usage.ru_utime + usage.ru_stime,
+                    "rss": usage.ru_maxrss * 1024 / 2**30,
+                    "shortfalls": float(len(report["shortfalls"])),
+                }
+            )
+    return figures
 
 
 def _reset_peak_rss() -> None:
@@ -225,15 +257,22 @@ def main() -> None:
             f"  {'':<12} LD {report['LD']:.2e}, worst deviation (>= 1000 positives) "
             f"{report['dev>=1000']:.2%}, cells missing a class with >= 3 positive groups: "
             f"{report['missing']}{coverage(name, report['missing'])}, "
-            f"shortfalls: {report['shortfalls']}"
+            f"shortfalls: {report['shortfalls']:,} ({report['reachable']:,} in classes whose "
+            "positives fit every minimum beside the train floor)"
         )
     if args.cli:
         print(f"`splitguard split` end to end, median of {args.runs} runs:")
+        print(f"  command: splitguard split TABLE ... {shlex.join(SPLIT_ARGS)} --out OUT")
         with tempfile.TemporaryDirectory(prefix="splitguard-sparse-") as folder:
             for name in [n for n in args.only if n in CLI_TARGETS]:
-                times = run_cli(name, args.runs, Path(folder))
-                median = statistics.median(times)
-                print(f"  {name:<12} median {median:.2f} s{verdict(median, CLI_TARGETS[name])}")
+                figures = run_cli(name, args.runs, Path(folder))
+                median = {key: statistics.median(f[key] for f in figures) for key in figures[0]}
+                print(
+                    f"  {name:<12} wall {median['wall']:.2f} s"
+                    f"{verdict(median['wall'], CLI_TARGETS[name])}, "
+                    f"CPU {median['cpu']:.2f} s, peak RSS {median['rss']:.2f} GB, "
+                    f"shortfalls {median['shortfalls']:,.0f}"
+                )
 
 
 if __name__ == "__main__":

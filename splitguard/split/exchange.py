@@ -18,10 +18,15 @@ broken. Both splits stay within their size band, or no further from their target
 they were.
 
 Cost: a pass scores every group of a receiving split as the one to give back, once per
-(receiving, donor) pair of splits, O(Z) for the Z nonzero (group, class) cells. Each
-exchange then scores the carriers of the short class and, for the best few, the first
+(receiving, donor) pair of splits, O(Z) for the Z nonzero (group, class) cells. A
+scoring then reads the carriers of the short class and, for the best few, the first
 groups of that order, exactly against the current totals: O(cells of these groups + C).
-Passes repeat while one meets `PASS_GAIN` of the cells left, at most `PASSES` times.
+Its best exchange is made, then its runners-up, each re-checked against the totals the
+exchanges before it left (O(cells of two groups)), while the class stays short: a
+scoring costs about a millisecond at 5,000 classes (some hundred small numpy calls), a
+re-check a tenth of that. Every unmet cell of a pass ends on a scoring that finds
+nothing, so a pass costs at least one scoring per cell it leaves unmet. Passes repeat
+while one meets `PASS_GAIN` of the cells left, at most `PASSES` times.
 """
 
 from __future__ import annotations
@@ -43,10 +48,17 @@ if TYPE_CHECKING:
 UNMET_WEIGHT = float(2**44)
 DEFICIT_WEIGHT = float(2**16)
 MARGIN = 2.0
-# Carriers of the short class tried per exchange, best first, and groups of the
-# receiving split offered to each in return (best first by the pass's scores).
-CARRIERS_TRIED = 4
+# Carriers of the short class scored per exchange, best first, and groups of the
+# receiving split offered to each in return (best first by the pass's scores). Each
+# carrier keeps its PARTNERS_KEPT best partners: the runners-up a scoring tries after
+# its best. Re-checks of runners-up almost always pass (on 1M x 5,000, 3,033 of 3,216),
+# so the carriers scored bound the exchanges a scoring makes. Shortfalls on 200k x
+# 1,000 with 4, 8 and 12 carriers: 378, 374, 375 (376 before runners-up); on 1M x 5,000
+# with 4, 6, 8 and 12: 4,255, 4,316, 4,296, 4,411 (4,311 before). The search is greedy
+# and these move by a few percent either way; 8 is below the old counts on both.
+CARRIERS_TRIED = 8
 OFFERED = 16
+PARTNERS_KEPT = 3
 # Passes stop when one meets under this share of the cells unmet at its start: later
 # passes try every cell left again for few gains (on 1M x 5,000, the passes after that
 # met about 1% of their cells each).
@@ -81,6 +93,15 @@ class Exchanger:
         self.movable = movable
         self.band = band
         self.offers: dict[tuple[int, int], IntArray] = {}
+        # 0/1 per (split, class), flat: where a floor of rows (of groups) is asked.
+        self.has_floor_rows = (self.floor_rows > 0).astype(np.float64).ravel()
+        self.has_floor_groups = (self.floor_groups > 0).astype(np.float64).ravel()
+        self.derived_at = -1
+        self.derived: tuple[FloatArray, FloatArray, FloatArray] = (
+            np.zeros(0),
+            np.zeros(0),
+            np.zeros(0),
+        )
 
     def run(self) -> None:
         """Pass over the unmet cells until one meets under `PASS_GAIN` of them."""
@@ -121,18 +142,16 @@ class Exchanger:
     ) -> _Change:
         """The change of each cell (split, class) given ``rows`` and ``groups`` more
         positives there, on top of ``base`` (rows, groups) already added."""
-        state = self.state
+        short_rows_by_cell, short_groups_by_cell, above_keep_by_cell = self.shorts()
         # One split for every cell, or a split per cell: the index broadcasts either way.
-        positives = state.positives[split, classes]
-        positive_groups = state.positive_groups[split, classes]
-        floor_rows = self.floor_rows[split, classes]
-        floor_groups = self.floor_groups[split, classes]
-        keep = self.keep[split, classes]
+        flat = split * self.state.n_classes + classes
+        short_rows = short_rows_by_cell[flat]
+        short_groups = short_groups_by_cell[flat]
+        above_keep = above_keep_by_cell[flat]
         if base is not None:
-            positives = positives + base[0]
-            positive_groups = positive_groups + base[1]
-        short_rows = floor_rows - positives
-        short_groups = floor_groups - positive_groups
+            short_rows = short_rows - base[0]
+            short_groups = short_groups - base[1]
+            above_keep = above_keep + base[0]
         before_rows = np.maximum(short_rows, 0.0)
         before_groups = np.maximum(short_groups, 0.0)
         after_rows = np.maximum(short_rows - rows, 0.0)
@@ -141,13 +160,29 @@ class Exchanger:
             (before_rows > 0) | (before_groups > 0)
         )
         deficit = after_rows + after_groups - before_rows - before_groups
-        margin = np.where(
-            floor_rows > 0,
-            _room(rows - short_rows) - _room(-short_rows),
-            0.0,
-        ) + np.where(floor_groups > 0, _room(groups - short_groups) - _room(-short_groups), 0.0)
-        starves = (rows < 0) & (positives + rows < keep)
+        margin = self.has_floor_rows[flat] * (_room(rows - short_rows) - _room(-short_rows))
+        margin += self.has_floor_groups[flat] * (
+            _room(groups - short_groups) - _room(-short_groups)
+        )
+        starves = (rows < 0) & (above_keep + rows < 0)
         return _Change(unmet * UNMET_WEIGHT + deficit * DEFICIT_WEIGHT - margin, starves)
+
+    def shorts(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Per (split, class), flat: positive rows and groups short of the floors, and
+        positive rows above the train floor, at the current totals.
+
+        Derived once per placement, not per scoring: a scoring gathers three arrays
+        instead of five, and an exchange scores several times between placements.
+        """
+        state = self.state
+        if self.derived_at != state.version:
+            self.derived = (
+                (self.floor_rows - state.positives).ravel(),
+                (self.floor_groups - state.positive_groups).ravel(),
+                (state.positives - self.keep).ravel(),
+            )
+            self.derived_at = state.version
+        return self.derived
 
     def offered(self, s: int, d: int) -> IntArray:
         """The movable groups of ``s`` best given to ``d`` alone, best first (this pass)."""
@@ -161,8 +196,13 @@ class Exchanger:
         return self.offers[s, d]
 
     def exchange(self, s: int, c: int) -> bool:
-        """Make the best exchange that brings a carrier of ``c`` into ``s``; False if
-        none lowers the key."""
+        """Make the best exchange that brings a carrier of ``c`` into ``s``, then, while
+        ``c`` stays short there, the next best of the same scoring that still lower the
+        key once re-checked (`exchange_if_better`); False if none lowers the key.
+
+        A scoring reads every carrier of ``c``; its runners-up save most of the scorings
+        a deficit of several positives would take (a rescoring finds the same carriers).
+        """
         state, counts = self.state, self.state.counts
         carriers = counts.carriers_of(c)
         carriers = carriers[self.movable[carriers] & (state.split[carriers] != s)]
@@ -172,18 +212,72 @@ class Exchanger:
         order = np.lexsort((carriers, key))
         # Carriers that break a train floor alone are passed over.
         best = order[~starves[order]][:CARRIERS_TRIED]
-        found: list[tuple[float, int, int]] = []
+        keys, incoming, outgoing = [], [], []
         for d in sorted_unique(state.split[carriers[best]]):
             mine = best[state.split[carriers[best]] == d]
-            keys, partners = self.best_partners(carriers[mine], key[mine], s, int(d))
-            pick = int(np.argmin(keys))
-            found.append((float(keys[pick]), int(carriers[mine][pick]), int(partners[pick])))
-        if not found or not min(found)[0] < 0:
+            options, partners = self.best_partners(carriers[mine], key[mine], s, int(d))
+            keys.append(options.ravel())
+            incoming.append(np.repeat(carriers[mine], options.shape[1]))
+            outgoing.append(partners.ravel())
+        if not keys:
             return False
-        _, incoming, outgoing = min(found)
+        all_keys, all_in, all_out = (np.concatenate(a) for a in (keys, incoming, outgoing))
+        lowers = all_keys < 0
+        if not lowers.any():
+            return False
+        all_keys, all_in, all_out = all_keys[lowers], all_in[lowers], all_out[lowers]
+        order = np.lexsort((all_out, all_in, all_keys))
+        moved: set[int] = set()
+        made = False
+        for group, partner in zip(all_in[order].tolist(), all_out[order].tolist(), strict=True):
+            if made and not self.is_unmet(s, c):
+                break
+            if group in moved or (partner >= 0 and partner in moved):
+                continue
+            # The first option was scored at the current totals; later ones are re-checked.
+            if not made:
+                self.place_exchange(s, group, partner)
+            elif not self.exchange_if_better(s, group, partner):
+                continue
+            moved.update((group, partner) if partner >= 0 else (group,))
+            made = True
+        return made
+
+    def place_exchange(self, s: int, incoming: int, outgoing: int) -> None:
+        """Bring ``incoming`` into ``s`` and send ``outgoing`` (-1: none) to its split."""
+        state = self.state
         d = int(state.split[incoming])
-        moved = np.array([incoming] if outgoing < 0 else [incoming, outgoing])
-        state.place(moved, np.array([s, d])[: moved.size])
+        groups = np.array([incoming] if outgoing < 0 else [incoming, outgoing])
+        state.place(groups, np.array([s, d])[: groups.size])
+
+    def exchange_if_better(self, s: int, incoming: int, outgoing: int) -> bool:
+        """`place_exchange` if it lowers the key at the current totals, breaks no train
+        floor and keeps the sizes in their band (or no further off); False if not."""
+        state, counts = self.state, self.state.counts
+        d = int(state.split[incoming])
+        groups = np.array([incoming] if outgoing < 0 else [incoming, outgoing])
+        grows = state.sizes[groups[:1]] - state.sizes[groups[1:]].sum()
+        if not self.fits(s, d, grows.astype(np.float64)).all():
+            return False
+        owner, cells = counts.entries(groups)
+        # +1 for the incoming group's cells, -1 for the outgoing group's.
+        sign = 1.0 - 2.0 * owner
+        classes = counts.classes[cells]
+        # A class both groups carry changes by the difference: one cell per class.
+        classes, where = np.unique(classes, return_inverse=True)
+        rows: FloatArray = np.bincount(
+            where, weights=counts.values[cells] * sign, minlength=classes.size
+        ).astype(np.float64)
+        carried: FloatArray = np.bincount(where, weights=sign, minlength=classes.size).astype(
+            np.float64
+        )
+        into = self.change(s, classes, rows, carried)
+        out = self.change(d, classes, -rows, -carried)
+        if into.starves.any() or out.starves.any():
+            return False
+        if not float(into.key.sum() + out.key.sum()) < 0:
+            return False
+        self.place_exchange(s, incoming, outgoing)
         return True
 
     def alone(self, groups: IntArray, to: int) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
@@ -209,9 +303,10 @@ class Exchanger:
         d: int,
     ) -> tuple[FloatArray, IntArray]:
         """Per carrier of ``incoming`` (all in ``d``; ``alone`` the key of moving each
-        alone) coming into ``s``: the key of its best exchange (inf where none fits) and
-        the group that goes to ``d`` for it (-1 for none), among the first groups of the
-        pass's order (`offered`).
+        alone) coming into ``s``: the keys of its exchanges (inf where none fits), each
+        with the group that goes to ``d`` for it, among the first groups of the pass's
+        order (`offered`): moving alone (-1, first column), then its `PARTNERS_KEPT`
+        best partners.
 
         Every carrier is scored with every offered group at once: the change of a cell
         the two share is taken on top of the carrier's positives there.
@@ -227,38 +322,39 @@ class Exchanger:
         offers, fits = offers[usable_offers], fits[:, usable_offers]
         n_in, n_offers = incoming.size, offers.size
         # Moving alone, where the sizes allow.
-        keys = np.where(self.fits(s, d, sizes), alone, np.inf)
-        choice = np.full(n_in, -1)
-        if n_offers:
-            in_owner, in_cells = counts.entries(incoming)
-            in_keys = in_owner * counts.n_classes + counts.classes[in_cells]
-            in_values = counts.values[in_cells].astype(np.float64)
-            owner, cells = counts.entries(offers)
-            classes = counts.classes[cells]
-            values = counts.values[cells].astype(np.float64)
-            # Every (carrier, cell of an offer); the carriers' cells are in key order.
-            pair_carrier = np.repeat(np.arange(n_in), owner.size)
-            pair_cell = np.tile(np.arange(owner.size), n_in)
-            pair_keys = pair_carrier * counts.n_classes + classes[pair_cell]
-            at = np.minimum(np.searchsorted(in_keys, pair_keys), in_keys.size - 1)
-            shared = in_keys[at] == pair_keys
-            added_rows = np.where(shared, in_values[at], 0.0)
-            added_groups = shared.astype(np.float64)
-            pair_classes, pair_values = classes[pair_cell], values[pair_cell]
-            leave = self.change(s, pair_classes, -pair_values, -1.0, (added_rows, added_groups))
-            join = self.change(d, pair_classes, pair_values, 1.0, (-added_rows, -added_groups))
-            pair = pair_carrier * n_offers + owner[pair_cell]
-            total = n_in * n_offers
-            key = np.bincount(pair, weights=leave.key + join.key, minlength=total)
-            starves = np.bincount(pair, weights=leave.starves, minlength=total) > 0
-            key = np.where(fits.ravel() & ~starves, key + np.repeat(alone, n_offers), np.inf)
-            key = key.reshape(n_in, n_offers)
-            partner = np.argmin(key, axis=1)
-            partner_key = key[np.arange(n_in), partner]
-            better = partner_key < keys
-            keys = np.where(better, partner_key, keys)
-            choice = np.where(better, offers[partner], choice)
-        return keys, choice
+        alone_keys = np.where(self.fits(s, d, sizes), alone, np.inf)[:, None]
+        no_partner = np.full((n_in, 1), -1)
+        if n_offers == 0:
+            return alone_keys, no_partner
+        in_owner, in_cells = counts.entries(incoming)
+        in_keys = in_owner * counts.n_classes + counts.classes[in_cells]
+        in_values = counts.values[in_cells].astype(np.float64)
+        owner, cells = counts.entries(offers)
+        classes = counts.classes[cells]
+        values = counts.values[cells].astype(np.float64)
+        # Every (carrier, cell of an offer); the carriers' cells are in key order.
+        pair_carrier = np.repeat(np.arange(n_in), owner.size)
+        pair_cell = np.tile(np.arange(owner.size), n_in)
+        pair_keys = pair_carrier * counts.n_classes + classes[pair_cell]
+        at = np.minimum(np.searchsorted(in_keys, pair_keys), in_keys.size - 1)
+        shared = in_keys[at] == pair_keys
+        added_rows = np.where(shared, in_values[at], 0.0)
+        added_groups = shared.astype(np.float64)
+        pair_classes, pair_values = classes[pair_cell], values[pair_cell]
+        leave = self.change(s, pair_classes, -pair_values, -1.0, (added_rows, added_groups))
+        join = self.change(d, pair_classes, pair_values, 1.0, (-added_rows, -added_groups))
+        pair = pair_carrier * n_offers + owner[pair_cell]
+        total = n_in * n_offers
+        key = np.bincount(pair, weights=leave.key + join.key, minlength=total)
+        starves = np.bincount(pair, weights=leave.starves, minlength=total) > 0
+        key = np.where(fits.ravel() & ~starves, key + np.repeat(alone, n_offers), np.inf)
+        key = key.reshape(n_in, n_offers)
+        # A stable sort: among equal keys, the offer first in the pass's order.
+        best = np.argsort(key, axis=1, kind="stable")[:, :PARTNERS_KEPT]
+        keys: FloatArray = np.concatenate(
+            [alone_keys, np.take_along_axis(key, best, axis=1)], axis=1
+        )
+        return keys, np.concatenate([no_partner, offers[best]], axis=1)
 
     def fits(self, s: int, d: int, grows: FloatArray) -> npt.NDArray[np.bool_]:
         """Whether ``s`` growing by ``grows`` rows (and ``d`` shrinking by as many)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,3 +94,79 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
     # The totals kept in step are the totals of the groups where they are.
     for s in range(3):
         np.testing.assert_array_equal(state.positives[s], dense[state.split == s].sum(axis=0))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
+    seed: int, n_groups: int, n_classes: int
+) -> None:
+    # The runners-up of a scoring are re-checked against the totals the exchanges
+    # before them left: one is made only if it still lowers (unmet, deficit), keeps the
+    # train floor and the size band; otherwise nothing moves.
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=n_groups)
+    dense = rng.binomial(sizes[:, None], rng.uniform(0.02, 0.4, size=n_classes))
+    counts, group_sizes = validate_counts(dense, sizes)
+    state = GroupState(counts, group_sizes, 3)
+    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=FRACTIONS))
+    required = requirements(
+        np.array([0.0, 3.0, 3.0]), np.array([1.0, 1.0, 1.0]), counts, train=0, train_floor=0.4
+    )
+    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
+    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    floor_groups = required.groups.astype(float)
+    for _ in range(30):
+        s = int(rng.integers(1, 3))
+        others = np.flatnonzero(state.split != s)
+        mine = np.flatnonzero(state.split == s)
+        if others.size == 0:
+            break
+        incoming = int(rng.choice(others))
+        outgoing = int(rng.choice(mine)) if mine.size and rng.random() < 0.7 else -1
+        before = unmet_and_deficit(state, required.floor_rows, floor_groups)
+        split_before, train_before = state.split.copy(), state.positives[0].copy()
+        off_before = np.abs(state.rows - band.targets)
+        made = exchanger.exchange_if_better(s, incoming, outgoing)
+        if not made:
+            np.testing.assert_array_equal(state.split, split_before)
+            continue
+        assert state.split[incoming] == s
+        assert unmet_and_deficit(state, required.floor_rows, floor_groups) <= before
+        keep = required.keep[0]
+        assert ((state.positives[0] >= keep) | (state.positives[0] >= train_before)).all()
+        assert (np.abs(state.rows - band.targets) <= np.maximum(band.width, off_before)).all()
+
+
+def test_a_scoring_makes_several_exchanges_while_the_class_stays_short(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Scoring every carrier of a short class is most of an exchange's cost: the
+    # runners-up of one scoring (re-checked) meet a deficit of several positives, so
+    # the exchanges made outnumber the scorings.
+    scorings, exchanges = [0], [0]
+    alone, place = Exchanger.alone, GroupState.place
+    running = [False]
+
+    def counted_alone(self: Exchanger, *args: Any) -> Any:
+        scorings[0] += 1
+        return alone(self, *args)
+
+    def counted_place(self: GroupState, *args: Any) -> None:
+        exchanges[0] += running[0]
+        place(self, *args)
+
+    def counted_run(self: Exchanger) -> None:
+        running[0] = True
+        run(self)
+        running[0] = False
+
+    run = Exchanger.run
+    monkeypatch.setattr(Exchanger, "alone", counted_alone)
+    monkeypatch.setattr(GroupState, "place", counted_place)
+    monkeypatch.setattr(Exchanger, "run", counted_run)
+    table = tagging_table(4000, 100, seed=0)
+    counts = from_rows(table.labels, table.group_index, table.n_groups)
+    sizes = np.bincount(table.group_index)
+    assign_groups(counts, sizes, FRACTIONS, min_positives=[0, 0, 4], min_positive_groups=[1, 1, 1])
+    assert exchanges[0] > scorings[0] > 0
