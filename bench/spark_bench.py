@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/spark_bench.py --rows 10000000 --rows 50000000 --memory-at 10000000
 
+(``--data DIR`` keeps the tables there and reuses them: writing 50M rows takes minutes.)
+
 The table (issue 12): `bench/tagging_data.py`'s shape with 50 classes (groups of 4 rows
 dealt at random, Zipf(1.1) class popularity, Poisson(2) + 1 labels a row), written as
 wide 0/1 columns ``c00`` .. ``c49`` beside ``id`` and ``patient``, one Parquet file per
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -157,6 +160,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, action="append", help="rows (repeatable)")
     parser.add_argument("--memory-at", type=int, default=10_000_000, help="in-memory run size")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="keep the tables in this folder and reuse them in later runs (default: "
+        "written to a temporary folder each run)",
+    )
     parser.add_argument("--run-spark", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_spark:
@@ -166,11 +175,17 @@ def main() -> int:
     splitguard = str(Path(python).with_name("splitguard"))
     for n_rows in args.rows or [10_000_000]:
         with tempfile.TemporaryDirectory(prefix="spark-bench-") as temp:
-            data = Path(temp) / "wide"
-            start = time.perf_counter()
-            write_wide(n_rows, data)
-            written = time.perf_counter() - start
-            print(f"{n_rows:,} rows x {CLASSES} classes: written in {written:.0f} s")
+            data = (args.data or Path(temp)) / f"wide-{n_rows}x{CLASSES}-seed0"
+            if (data / "_written").exists():
+                print(f"{n_rows:,} rows x {CLASSES} classes: read from {data}")
+            else:
+                # A folder without the mark is a write that was cut short: written again.
+                shutil.rmtree(data, ignore_errors=True)
+                start = time.perf_counter()
+                write_wide(n_rows, data)
+                (data / "_written").touch()
+                written = time.perf_counter() - start
+                print(f"{n_rows:,} rows x {CLASSES} classes: written in {written:.0f} s")
             spark = measure([python, __file__, "--run-spark", str(data), str(Path(temp) / "s")])
             figures = json.loads(spark["stdout"].strip().splitlines()[-1])
             print(

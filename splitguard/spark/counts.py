@@ -33,7 +33,9 @@ if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
 
     from splitguard.core.spec import LabelSpec
+    from splitguard.split.counts import GroupCounts
     from splitguard.split.engine import GroupTable
+    from splitguard.split.pairs import PairCounts
 
 ROW = "__splitguard_row"
 GROUP = "__splitguard_group"
@@ -352,38 +354,44 @@ def group_table(
     pairs: DataFrame | None = None,
 ) -> GroupTable:
     """The counts of `row_labels`' rows: only per-group and per-class aggregates reach
-    the driver (G group sizes, Z (group, class) cells, the kept label pairs' cells and
-    a labels-per-row histogram), in Arrow. `pairs` are `pair_rows(labelled)`, if made.
+    the driver (G group sizes, Z (group, class) cells, the kept label pairs' Q cells and
+    a labels-per-row histogram), in Arrow, as numbers: Spark numbers the groups and
+    classes before the cells are collected, 12 bytes a cell, and the driver sorts them
+    into the sparse counts without a Python object per cell. `pairs` are
+    `pair_rows(labelled)`, if made.
 
     `labelled` is read by several group-bys, `pairs` by two: persist them first where
     they are costly to make.
     """
+    import pyarrow.compute as pc
     from pyspark.sql import functions as F
 
-    from splitguard.split.counts import from_cells
     from splitguard.split.engine import GroupTable
 
     sizes = labelled.groupBy(GROUP).count().toArrow()
-    raw = np.asarray(sizes.column(0).to_pylist(), dtype=object)
-    order = np.argsort(raw.astype(str), kind="stable")
-    names = raw[order]
-    group_sizes = np.asarray(sizes.column(1).to_numpy(), dtype=np.int64)[order]
-    del sizes, raw
-    # Cells come back keyed by group number (joined in Spark), not by name: 20 bytes a cell.
-    numbering = _numbering(labelled, names)
-    counted_cells = _numbered(label_cells(labelled).groupBy(GROUP, CLASS).count(), numbering)
-    found, column = _encoded(counted_cells.column(CLASS))
+    # Arrow sorts strings by their UTF-8 bytes, which is code point order: Python's.
+    order = pc.sort_indices(sizes.column(0))
+    sorted_names = pc.take(sizes.column(0), order).combine_chunks()
+    group_sizes = np.asarray(pc.take(sizes.column(1), order).to_numpy(), dtype=np.int64)
+    del sizes, order
+    numbering = _numbering(labelled, sorted_names)
+    names = np.asarray(sorted_names.to_pylist(), dtype=object)
+    del sorted_names
+    cells = label_cells(labelled).groupBy(GROUP, CLASS).count()
     if classes is None:
-        classes = tuple(sorted(found))
+        cells = cells.persist()
+        classes = tuple(sorted(r[0] for r in cells.select(CLASS).distinct().collect()))
     class_index = {name: i for i, name in enumerate(classes)}
-    to_class = np.array([class_index[name] for name in found], dtype=np.int64)
-    counts = from_cells(
-        counted_cells.column("g").to_numpy().astype(np.int64),
-        to_class[column],
-        counted_cells.column("count").to_numpy(),
+    numbered = _numbered(cells.join(_class_numbers(labelled, classes), CLASS), numbering)
+    counts = _group_counts(
+        numbered.column("g").to_numpy(),
+        numbered.column("c").to_numpy(),
+        numbered.column("count").to_numpy(),
         (names.size, len(classes)),
     )
-    del counted_cells
+    del numbered
+    cells.unpersist()
+    _release_arrow_memory()
     per_row = labelled.select(F.size(LABELS).alias("k")).groupBy("k").count().collect()
     histogram = np.zeros(max([r[0] for r in per_row], default=0) + 1, dtype=np.int64)
     for k, n in per_row:
@@ -398,6 +406,28 @@ def group_table(
         classes=classes,
         labels_per_row=histogram,
     )
+
+
+def _class_numbers(labelled: DataFrame, classes: tuple[str, ...]) -> DataFrame:
+    """(`CLASS`, c): each class's column, a small table joined by broadcast."""
+    import pyarrow as pa
+    from pyspark.sql import functions as F
+
+    table = pa.table(
+        {
+            CLASS: pa.array(classes, pa.string()),
+            "c": pa.array(np.arange(len(classes), dtype=np.int32)),
+        }
+    )
+    return F.broadcast(labelled.sparkSession.createDataFrame(table))
+
+
+def _release_arrow_memory() -> None:
+    """Give the collected Arrow tables' freed memory back: Arrow's allocator keeps it
+    for reuse otherwise, and the assignment that follows allocates with numpy."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def pair_rows(labelled: DataFrame) -> DataFrame:
@@ -442,18 +472,22 @@ def pairs_by_split(
     return found
 
 
-def _numbering(labelled: DataFrame, names: np.ndarray) -> DataFrame:
-    """(`GROUP`, g): each group's number (its place among the sorted names), in Spark."""
+def _numbering(labelled: DataFrame, names: Any) -> DataFrame:
+    """(`GROUP`, g): each group's number (its place among the sorted `names`, an Arrow
+    string array), in Spark."""
     import pyarrow as pa
 
-    table = pa.table({GROUP: pa.array(names.astype(str)), "g": np.arange(names.size)})
-    return by_group(labelled.sparkSession.createDataFrame(table), names.size)
+    table = pa.table({GROUP: names, "g": pa.array(np.arange(len(names), dtype=np.int32))})
+    return by_group(labelled.sparkSession.createDataFrame(table), len(names))
 
 
 def _numbered(counts: DataFrame, numbering: DataFrame) -> Any:
-    """`counts` (keyed by `GROUP`) with the group's number `g` in place of its name, as
-    an Arrow table on the driver."""
-    return counts.join(numbering, GROUP).drop(GROUP).toArrow()
+    """`counts` (keyed by `GROUP`, with a ``count``) with the group's number `g` in place
+    of its name, as an Arrow table of 32-bit numbers on the driver."""
+    from pyspark.sql import functions as F
+
+    numbered = counts.join(numbering, GROUP).drop(GROUP)
+    return numbered.withColumn("count", F.col("count").cast("int")).toArrow()
 
 
 def by_group(table: DataFrame, n_groups: int) -> DataFrame:
@@ -466,24 +500,37 @@ def by_group(table: DataFrame, n_groups: int) -> DataFrame:
     return F.broadcast(table) if n_groups <= BROADCAST_GROUPS else table
 
 
-def _encoded(column: Any) -> tuple[list[str], np.ndarray]:
-    """The distinct names of an Arrow string column and each cell's place among them,
-    without a Python string per cell."""
-    import pyarrow.compute as pc
+def _group_counts(
+    groups: np.ndarray, classes: np.ndarray, values: np.ndarray, shape: tuple[int, int]
+) -> GroupCounts:
+    """The sparse counts of distinct nonzero (group, class) cells, as a group-by gives
+    them: sorted by group then class, with no other pass (`split.counts.from_cells` also
+    adds up repeated cells, at several times the memory)."""
+    from splitguard.split.counts import GroupCounts
 
-    encoded = pc.dictionary_encode(column).combine_chunks()
-    return encoded.dictionary.to_pylist(), encoded.indices.to_numpy().astype(np.int64)
+    n_groups, n_classes = shape
+    order = np.argsort(groups.astype(np.int64) * max(n_classes, 1) + classes)
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n_groups), out=indptr[1:])
+    return GroupCounts(
+        indptr,
+        classes[order].astype(np.int64),
+        values[order].astype(np.int32),
+        n_classes,
+    )
 
 
 def _pairs(
     per_group: DataFrame, numbering: DataFrame, class_index: dict[str, int], n_groups: int
-) -> Any:
+) -> PairCounts:
     """The label pairs worth balancing (`splitguard.split.pairs.label_pairs`'s choice),
     their rows per group: pairs are counted per group in Spark (`per_group`, from
-    `pair_rows`), only the kept ones' (group, pair) cells reach the driver."""
+    `pair_rows`), and numbered there; only the kept ones' (group, pair) cells reach the
+    driver, 12 bytes each."""
+    import pyarrow as pa
     from pyspark.sql import functions as F
 
-    from splitguard.split.pairs import MAX_PAIRS, MIN_PAIR_GROUPS, _select, no_pairs
+    from splitguard.split.pairs import MAX_PAIRS, MIN_PAIR_GROUPS, PairCounts, no_pairs
 
     n_classes = len(class_index)
     if n_classes < 2:
@@ -498,18 +545,33 @@ def _pairs(
         last = cut[MAX_PAIRS - 1]
         keep = widespread > last if cut[MAX_PAIRS] == last else widespread >= last
         spread = [r for r, k in zip(spread, keep, strict=True) if k]
-    kept = per_group.sparkSession.createDataFrame([(r[0], r[1]) for r in spread], ["j", "l"])
-    entries = _numbered(per_group.join(F.broadcast(kept), ["j", "l"]), numbering)
-    square = n_classes * n_classes
+    # Pairs are numbered in the order of their classes' columns (j, l), as label_pairs.
+    kept = sorted(spread, key=lambda r: (class_index[r[0]], class_index[r[1]]))
+    numbers = pa.table(
+        {
+            "j": pa.array([r[0] for r in kept], pa.string()),
+            "l": pa.array([r[1] for r in kept], pa.string()),
+            "p": pa.array(np.arange(len(kept), dtype=np.int32)),
+        }
+    )
+    to_pair = F.broadcast(per_group.sparkSession.createDataFrame(numbers))
+    entries = _numbered(per_group.join(to_pair, ["j", "l"]).drop("j", "l"), numbering)
     group = entries.column("g").to_numpy()
-    first, j_cells = _encoded(entries.column("j"))
-    second, l_cells = _encoded(entries.column("l"))
-    j = np.array([class_index[c] for c in first], dtype=np.int64)[j_cells]
-    l_ = np.array([class_index[c] for c in second], dtype=np.int64)[l_cells]
-    keys = group.astype(np.int64) * square + j * n_classes + l_
-    order = np.argsort(keys, kind="stable")
-    rows = entries.column("count").to_numpy().astype(np.int64)
-    return _select(keys[order], rows[order], n_classes, n_groups)
+    pair = entries.column("p").to_numpy()
+    order = np.argsort(group.astype(np.int64) * len(kept) + pair)
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(group, minlength=n_groups), out=indptr[1:])
+    rows = entries.column("count").to_numpy()
+    del group
+    result = PairCounts(
+        np.array([[class_index[r[0]], class_index[r[1]]] for r in kept], dtype=np.int64),
+        indptr,
+        pair[order].astype(np.int64),
+        rows[order].astype(np.int64),
+    )
+    del entries, pair, rows, order
+    _release_arrow_memory()
+    return result
 
 
 def _blank_error(column: str, count: int) -> LabelValueError:

@@ -318,10 +318,12 @@ def rows_equal(counts: GroupCounts, left: IntArray, right: IntArray) -> npt.NDAr
 def _pair_keys(state: GroupState) -> FloatArray:
     """A key per group, equal for groups with equal pair rows (unequal almost surely)."""
     pairs = state.pairs
-    owner, entries = pairs.entries(np.arange(pairs.n_groups))
+    # Every group's entries, in order: the whole CSR arrays (`PairCounts.entries` of all
+    # groups would make five arrays the size of the entries to find the same ones).
+    owner = np.repeat(np.arange(pairs.n_groups), np.diff(pairs.indptr))
     probe = np.random.default_rng(KEY_SEED + 1).random(pairs.n_pairs)
     keys: FloatArray = np.bincount(
-        owner, weights=probe[pairs.pair[entries]] * pairs.count[entries], minlength=pairs.n_groups
+        owner, weights=probe[pairs.pair] * pairs.count, minlength=pairs.n_groups
     ).astype(np.float64)
     return keys
 

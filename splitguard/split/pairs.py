@@ -27,6 +27,8 @@ MIN_PAIR_GROUPS = 10
 MAX_PAIRS = 256
 # Rows are read in chunks so that the pair occurrences of one chunk stay small in memory.
 PAIR_CHUNK_ROWS = 1 << 18
+# Groups whose pair rows are summed at once (`PairCounts.totals`).
+TOTALS_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +63,19 @@ class PairCounts:
     def totals(
         self, groups: npt.NDArray[np.integer[Any]], splits: npt.NDArray[np.integer[Any]], n: int
     ) -> npt.NDArray[np.float64]:
-        """Pair rows of ``groups`` summed by their ``splits`` (values 0..n-1), shape (n, P)."""
-        owner, entries = self.entries(groups)
-        flat = splits[owner].astype(np.int64) * self.n_pairs + self.pair[entries]
-        summed = np.bincount(flat, weights=self.count[entries], minlength=n * self.n_pairs)
-        return summed.astype(np.float64).reshape(n, self.n_pairs)
+        """Pair rows of ``groups`` summed by their ``splits`` (values 0..n-1), shape (n, P).
+
+        Summed `TOTALS_CHUNK` groups at a time: every group at once (the totals of a
+        whole assignment) would hold five arrays the size of the entries. The sums are of
+        whole numbers, exact in float64 in any order.
+        """
+        summed = np.zeros(n * self.n_pairs)
+        for start in range(0, len(groups), TOTALS_CHUNK):
+            owner, entries = self.entries(groups[start : start + TOTALS_CHUNK])
+            chunk_splits = splits[start : start + TOTALS_CHUNK]
+            flat = chunk_splits[owner].astype(np.int64) * self.n_pairs + self.pair[entries]
+            summed += np.bincount(flat, weights=self.count[entries], minlength=n * self.n_pairs)
+        return summed.reshape(n, self.n_pairs)
 
     def in_class_order(self, order: IntArray) -> PairCounts:
         """The same counts with classes renumbered to ``order`` (new column -> old column).
@@ -82,10 +92,14 @@ class PairCounts:
         new_index = np.empty_like(columns)
         new_index[columns] = np.arange(columns.size)
         pair = new_index[self.pair]
-        owner = np.repeat(np.arange(self.n_groups), np.diff(self.indptr))
         # A group has one entry per pair, so (group, pair) is unique: one integer sort
-        # gives lexsort's order, several times faster.
-        entries = np.argsort(owner * max(self.n_pairs, 1) + pair)
+        # gives lexsort's order, several times faster. The key is made in place: on a
+        # large table each array the size of the entries is hundreds of MB.
+        key = np.repeat(np.arange(self.n_groups), np.diff(self.indptr))
+        key *= max(self.n_pairs, 1)
+        key += pair
+        entries = np.argsort(key)
+        del key
         return PairCounts(renamed[columns], self.indptr, pair[entries], self.count[entries])
 
     def entries(self, groups: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:

@@ -15,6 +15,7 @@ from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
 from splitguard.spark.counts import (
     BROADCAST_GROUPS,
+    _group_counts,
     by_group,
     group_table,
     keyed_rows,
@@ -22,6 +23,7 @@ from splitguard.spark.counts import (
     row_labels,
 )
 from splitguard.spark.read import read_rows
+from splitguard.split.counts import from_cells
 from splitguard.split.engine import GroupTable
 
 
@@ -123,3 +125,18 @@ def test_tables_of_one_row_per_group_are_broadcast_up_to_the_limit(spark: Any) -
 
 def groups_hint(frame: Any) -> str:
     return str(frame._jdf.queryExecution().logical().toString())
+
+
+def test_distinct_cells_in_any_order_make_the_counts_from_cells_makes() -> None:
+    rng = np.random.default_rng(4)
+    dense = rng.integers(0, 3, size=(300, 17)) * (rng.random((300, 17)) < 0.2)
+    groups, classes = np.nonzero(dense)
+    shuffled = rng.permutation(groups.size)
+    g, c = groups[shuffled].astype(np.int32), classes[shuffled].astype(np.int32)
+    values = dense[groups, classes][shuffled].astype(np.int32)
+    made = _group_counts(g, c, values, dense.shape)
+    expected = from_cells(groups, classes, dense[groups, classes], dense.shape)
+    for field in ("indptr", "classes", "values"):
+        assert np.array_equal(getattr(made, field), getattr(expected, field))
+        assert getattr(made, field).dtype == getattr(expected, field).dtype
+    assert np.array_equal(made.toarray(), dense)

@@ -78,6 +78,21 @@ def test_rows_are_read_in_chunks_without_changing_the_counts(
     assert np.array_equal(dense(whole), dense(chunked))
 
 
+def test_pair_totals_are_summed_in_chunks_without_changing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    labels, group_index, n_groups = random_rows(5, 3000, 6)
+    counts = label_pairs(labels, group_index, n_groups)
+    groups = np.random.default_rng(1).permutation(n_groups)[: n_groups - 3]
+    splits = np.random.default_rng(2).integers(0, 3, size=groups.size)
+    whole = counts.totals(groups, splits, 3)
+    expected = np.zeros((3, counts.n_pairs))
+    np.add.at(expected, splits, dense(counts)[groups])
+    assert np.array_equal(whole, expected)
+    monkeypatch.setattr(pairs_module, "TOTALS_CHUNK", 7)
+    assert np.array_equal(counts.totals(groups, splits, 3), whole)
+
+
 def test_only_the_most_widespread_pairs_are_kept_and_ties_go_together(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
