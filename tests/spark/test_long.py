@@ -77,9 +77,9 @@ def test_a_long_table_splits_alike_on_spark_and_in_memory(
 
 @pytest.fixture(scope="module")
 def long_nih(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """6,000 NIH images as a long table (a row per finding, rows shuffled) with an old
+    """3,000 NIH images as a long table (a row per finding, rows shuffled) with an old
     split by image (patients leak) in `split`."""
-    nih = splitguard.load_example().table_as_read().slice(0, 6_000)
+    nih = splitguard.load_example().table_as_read().slice(0, 3_000)
     images, patients, findings, splits = [], [], [], []
     names = ("train", "val", "test")
     for i, (image, patient, labels) in enumerate(
