@@ -71,9 +71,9 @@ def fix_on_spark(inputs: tuple[str, ...], values: dict[str, Any], request: Any) 
     folder, force = Path(values["out"]), bool(values["force"])
     prepare_out(folder, force=force, note=warn)
     with steps(5) as advance:
-        result = run_spark_fix(request, label_spec(values), data, progress=advance, warn=warn)
+        result = run_spark_fix(request, label_spec(values), data, progress=advance)
         written = write_spark_split(result, folder, force=force, progress=advance)
     for name, reason in written.failed:
         warn(unwritten_warning(name, reason))
-    print_run(result.model, folder, written.files, checked=False)
+    print_run(result.model, folder, written.files)
     return result.exit_status

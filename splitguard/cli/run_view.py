@@ -121,13 +121,11 @@ def run_and_print(out: str, run: Callable[[Progress], Outcome], *, force: bool) 
     return outcome.exit_status
 
 
-def print_run(
-    report: RunReport, out: Path, written: Sequence[str], *, checked: bool = True
-) -> None:
-    """The coverage table, the split sizes and quality, the findings, and the files written.
+def print_run(report: RunReport, out: Path, written: Sequence[str]) -> None:
+    """The coverage table, the split sizes and quality, the findings (and, with
+    `--engine spark`, which rules saw a sample), and the files written.
 
     Under -q, the errors and warnings on the result only: all of them, one line each.
-    `checked` False: the rules did not run on the result (`--engine spark`), said so.
     """
     from splitguard.cli.flags import quiet
     from splitguard.cli.render import console, print_coverage, print_wrapped, safe
@@ -163,12 +161,9 @@ def print_run(
         for line in moves_lines(report.repair.summary):
             terminal.print(line)
     after = [finding.as_dict() for finding in report.findings_after]
-    if not checked:
-        terminal.print(
-            "[bold]findings on the result[/]: not checked (the rules do not run on Spark)"
-        )
-    else:
-        terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
+    terminal.print(f"[bold]findings on the result[/]: {severity_counts(after)}")
+    if report.sampled is not None:
+        print_wrapped(terminal, safe(report.sampled.describe()), first=2)
     for line in finding_lines(after):
         print_wrapped(terminal, safe(line.strip()), first=2)
     terminal.print(f"[bold]written to[/] {safe(out)}/: {safe(', '.join(written))}")

@@ -81,5 +81,5 @@ def split_on_spark(inputs: tuple[str, ...], values: dict[str, Any], request: Any
         written = write_spark_split(result, folder, force=force, progress=advance)
     for name, reason in written.failed:
         warn(unwritten_warning(name, reason))
-    print_run(result.model, folder, written.files, checked=False)
+    print_run(result.model, folder, written.files)
     return result.exit_status

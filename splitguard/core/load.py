@@ -203,18 +203,25 @@ def _build(
 
 
 def _order_classes(parsed: Parsed, spec: LabelSpec, *, strict: bool) -> Parsed:
-    """Declared classes come first, in their declared order; undeclared ones after, sorted."""
     if spec.classes is None:
         return parsed
-    declared = tuple(c.strip() for c in spec.classes)
-    unknown = [c for c in parsed.classes if c not in declared]
+    return parsed.reordered(declared_order(parsed.classes, spec.classes, strict=strict))
+
+
+def declared_order(
+    classes: Sequence[str], declared: Sequence[str], *, strict: bool
+) -> tuple[str, ...]:
+    """Declared classes come first, in their declared order; the undeclared ones of the
+    sorted `classes` after, sorted (`strict`: an undeclared one is an error)."""
+    names = tuple(c.strip() for c in declared)
+    unknown = [c for c in classes if c not in names]
     if unknown and strict:
         raise LabelValueError(
             f"labels {', '.join(repr(c) for c in unknown[:10])} are not among the declared "
-            f"classes ({', '.join(declared)}). Add them to `classes` in the config, or fix "
+            f"classes ({', '.join(names)}). Add them to `classes` in the config, or fix "
             "the label cells."
         )
-    return parsed.reordered((*declared, *unknown))
+    return (*names, *unknown)
 
 
 def _strings(table: pa.Table, column: str) -> np.ndarray:

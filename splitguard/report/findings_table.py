@@ -9,7 +9,7 @@ from typing import Any
 from splitguard.lint.findings import SEVERITIES, Finding
 from splitguard.report.document import Facts, Section, Table, Text
 from splitguard.report.fmt import count
-from splitguard.report.model import Repair
+from splitguard.report.model import Repair, SampledRules
 
 FINDINGS_SHOWN = 200
 MOVES_SHOWN = 200
@@ -70,24 +70,18 @@ def compare_table(before: Sequence[Finding], after: Sequence[Finding]) -> Table:
 
 
 def before_after_section(
-    before: Sequence[Finding], after: Sequence[Finding], *, checked: bool = True
+    before: Sequence[Finding],
+    after: Sequence[Finding],
+    *,
+    sampled: SampledRules | None = None,
 ) -> Section:
-    if not checked:
-        return Section(
-            "findings",
-            "Findings before and after",
-            (
-                Text(
-                    "Not checked: split --engine spark runs no rule on its input or its "
-                    "result. splitguard check --engine spark on the output folder checks it."
-                ),
-            ),
-        )
     facts = Facts(
         (("Before", severity_counts(before)), ("After", severity_counts(after))),
         status=("", "ok" if not after else "bad"),
     )
     blocks: list[Any] = [facts]
+    if sampled is not None:
+        blocks.append(Text(sampled.describe()))
     if before or after:
         blocks.append(compare_table(before, after))
     if after:

@@ -19,6 +19,7 @@ from splitguard.core.class_stats import ClassStats, TableStats, table_stats
 from splitguard.core.frame import LabelFrame
 from splitguard.core.shortfalls import MinimumSpec
 from splitguard.lint.findings import ClassCount, Finding, Location
+from splitguard.lint.sampled import Sample
 
 REPORT_VERSION = 1
 # (label, smallest, largest) rows per group; None = no upper end.
@@ -402,6 +403,33 @@ class Repair:
 
 
 @dataclass(frozen=True, slots=True)
+class SampledRules:
+    """With an engine that keeps the rows (`--engine spark`), the rules that read rows
+    (`rules`) ran on `sample`, a sample of whole groups; the others on counts of every row."""
+
+    rules: tuple[str, ...]
+    sample: Sample
+
+    def describe(self) -> str:
+        """'SG101, SG102 ran on a sample of 100,000 of 112,120 rows (...); the other
+        rules on the counts of every row.'"""
+        return (
+            f"{', '.join(self.rules)} (the rules that read rows) ran on "
+            f"{self.sample.describe()}; the other rules on the counts of every row."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.sample.as_dict(list(self.rules))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SampledRules:
+        sample = Sample(
+            data["rows"], data["groups"], data["of_rows"], data["of_groups"], data["seed"]
+        )
+        return cls(tuple(data["rules"]), sample)
+
+
+@dataclass(frozen=True, slots=True)
 class RunReport:
     """The report of a `split` (`SplitAsked`) or `fix` (`FixAsked`) run.
 
@@ -420,9 +448,9 @@ class RunReport:
     findings_after: tuple[Finding, ...]
     kept: Kept | None = None
     repair: Repair | None = None
-    # False: no rule ran on the input or the result (`split --engine spark`); the
-    # findings are then unknown, not none.
-    checked: bool = True
+    # Set by an engine that keeps the rows (`--engine spark`): the rules that read rows
+    # saw a sample of the result's rows.
+    sampled: SampledRules | None = None
 
     def __post_init__(self) -> None:
         fix = isinstance(self.request, FixAsked)
@@ -457,8 +485,8 @@ class RunReport:
         else:
             data["moves"] = [move.to_dict() for move in self.repair.moves]
             data["moves_summary"] = self.repair.summary.to_dict()
-        if not self.checked:
-            data["checked"] = False
+        if self.sampled is not None:
+            data["sample"] = self.sampled.to_dict()
         return data
 
     @classmethod
@@ -491,7 +519,7 @@ class RunReport:
                 if fix
                 else None
             ),
-            checked=data.get("checked", True),
+            sampled=None if "sample" not in data else SampledRules.from_dict(data["sample"]),
         )
 
 

@@ -39,7 +39,7 @@ def build_split_document(report: RunReport, manifest: dict[str, Any]) -> Documen
         ),
         groups_section(report.splits, report.stats),
         leakage_section(leaked, after),
-        before_after_section(report.findings_before, after, checked=report.checked),
+        before_after_section(report.findings_before, after, sampled=report.sampled),
     ]
     if report.repair is not None:
         sections.append(moves_section(report.repair))

@@ -146,11 +146,10 @@ def headline_section(report: RunReport, leaked_groups: int) -> Section:
             else f"{pairs} short of the minimum",
         ),
         ("Findings after",
-         "not checked" if not report.checked
-         else "none" if not after else f"{len(after)} ({counted(len(errors), 'error')})"),
+         "none" if not after else f"{len(after)} ({counted(len(errors), 'error')})"),
     ]  # fmt: skip
     status = ["ok" if leaked_groups == 0 else "bad", "ok" if not (short or shortfalls) else "bad"]
-    status.append("" if not report.checked else "ok" if not after else ("bad" if errors else ""))
+    status.append("ok" if not after else ("bad" if errors else ""))
     quality = report.quality
     for label, value in (
         ("Label distribution (LD): class shares vs requested fractions",

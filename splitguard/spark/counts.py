@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.core.errors import ColumnError, LabelValueError, OptionError
+from splitguard.core.errors import ColumnError, LabelValueError
 from splitguard.core.wording import counted
 from splitguard.spark.read import INDEX, SOURCE
 
@@ -134,13 +134,7 @@ def row_labels(
     the names found)."""
     from pyspark.sql import types as T
 
-    if spec.long:
-        raise OptionError(
-            "check and fix with --engine spark read delimited (--labels COL --sep), list "
-            "(--labels COL) and wide (--label-cols) labels, not --long (their rules and "
-            "repair read a row per item; only split --engine spark gathers a long table's "
-            "rows into items): use --engine memory to check or fix a long table."
-        )
+    assert not spec.long, "long labels are gathered into items first (spark.long.long_items)"
     if not strict:
         spec = replace(spec, blank="negative", uncertain=_lenient(spec.uncertain))
     if spec.label_cols:

@@ -6,37 +6,37 @@ every group in every split and the group x class positives; the driver runs the
 in-memory engine's repair on those counts (`splitguard.split.fixer.fix_counts`), so the
 same splits, options and seed give the same moves whatever the engine; Spark joins each
 row to its group's new split and writes the rows partitioned by split, with the report
-and manifest `split --engine spark` writes. Driver memory: the `split --engine spark`
-formula plus the (G, S) rows per group and split.
+and manifest `split --engine spark` writes. The rules run on the input's splits as
+`check --engine spark` runs them (Spark counts them), and on the result from the counts
+and the new assignment, with a sample of the rows for the rules that read rows. Driver
+memory: the `split --engine spark` formula plus the (G, S) rows per group and split.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from splitguard.app.runs import Progress, minimum_options, unheard
+from splitguard.app.runs import (
+    Progress,
+    check_options,
+    exit_status,
+    minimum_options,
+    unheard,
+)
 from splitguard.core.errors import OptionError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from splitguard.core.spec import LabelSpec
+    from splitguard.lint.findings import Finding
     from splitguard.report.model import RunReport
     from splitguard.split.engine import GroupTable
     from splitguard.split.fixer import FixRequest, Repaired
-
-# Said wherever a Spark repair is shown: the rules did not run on it.
-RULES_NOT_RUN = (
-    "splitguard: warning: --engine spark does not run the rules on the repaired splits "
-    "(no group is left in two splits: each goes whole to one; the coverage table and "
-    "shortfalls are measured on the counts). Run `splitguard check --engine spark` on the "
-    "output for the findings."
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,7 +44,8 @@ class SparkFix:
     """A repair made on Spark, before it is written (written by `write_spark_split`).
 
     `rows` are the input rows with their new split in `column` (a lazy Spark DataFrame);
-    `repaired` the repair worked out on the counts of `table`; `model` the report.
+    `repaired` the repair worked out on the counts of `table`; `model` the report;
+    `findings` the rules' on the result, which set the exit status.
     """
 
     rows: DataFrame
@@ -54,7 +55,7 @@ class SparkFix:
     request: FixRequest
     spec: LabelSpec
     inputs: tuple[Path, ...]
-    warnings: tuple[str, ...]
+    findings: tuple[Finding, ...]
     exit_status: int
     column: str = "split"
 
@@ -75,9 +76,11 @@ class SparkFix:
             ("seed", request.seed),
             ("fail-on", request.fail_on),
             ("hide-ids", request.hide_ids),
+            ("schema", request.schema),
             ("fewest-moves", request.fewest_moves),
             *label_options(self.spec),
             ("split-col", self.spec.split_col),
+            ("classes", self.spec.classes),
         ]
 
 
@@ -88,7 +91,6 @@ def run_spark_fix(
     *,
     spark: SparkSession | None = None,
     progress: Progress = unheard,
-    warn: Callable[[str], None] = unheard,
 ) -> SparkFix:
     """Repair the splits of `data` as `request` asks: a path Spark reads (split by
     ``--split-col``, or by its `split=NAME` folders), a Spark DataFrame with
@@ -96,6 +98,8 @@ def run_spark_fix(
     from pyspark import StorageLevel
 
     from splitguard.app.fix import shown_moves
+    from splitguard.lint.config import LintConfig
+    from splitguard.lint.engine import lint
     from splitguard.report.model import FixAsked, Move, MovesSummary, Repair
     from splitguard.spark.counts import (
         GROUP,
@@ -106,13 +110,12 @@ def run_spark_fix(
         pair_rows,
         row_labels,
     )
-    from splitguard.spark.lint import split_rows
+    from splitguard.spark.lint import SPLIT, result_findings, sampled_table, split_rows
     from splitguard.spark.read import data_columns, is_remote
     from splitguard.spark.report import assigned_splits, counts_report
+    from splitguard.spark.run import declared_classes, kept_columns
     from splitguard.split.fixer import fix_counts
 
-    if spec.classes:
-        raise OptionError("--classes is not available with --engine spark; leave it out.")
     progress("reading the splits")
     source = split_rows(data, spec, spark)
     if not source.has_splits:
@@ -121,15 +124,26 @@ def run_spark_fix(
             "test=b.parquet), a folder of split=NAME/ folders, or one table with --split-col."
         )
     names, column = source.split_names, "split"
-    own = _kept_columns(data_columns(source.rows), spec, column)
-    keyed = keyed_rows(source.rows, spec)
-    labelled, classes = row_labels(keyed, spec)
+    # Split files or split=NAME folders may hold the column of an earlier run.
+    own = kept_columns(data_columns(source.rows), spec.split_col or column, column)
+    if spec.long:
+        from splitguard.spark.long import long_items
+
+        # Long labels: the rows of an (id, split) make one item, counted as a row is.
+        keyed, items = long_items(source.rows, spec, split=SPLIT)
+        labelled, classes, counted = items, None, items
+    else:
+        keyed = keyed_rows(source.rows, spec)
+        labelled, classes = row_labels(keyed, spec)
+        counted = keyed
     # Read by every count below, as the split keeps them (`splitguard.spark.run`).
     labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
     pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
     try:
+        if spec.classes:
+            classes = declared_classes(labelled, classes, spec.classes)
         table = group_table(labelled, classes, pairs)
-        rows_by_split = _rows_by_split(keyed, table.group_names, names)
+        rows_by_split = _rows_by_split(counted, table.group_names, names)
         progress("repairing")
         repaired = fix_counts(
             rows_by_split, table.counts, table.group_names, names, table.classes, request
@@ -137,6 +151,27 @@ def run_spark_fix(
         progress("checking the result")
         assigned = assigned_splits(keyed.sparkSession, table, repaired.group_split, names, column)
         moves = shown_moves(repaired.moves, hide_ids=request.hide_ids)
+        given = check_options(
+            request.minimums,
+            request.fractions,
+            fail_on=request.fail_on,
+            hide_ids=request.hide_ids,
+            schema=request.schema,
+        )
+        # The input's splits as they are: Spark counts them as `check --engine spark` does.
+        input_table = sampled_table(data, spec, spark=spark, seed=request.seed)
+        before = lint(input_table, LintConfig.of(given)).findings
+        after, sampled = result_findings(
+            keyed,
+            table,
+            repaired.group_split,
+            names,
+            spec,
+            {**given, "fractions": repaired.fractions},
+            own=own,
+            file=", ".join(dict.fromkeys(source.files.values())),
+            seed=request.seed,
+        )
         model = counts_report(
             table,
             repaired.group_split,
@@ -147,6 +182,9 @@ def run_spark_fix(
             shortfalls=repaired.shortfalls,
             pairs=pairs,
             assigned=assigned,
+            findings_before=before,
+            findings_after=after.findings,
+            sampled=sampled,
             repair=Repair(
                 tuple(Move.from_dict(m) for m in moves),
                 MovesSummary.from_dict(repaired.moves_summary),
@@ -160,9 +198,8 @@ def run_spark_fix(
     rows = kept.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
         *[_col(c) for c in own], column
     )
-    warn(RULES_NOT_RUN)
-    given = list(data.items()) if isinstance(data, dict) else data
-    inputs = [path for _, path in given] if isinstance(given, list | tuple) else [data]
+    pairs_given = list(data.items()) if isinstance(data, dict) else data
+    inputs = [path for _, path in pairs_given] if isinstance(pairs_given, list | tuple) else [data]
     return SparkFix(
         rows=rows,
         table=table,
@@ -171,21 +208,9 @@ def run_spark_fix(
         request=request,
         spec=spec,
         inputs=tuple(Path(p) for p in inputs if isinstance(p, str | Path) and not is_remote(p)),
-        warnings=(RULES_NOT_RUN,),
-        exit_status=1 if repaired.shortfalls else 0,
+        findings=after.findings,
+        exit_status=exit_status(after.findings, request.fail_on),
     )
-
-
-def _kept_columns(columns: list[str], spec: LabelSpec, column: str) -> list[str]:
-    """The input's columns the output keeps, as the in-memory fix keeps them: its
-    `column` (of split=NAME folders, or of split files from an earlier run) names the
-    old split and takes the new one; another --split-col stays beside it."""
-    if spec.split_col not in (None, column) and column in columns:
-        raise OptionError(
-            f"the input already has a column {column!r}, which splitguard writes the new "
-            "split into. Rename that column, or pass it as --split-col."
-        )
-    return [c for c in columns if c != column]
 
 
 def _rows_by_split(keyed: DataFrame, group_names: np.ndarray, names: tuple[str, ...]) -> np.ndarray:

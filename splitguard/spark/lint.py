@@ -21,13 +21,18 @@ from splitguard.spark.counts import CLASS, GROUP, LABELS, ROW, keyed_rows, row_l
 from splitguard.spark.read import INDEX, SOURCE, data_columns, read_rows
 
 if TYPE_CHECKING:
+    import numpy as np
     from pyspark.sql import DataFrame, SparkSession
 
     from splitguard.app.check import CheckOutcome
     from splitguard.app.keywords import ConfigArgument
     from splitguard.core.counts import TableCounts
+    from splitguard.core.shortfalls import SplitTotals
     from splitguard.core.spec import LabelSpec
+    from splitguard.lint.engine import LintResult
     from splitguard.lint.sampled import SampledTable
+    from splitguard.report.model import SampledRules
+    from splitguard.split.engine import GroupTable
 
 SPLIT = "__splitguard_split"
 # Rows of the sample the rules that read rows see: enough for every schema check to
@@ -72,7 +77,7 @@ def split_rows(data: Any, spec: LabelSpec, spark: SparkSession | None = None) ->
         for part in parts[1:]:
             rows = rows.unionByName(part, allowMissingColumns=True)
         names = tuple(dict.fromkeys(name for name, _ in data))
-        return SplitRows(rows, names, {name: _name(source, name) for name, source in data})
+        return SplitRows(rows, names, {name: source_name(source, name) for name, source in data})
     if not isinstance(data, str | Path | DataFrame):
         raise OptionError(
             f"--engine spark reads a path, a Spark DataFrame, or (split, path) pairs, not "
@@ -82,16 +87,16 @@ def split_rows(data: Any, spec: LabelSpec, spark: SparkSession | None = None) ->
     column = spec.split_col or _partition_column(data)
     if column is None:
         return SplitRows(
-            rows.withColumn(SPLIT, F.lit(NO_SPLITS)), (NO_SPLITS,), {NO_SPLITS: _name(data)}
+            rows.withColumn(SPLIT, F.lit(NO_SPLITS)), (NO_SPLITS,), {NO_SPLITS: source_name(data)}
         )
     if column not in rows.columns:
-        raise OptionError(f"--split-col {column!r} is not a column of {_name(data)}.")
+        raise OptionError(f"--split-col {column!r} is not a column of {source_name(data)}.")
     value = F.trim(F.col(f"`{column}`").cast("string"))
     found = {r[0]: r[1] for r in rows.groupBy(value.alias("s")).count().collect()}
     empty = found.pop(None, 0) + found.pop("", 0)
     if empty:
         raise LabelValueError(
-            f"{_name(data)}: column {column!r} is empty ({counted(empty, 'row')} in all). "
+            f"{source_name(data)}: column {column!r} is empty ({counted(empty, 'row')} in all). "
             "Give every row a split, or drop the unsplit rows."
         )
     from splitguard.core.load import sorted_splits
@@ -111,10 +116,10 @@ def _partition_column(data: Any) -> str | None:
 
 def _split_file(data: Any, column: str, name: str) -> str:
     folder = Path(str(data)) / f"{column}={name}" if isinstance(data, str | Path) else None
-    return str(folder) if folder is not None and folder.is_dir() else _name(data)
+    return str(folder) if folder is not None and folder.is_dir() else source_name(data)
 
 
-def _name(source: Any, split: str | None = None) -> str:
+def source_name(source: Any, split: str | None = None) -> str:
     """A path, or what messages call a DataFrame ("Spark DataFrame 'train'")."""
     if isinstance(source, str | Path):
         return str(source)
@@ -212,15 +217,26 @@ def sampled_table(
     from splitguard.lint.sampled import Sample, SampledTable, sample_frame
 
     source = split_rows(data, spec, spark)
-    keyed = keyed_rows(source.rows, spec).persist(StorageLevel.MEMORY_AND_DISK)
+    if spec.long:
+        from splitguard.spark.long import long_items
+
+        # Counted per item (an id's rows in one split), sampled by the rows of its groups.
+        keyed, items = long_items(source.rows, spec, split=SPLIT, strict=False)
+        keyed = keyed.persist(StorageLevel.MEMORY_AND_DISK)
+        # Kept: its `ROW` ids, read twice below, are made again (other ids) if not.
+        items = items.persist(StorageLevel.MEMORY_AND_DISK)
+    else:
+        keyed = keyed_rows(source.rows, spec).persist(StorageLevel.MEMORY_AND_DISK)
     try:
         # A label cell the shape does not allow reads as no label, as the in-memory
         # check reads it; SG105 reports it, counted here over every row.
         faults, faulty_groups = _label_faults(keyed, spec)
-        labelled, fixed = row_labels(keyed, spec, strict=False)
-        counts = replace(
-            table_counts(keyed, labelled, fixed, spec, source.split_names), label_faults=faults
-        )
+        if spec.long:
+            counted = table_counts(items, items, None, spec, source.split_names)
+        else:
+            labelled, fixed = row_labels(keyed, spec, strict=False)
+            counted = table_counts(keyed, labelled, fixed, spec, source.split_names)
+        counts = replace(counted, label_faults=faults)
         chosen = sampled_groups(keyed, counts.n_rows, sample_rows, seed)
         if faulty_groups:
             named = keyed.sparkSession.createDataFrame([(g,) for g in faulty_groups], [GROUP])
@@ -230,6 +246,8 @@ def sampled_table(
         table = picked.select(SPLIT, *[F.col(f"`{c}`") for c in own]).toArrow()
     finally:
         keyed.unpersist()
+        if spec.long:
+            items.unpersist()
     import pyarrow.compute as pc
 
     parts = []
@@ -265,11 +283,12 @@ def _label_faults(keyed: DataFrame, spec: LabelSpec) -> tuple[dict[str, int], li
 def _classes(fixed: tuple[str, ...] | None, found: list[str], spec: LabelSpec) -> tuple[str, ...]:
     """The classes as the loader orders them: the shape's (wide columns) or those found,
     sorted; declared ones first, in their order."""
+    from splitguard.core.load import declared_order
+
     classes = fixed if fixed is not None else tuple(found)
     if spec.classes is None:
         return classes
-    declared = tuple(c.strip() for c in spec.classes)
-    return (*declared, *(c for c in classes if c not in declared))
+    return declared_order(classes, spec.classes, strict=False)
 
 
 def spark_reader(
@@ -304,3 +323,90 @@ def check(data: Any, *, config: ConfigArgument = None, **keywords: Any) -> Check
     from splitguard.app.check import check_keywords
 
     return check_keywords(data, keywords, config, spark_reader)
+
+
+def result_counts(table: GroupTable, totals: SplitTotals) -> TableCounts:
+    """The counts the counts rules read of a split made from `table` (`totals`: its
+    `split_totals`), on the driver from the group counts and the assignment alone: each
+    group is whole in one split, so none leaks, and a group's positives per class are
+    its counts."""
+    import numpy as np
+
+    from splitguard.core.counts import LeakedGroups, TableCounts
+
+    counts = table.counts
+    values = counts.values.astype(np.int64)
+    squares = np.bincount(counts.classes, weights=values * values, minlength=table.n_classes)
+    n_splits = len(totals.split_names)
+    return TableCounts(
+        split_names=totals.split_names,
+        classes=table.classes,
+        rows_by_split=totals.rows_by_split,
+        positives_by_split=totals.positives_by_split,
+        positive_groups_by_split=totals.positive_groups_by_split,
+        positive_groups=totals.positive_groups,
+        group_square_sums=squares.astype(np.int64),
+        n_groups=table.n_groups,
+        leaked_groups=LeakedGroups(
+            np.empty(0, dtype=object),
+            np.zeros((0, n_splits), dtype=np.int64),
+            np.empty((0, n_splits), dtype=object),
+        ),
+    )
+
+
+def result_findings(
+    keyed: DataFrame,
+    table: GroupTable,
+    group_split: np.ndarray,
+    names: tuple[str, ...],
+    spec: LabelSpec,
+    options: Mapping[str, Any],
+    *,
+    own: list[str],
+    file: str,
+    seed: int,
+    sample_rows: int = SAMPLE_ROWS,
+) -> tuple[LintResult, SampledRules | None]:
+    """The rules on a Spark run's result (`group_split`: the split index of each group of
+    `table`), as `check --engine spark` runs them on a table: the rules that read counts
+    on the result's counts (`result_counts`: no Spark pass), the others on a seeded sample
+    of whole groups, at most `sample_rows` rows of `keyed` (the input's rows with their
+    `GROUP`; `own`: the columns the output keeps) read with their new split, the rows
+    of each split in input order. Also which rules saw the sample, for the report (None:
+    the sample held every row, or no rule read rows)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyspark.sql import functions as F
+
+    from splitguard.lint.config import LintConfig
+    from splitguard.lint.engine import lint
+    from splitguard.lint.sampled import Sample, SampledTable, sample_frame
+    from splitguard.report.model import SampledRules
+
+    counts = result_counts(table, table.split_totals(group_split, names))
+    # Groups in a seeded random order, taken while their rows fit (at least one).
+    order = np.random.default_rng(seed).permutation(table.n_groups)
+    fits = np.cumsum(table.group_sizes[order]) <= sample_rows
+    fits[:1] = True
+    taken = np.sort(order[fits])
+    chosen = pa.table(
+        {
+            GROUP: pa.array(table.group_names[taken].astype(str), pa.string()),
+            SPLIT: pa.array(np.array(names, dtype=object)[group_split[taken]].astype(str)),
+        }
+    )
+    spark = keyed.sparkSession
+    picked = keyed.drop(SPLIT).join(F.broadcast(spark.createDataFrame(chosen)), GROUP)
+    ordered = picked.orderBy(SPLIT, SOURCE, INDEX)
+    rows = ordered.select(SPLIT, *[F.col(f"`{c}`") for c in own]).toArrow()
+    parts = [
+        (name, file, rows.filter(pc.equal(rows.column(SPLIT), name)).drop_columns([SPLIT]))
+        for name in names
+    ]
+    frame = sample_frame(parts, spec)
+    sample = Sample(frame.n_rows, frame.n_groups, counts.n_rows, counts.n_groups, seed)
+    result = lint(SampledTable(counts, frame, sample), LintConfig.of(options))
+    codes = tuple(rule.code for rule in result.sampled_rules)
+    return result, SampledRules(codes, sample) if codes else None

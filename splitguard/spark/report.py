@@ -3,7 +3,8 @@
 `split --engine spark` and `fix --engine spark` both report what the in-memory runs
 report (sizes, coverage, balance, shortfalls, the train floor; `fix` its moves) from
 the group x class counts and each group's split; only the label-pair totals per split
-are counted again, in Spark. No rule runs on the result: the report says so.
+are counted again, in Spark. The findings come from `splitguard.spark.lint.result_findings`
+(the rules that read rows on a sample, which the report names).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from splitguard.core.shortfalls import MinimumSpec, SplitTotals, Unmet
-    from splitguard.report.model import FixAsked, Repair, RunReport, SplitAsked
+    from splitguard.lint.findings import Finding
+    from splitguard.report.model import FixAsked, Repair, RunReport, SampledRules, SplitAsked
     from splitguard.split.engine import GroupTable
 
 
@@ -56,12 +58,16 @@ def counts_report(
     shortfalls: Sequence[Unmet | Mapping[str, Any]],
     pairs: DataFrame,
     assigned: DataFrame,
+    findings_before: Sequence[Finding],
+    findings_after: Sequence[Finding],
+    sampled: SampledRules | None,
     repair: Repair | None = None,
     kept: Mapping[str, Any] | None = None,
 ) -> RunReport:
     """The run's report from the counts and the assignment (`assigned`: `assigned_splits`);
     no row is read again but for the label-pair totals per split, counted in Spark from
-    `pairs` (`splitguard.spark.counts.pair_rows`).
+    `pairs` (`splitguard.spark.counts.pair_rows`). The findings are the rules' on the
+    input's splits and on the result, `sampled` which rules saw a sample of the rows.
     `repair` is a fix's moves; `kept` what a split's --keep kept (`Kept.summary`)."""
     from splitguard.core.class_stats import TableStats, class_stats
     from splitguard.report.measure import (
@@ -104,9 +110,9 @@ def counts_report(
         train_floor=train_floor_of(
             names, table.classes, table.positives, totals.positives_by_split, minimums
         ),
-        findings_before=(),
-        findings_after=(),
+        findings_before=tuple(f.shown() for f in findings_before),
+        findings_after=tuple(f.shown() for f in findings_after),
         kept=None if kept is None else Kept.from_dict(kept),
         repair=repair,
-        checked=False,
+        sampled=sampled,
     )

@@ -5,7 +5,8 @@ The rows never reach the driver. Spark reads them, counts positives per (group, 
 code (`splitguard.split.assign.assign`), and Spark joins each row to its group's split
 and writes the rows partitioned by split (``DIR/split=train/part-*.parquet``). The report
 (report.json, report.html, report.md) and manifest.json are made from the counts and the
-assignment alone.
+assignment; the rules run on the result as `check --engine spark` runs them (those that
+read counts on the counts of every row, the others on a sample of whole groups).
 
 Driver memory: the group names (G of them, L characters long), the (G, C) counts' Z
 nonzero cells, the kept label pairs' Q nonzero cells per group, and the assignment (G
@@ -26,6 +27,8 @@ import numpy as np
 from splitguard.app.runs import (
     Progress,
     Written,
+    check_options,
+    exit_status,
     label_options,
     minimum_options,
     unheard,
@@ -39,16 +42,10 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
     from splitguard.core.spec import LabelSpec
+    from splitguard.lint.findings import Finding
     from splitguard.report.model import RunReport
     from splitguard.split.assign import SplitRequest
     from splitguard.split.engine import GroupTable
-
-# Said wherever a Spark split's result is shown: the rules did not run on it.
-RULES_NOT_RUN = (
-    "splitguard: warning: --engine spark does not run the rules on the new splits "
-    "(leakage cannot happen: each group goes whole to one split; the coverage table and "
-    "shortfalls are measured on the counts)."
-)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +54,8 @@ class SparkSplit:
 
     `rows` are the input rows plus the split `column` (a lazy Spark DataFrame);
     `group_split` the split index of each group of `table` (in `table.group_names`
-    order); `model` the report; `inputs` the paths read (none for a DataFrame).
+    order); `model` the report; `inputs` the paths read (none for a DataFrame);
+    `findings` the rules' on the result, which set the exit status.
     """
 
     rows: DataFrame
@@ -68,6 +66,7 @@ class SparkSplit:
     spec: LabelSpec
     column: str
     inputs: tuple[Path, ...]
+    findings: tuple[Finding, ...]
     warnings: tuple[str, ...]
     exit_status: int
 
@@ -87,7 +86,11 @@ class SparkSplit:
             ("seed", request.seed),
             ("keep", request.keep),
             ("fail-on", request.fail_on),
+            ("hide-ids", request.hide_ids),
+            ("schema", request.schema),
             *label_options(spec),
+            ("split-col", spec.split_col),
+            ("classes", spec.classes),
         ]
 
 
@@ -128,6 +131,8 @@ def run_spark_split(
 
     from splitguard.app.split import keep_paths
     from splitguard.core.shortfalls import unmet_in
+    from splitguard.lint.config import LintConfig
+    from splitguard.lint.engine import lint
     from splitguard.report.model import SplitAsked
     from splitguard.spark.counts import (
         GROUP,
@@ -138,13 +143,11 @@ def run_spark_split(
         pair_rows,
         row_labels,
     )
+    from splitguard.spark.lint import result_findings, sampled_table, source_name
     from splitguard.spark.read import data_columns, is_remote, read_rows
     from splitguard.spark.report import assigned_splits, counts_report
     from splitguard.split.assign import assign, impossible_minimums
 
-    if spec.split_col or spec.classes:
-        option = "--split-col" if spec.split_col else "--classes"
-        raise OptionError(f"{option} is not available with --engine spark; leave it out.")
     warnings: list[str] = []
 
     def warning(message: str) -> None:
@@ -154,11 +157,7 @@ def run_spark_split(
     progress("reading the table")
     rows = read_rows(source, spark)
     column = "fold" if request.folds is not None else "split"
-    if column in data_columns(rows):
-        raise OptionError(
-            f"the input already has a column {column!r}, which splitguard writes the new "
-            "split into. Rename that column."
-        )
+    own = kept_columns(data_columns(rows), spec.split_col, column)
     if spec.long:
         from splitguard.spark.long import long_items
 
@@ -174,6 +173,8 @@ def run_spark_split(
     labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
     pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
     try:
+        if spec.classes:
+            classes = declared_classes(labelled, classes, spec.classes)
         table = group_table(labelled, classes, pairs)
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
@@ -185,6 +186,29 @@ def run_spark_split(
         assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
         totals = table.split_totals(assignment.group_split, names)
         shortfalls = unmet_in(totals, request.minimums, request.shares)
+        given = check_options(
+            request.minimums,
+            request.fractions,
+            fail_on=request.fail_on,
+            hide_ids=request.hide_ids,
+            schema=request.schema,
+        )
+        after, sampled = result_findings(
+            keyed,
+            table,
+            assignment.group_split,
+            names,
+            spec,
+            {**given, "fractions": dict(zip(names, request.shares, strict=True))},
+            own=own,
+            file=source_name(source),
+            seed=request.seed,
+        )
+        before: tuple[Finding, ...] = ()
+        if spec.split_col:
+            # The input's own splits, counted by Spark as `check --engine spark` counts them.
+            given_splits = sampled_table(source, spec, spark=spark, seed=request.seed)
+            before = lint(given_splits, LintConfig.of(given)).findings
         model = counts_report(
             table,
             assignment.group_split,
@@ -195,14 +219,18 @@ def run_spark_split(
             shortfalls=shortfalls,
             pairs=pairs,
             assigned=assigned,
+            findings_before=before,
+            findings_after=after.findings,
+            sampled=sampled,
             kept=None if kept is None else kept.summary(assignment.group_split, names),
         )
     finally:
         pairs.unpersist()
         labelled.unpersist()
-    warning(RULES_NOT_RUN)
-    split_rows = keyed.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
-        *[_col(c) for c in data_columns(rows)], column
+    # An old split column of the same name goes before the join: the new one takes it.
+    kept = keyed.select(GROUP, *[_col(c) for c in own])
+    split_rows = kept.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
+        *[_col(c) for c in own], column
     )
     return SparkSplit(
         rows=split_rows,
@@ -217,9 +245,40 @@ def run_spark_split(
             *((Path(source),) if isinstance(source, str | Path) and not is_remote(source) else ()),
             *keep_paths(request.keep),
         ),
+        findings=after.findings,
         warnings=tuple(warnings),
-        exit_status=1 if shortfalls else 0,
+        exit_status=exit_status(after.findings, request.fail_on),
     )
+
+
+def kept_columns(columns: list[str], old: str | None, column: str) -> list[str]:
+    """The input's columns the output keeps, as the in-memory engine keeps them: a
+    column named as the new split `column` is refused unless it is `old`, the column
+    naming the input's split (--split-col; for `fix` also split=NAME folders' or split
+    files' own), whose place the new split then takes; another --split-col stays."""
+    if column in columns and old != column:
+        raise OptionError(
+            f"the input already has a column {column!r}, which splitguard writes the new "
+            "split into. Rename that column, or pass it as --split-col."
+        )
+    return [c for c in columns if c != column]
+
+
+def declared_classes(
+    labelled: DataFrame, fixed: tuple[str, ...] | None, declared: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The classes in the loader's order with --classes: the declared ones first, in
+    their order; a label found that is not declared is an error, as in memory. `fixed`
+    are the shape's classes (wide columns), else the names found (one small distinct)."""
+    from pyspark.sql import functions as F
+
+    from splitguard.core.load import declared_order
+    from splitguard.spark.counts import LABELS
+
+    if fixed is None:
+        found = labelled.select(F.explode(LABELS)).distinct().collect()
+        fixed = tuple(sorted(row[0] for row in found))
+    return declared_order(fixed, declared, strict=True)
 
 
 def _kept(keyed: DataFrame, spec: LabelSpec, request: SplitRequest, table: GroupTable) -> Any:

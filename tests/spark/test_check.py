@@ -14,19 +14,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from spark_findings import NIH, counted
 
 import splitguard
 import splitguard.spark
 from splitguard.core.errors import OptionError
 
 SPLITS = ("train", "val", "test")
-NIH = {
-    "labels": "Finding Labels",
-    "sep": "|",
-    "none": "No Finding",
-    "id": "Image Index",
-    "group": "Patient ID",
-}
 # Asks enough to give SG304, SG305 and SG306 findings besides SG401.
 ASKED = {"min_positives": "test=300", "fractions": "train=0.7,val=0.1,test=0.2"}
 
@@ -61,18 +55,6 @@ def partitioned(nih_table: pa.Table, tmp_path_factory: pytest.TempPathFactory) -
     return folder
 
 
-COUNTED = {"SG107", "SG201", "SG204", "SG301", "SG302", "SG303", "SG304", "SG305", "SG306", "SG401"}
-
-
-def shown(findings: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    """What the engines agree on for the rules that read counts (JSON findings)."""
-    return [
-        (f["code"], f["message"], f["location"].get("split"), f["location"].get("label"))
-        for f in findings
-        if f["code"] in COUNTED
-    ]
-
-
 def test_check_engine_spark_gives_the_in_memory_findings(
     spark: Any, partitioned: Path, run: Any
 ) -> None:
@@ -80,7 +62,7 @@ def test_check_engine_spark_gives_the_in_memory_findings(
     result = run("check", partitioned, "--engine", "spark", "--format", "json", *args)
     found = json.loads(result.out)
     expected = splitguard.check(str(partitioned), split_col="split", **NIH, **ASKED)
-    assert shown(found["findings"]) == shown(expected.result.as_dict()["findings"])
+    assert counted(found["findings"]) == counted(expected.result.as_dict()["findings"])
     codes = {f.code for f in expected.findings}
     assert codes == {"SG304", "SG305", "SG306", "SG401"}
     assert result.code == expected.exit_status == 1
@@ -104,7 +86,8 @@ def test_a_leak_is_caught_with_its_groups_and_rows(
     frames = [(name, spark.read.parquet(path)) for name, path in paths]
     found = splitguard.spark.check(frames, **NIH)
     expected = splitguard.check(paths, **NIH)
-    assert shown(found.result.as_dict()["findings"]) == shown(expected.result.as_dict()["findings"])
+    on_spark, in_memory = found.result.as_dict(), expected.result.as_dict()
+    assert counted(on_spark["findings"]) == counted(in_memory["findings"])
     leak = next(f for f in found.findings if f.code == "SG201")
     memory = next(f for f in expected.findings if f.code == "SG201")
     assert leak.location.groups == memory.location.groups

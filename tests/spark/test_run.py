@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
+from spark_findings import NIH, counted
 
 import splitguard
 import splitguard.spark
@@ -26,8 +28,8 @@ def test_nih_splits_alike_on_spark_and_in_memory(
     spark: Any, nih_parquet: Path, nih_args: tuple[str, ...], tmp_path: Path, run: Any
 ) -> None:
     out = tmp_path / "out"
-    result = run("split", nih_parquet, *nih_args, "--engine", "spark", "--seed", 3, "--out", out)
-    assert result.code == 0, result.err
+    asked = ("--seed", 3, "--fail-on", "info")
+    result = run("split", nih_parquet, *nih_args, "--engine", "spark", *asked, "--out", out)
     written = read_splits(out)
     assert written.num_rows == 112_120
     on_spark = dict(
@@ -41,20 +43,29 @@ def test_nih_splits_alike_on_spark_and_in_memory(
         id="Image Index",
         group="Patient ID",
         seed=3,
-    ).table
-    assert on_spark == dict(zip(memory["Image Index"], memory["split"], strict=True))
+        fail_on="info",
+    )
+    table = memory.table
+    assert on_spark == dict(zip(table["Image Index"], table["split"], strict=True))
     patients = written.group_by("Patient ID").aggregate([("split", "count_distinct")])
     assert patients["split_count_distinct"].to_numpy().max() == 1
     files = {p.name for p in out.iterdir()}
     assert {"report.json", "report.html", "report.md", "manifest.json"} <= files
     assert {"split=train", "split=val", "split=test"} <= files
-    assert "does not run the rules" in result.err
-    assert "findings on the result: not checked" in result.out
-    # The pages say the findings are unknown, not none.
-    assert json.loads((out / "report.json").read_text())["checked"] is False
-    markdown = (out / "report.md").read_text()
-    assert "Not checked: split --engine spark runs no rule" in markdown
-    assert "Findings after | none" not in markdown
+    # The rules ran on the result: those that read counts on the counts of every row,
+    # with the in-memory findings and exit status (--fail-on).
+    report = json.loads((out / "report.json").read_text())
+    assert counted(report["findings_after"]) == counted(memory.report["findings_after"])
+    assert counted(report["findings_after"])
+    assert result.code == memory.exit_status == 1, result.err
+    # The others on a sample of whole groups, which the report and the console name.
+    assert report["sample"]["rules"] and "SG201" not in report["sample"]["rules"]
+    assert report["sample"]["of_rows"] == 112_120
+    assert 90_000 < report["sample"]["rows"] <= 100_000
+    said = f"ran on a sample of {report['sample']['rows']:,} of 112,120 rows"
+    assert said in (out / "report.md").read_text()
+    assert said in " ".join(result.out.split())
+    assert "findings on the result: " in result.out
 
 
 def test_the_spark_api_adds_a_split_column(spark: Any) -> None:
@@ -78,3 +89,37 @@ def test_the_spark_api_adds_a_split_column(spark: Any) -> None:
     assert sorted(on_spark) == sorted(in_memory)
     with pytest.raises(OptionError, match="takes no keyword 'sed'"):
         splitguard.spark.split(sdf, labels="tags", sed=1)
+
+
+def test_split_col_and_classes_as_in_memory(
+    spark: Any, tmp_path: Path, run: Any, nih_args: tuple[str, ...]
+) -> None:
+    """An NIH slice with its old split (by image: patients leak) in `split`, and the
+    classes declared in reverse order: the same split, findings before and after."""
+    table = splitguard.load_example().table_as_read().slice(0, 8_000)
+    old = np.array(["train", "val", "test"])[(np.arange(table.num_rows) * 7919) % 3]
+    table = table.append_column("split", pa.array(old))
+    source = tmp_path / "nih.parquet"
+    pq.write_table(table, source)
+    classes = sorted(splitguard.load_example().classes, reverse=True)
+    keywords = {**NIH, "split_col": "split", "classes": classes, "seed": 4}
+    memory = splitguard.split(str(source), **keywords)
+    out = tmp_path / "out"
+    listed = ",".join(classes)
+    args = ("--split-col", "split", "--config", f"classes={listed}", "--seed", 4)
+    result = run("split", source, *nih_args, *args, "--engine", "spark", "--out", out)
+    assert result.code == memory.exit_status, result.err
+    written = read_splits(out)
+    assert sorted(written.column_names) == sorted(table.column_names)
+    on_spark = zip(written["Image Index"].to_pylist(), written["split"].to_pylist(), strict=True)
+    expected = memory.table
+    assert dict(on_spark) == dict(zip(expected["Image Index"], expected["split"], strict=True))
+    report = json.loads((out / "report.json").read_text())
+    assert report["input"]["classes"] == classes
+    assert report["coverage"] == memory.report["coverage"]
+    for when in ("findings_before", "findings_after"):
+        assert counted(report[when]) == counted(memory.report[when])
+    assert any(f["code"] == "SG201" for f in report["findings_before"])
+    assert not any(f["code"] == "SG201" for f in report["findings_after"])
+    options = json.loads((out / "manifest.json").read_text())["options"]
+    assert options["split-col"] == "split" and list(options["classes"]) == classes
