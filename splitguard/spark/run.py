@@ -10,7 +10,7 @@ read counts on the counts of every row, the others on a sample of whole groups).
 
 Driver memory: the group names (G of them, L characters long), the (G, C) counts' Z
 nonzero cells, the kept label pairs' Q nonzero cells per group, and the assignment (G
-split indices): at its peak about ``G * (L + 100) + (Z + Q) * 48`` bytes besides the
+split indices): at its peak about ``G * (L + 100) + (Z + Q) * 52`` bytes besides the
 interpreter and the JVM; never a row.
 """
 
