@@ -34,13 +34,7 @@ def run_fix(
     progress("reading the splits")
     frame = load()
     progress("repairing")
-    given = check_options(
-        request.minimums,
-        request.fractions,
-        fail_on=request.fail_on,
-        hide_ids=request.hide_ids,
-        schema=request.schema,
-    )
+    given = check_options(request)
     before = check(frame, given)
     fixed = fix_frame(frame, request)
     repaired = fixed.repaired

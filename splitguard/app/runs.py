@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from splitguard import __version__
 from splitguard.core.errors import OutputError
@@ -53,20 +53,33 @@ def warn_impossible(problems: Sequence[str], warning: Callable[[str], None]) -> 
         )
 
 
-def check_options(
-    minimums: MinimumSpec,
-    fractions: Mapping[str, float] | None,
-    *,
-    fail_on: str,
-    hide_ids: bool,
-    schema: str | None,
-) -> dict[str, Any]:
+class CheckedRequest(Protocol):
+    """What a split or fix request says about checking its input and result."""
+
+    @property
+    def minimums(self) -> MinimumSpec: ...
+
+    @property
+    def fractions(self) -> Mapping[str, float] | None: ...
+
+    @property
+    def fail_on(self) -> str: ...
+
+    @property
+    def hide_ids(self) -> bool: ...
+
+    @property
+    def schema(self) -> str | None: ...
+
+
+def check_options(request: CheckedRequest) -> dict[str, Any]:
     """The rules' options for checking a run's input and result: its minimums and
     fractions (the coverage rules measure them), its fail-on, hide-ids and schema.
 
     The one place a split or fix run builds the engine's options; every other rule
     option keeps its default.
     """
+    minimums, fractions = request.minimums, request.fractions
     return {
         "min-positives": dict(minimums.positives),
         "min-positive-groups": dict(minimums.positive_groups),
@@ -75,9 +88,9 @@ def check_options(
         "imbalance-threshold": minimums.rare_threshold,
         "train-floor": minimums.train_floor,
         "fractions": None if fractions is None else dict(fractions),
-        "fail-on": fail_on,
-        "hide-ids": hide_ids,
-        "schema": schema,
+        "fail-on": request.fail_on,
+        "hide-ids": request.hide_ids,
+        "schema": request.schema,
     }
 
 

@@ -41,7 +41,6 @@ def run_split(
 ) -> Outcome:
     """Split the frame `load` reads as `request` asks; `progress` hears each step's start
     and `warn` each warning as it arises (they are also in the outcome)."""
-    from splitguard.core.shortfalls import MinimumSpec
     from splitguard.report.model import split_report
     from splitguard.split.assign import impossible_minimums, split_frame
     from splitguard.split.engine import GroupTable
@@ -64,14 +63,7 @@ def run_split(
     table = GroupTable.of_frame(frame)
     warn_impossible(impossible_minimums(table, request), warning)
     progress("splitting")
-    minimums: MinimumSpec = request.minimums
-    given = check_options(
-        minimums,
-        request.fractions,
-        fail_on=request.fail_on,
-        hide_ids=request.hide_ids,
-        schema=request.schema,
-    )
+    given = check_options(request)
     before = check(frame, given) if frame.splits is not None else ()
     result = split_frame(frame, request, fixed=fixed, table=table)
     kept = None if keep is None else keep.summary(group_splits(result.frame), request.split_names)

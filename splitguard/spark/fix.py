@@ -151,13 +151,7 @@ def run_spark_fix(
         progress("checking the result")
         assigned = assigned_splits(keyed.sparkSession, table, repaired.group_split, names, column)
         moves = shown_moves(repaired.moves, hide_ids=request.hide_ids)
-        given = check_options(
-            request.minimums,
-            request.fractions,
-            fail_on=request.fail_on,
-            hide_ids=request.hide_ids,
-            schema=request.schema,
-        )
+        given = check_options(request)
         # The input's splits as they are: Spark counts them as `check --engine spark` does.
         input_table = sampled_table(data, spec, spark=spark, seed=request.seed)
         before = lint(input_table, LintConfig.of(given)).findings

@@ -186,13 +186,7 @@ def run_spark_split(
         assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
         totals = table.split_totals(assignment.group_split, names)
         shortfalls = unmet_in(totals, request.minimums, request.shares)
-        given = check_options(
-            request.minimums,
-            request.fractions,
-            fail_on=request.fail_on,
-            hide_ids=request.hide_ids,
-            schema=request.schema,
-        )
+        given = check_options(request)
         after, sampled = result_findings(
             keyed,
             table,

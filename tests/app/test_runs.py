@@ -10,6 +10,7 @@ import pandas as pd
 import splitguard
 from splitguard.app.runs import check_options
 from splitguard.core.shortfalls import MinimumSpec
+from splitguard.split.fixer import FixRequest
 
 SPEC = {"labels": "labels", "sep": "|", "group": "patient"}
 
@@ -40,9 +41,10 @@ def test_the_manifest_records_the_options_given_not_the_defaults(tmp_path: Path)
 
 def test_the_checks_measure_the_run_minimums_and_fractions() -> None:
     minimums = MinimumSpec({"test": 5}, {}, {}, ("rare",), 0.02, 0.3)
-    options = check_options(
-        minimums, {"train": 0.5, "test": 0.5}, fail_on="warning", hide_ids=True, schema=None
+    request = FixRequest(
+        fractions={"train": 0.5, "test": 0.5}, minimums=minimums, fail_on="warning", hide_ids=True
     )
+    options = check_options(request)
     assert options["min-positives"] == {"test": 5}
     assert options["min-classes"] == ("rare",)
     assert options["imbalance-threshold"] == 0.02
