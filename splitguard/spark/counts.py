@@ -44,6 +44,8 @@ CLASS = "__splitguard_class"
 # Joins with a table of one row per group broadcast it up to this many groups: a hash
 # table of a few hundred MB on each executor.
 BROADCAST_GROUPS = 4_000_000
+# A collect of counts brings at most about this many bytes to the driver at once.
+COLLECT_BYTES = 256 << 20
 
 
 def keyed_rows(rows: DataFrame, spec: LabelSpec) -> DataFrame:
@@ -376,7 +378,9 @@ def group_table(
         cells = cells.persist()
         classes = tuple(sorted(r[0] for r in cells.select(CLASS).distinct().collect()))
     class_index = {name: i for i, name in enumerate(classes)}
-    numbered = _numbered(cells.join(_class_numbers(labelled, classes), CLASS), numbering)
+    numbered = _numbered(
+        cells.join(_class_numbers(labelled, classes), CLASS), numbering, names.size
+    )
     counts = _group_counts(
         numbered.column("g").to_numpy(),
         numbered.column("c").to_numpy(),
@@ -475,13 +479,51 @@ def _numbering(labelled: DataFrame, names: Any) -> DataFrame:
     return by_group(labelled.sparkSession.createDataFrame(table), len(names))
 
 
-def _numbered(counts: DataFrame, numbering: DataFrame) -> Any:
+def _numbered(counts: DataFrame, numbering: DataFrame, n_groups: int) -> Any:
     """`counts` (keyed by `GROUP`, with a ``count``) with the group's number `g` in place
-    of its name, as an Arrow table of 32-bit numbers on the driver."""
+    of its name, as an Arrow table of 32-bit numbers on the driver.
+
+    Collected in slices of groups of at most about `COLLECT_BYTES` each: Spark refuses a
+    result larger than ``spark.driver.maxResultSize`` (1 GB by default: 90M cells), and
+    the driver's JVM holds a collect's batches while it hands them to Python.
+    """
+    import itertools
+
+    import pyarrow as pa
+    from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
     numbered = counts.join(numbering, GROUP).drop(GROUP)
-    return numbered.withColumn("count", F.col("count").cast("int")).toArrow()
+    numbered = numbered.withColumn("count", F.col("count").cast("int"))
+    numbered = numbered.persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        size = numbered.count() * 4 * len(numbered.columns)
+        slices = max(1, -(-size // _collect_budget(counts.sparkSession)))
+        if slices == 1:
+            return numbered.toArrow()
+        bounds = np.linspace(0, n_groups, slices + 1).round().astype(np.int64).tolist()
+        group = F.col("g")
+        return pa.concat_tables(
+            [
+                numbered.where((group >= low) & (group < high)).toArrow()
+                for low, high in itertools.pairwise(bounds)
+            ]
+        )
+    finally:
+        numbered.unpersist()
+
+
+def _collect_budget(spark: Any) -> int:
+    """Bytes a collect of counts may bring at once: `COLLECT_BYTES`, or a quarter of the
+    session's ``spark.driver.maxResultSize`` where that is smaller (0: no limit)."""
+    import re
+
+    setting = str(spark.conf.get("spark.driver.maxResultSize", "1g")).strip().lower()
+    found = re.fullmatch(r"(\d+)\s*([kmgtp]?)b?", setting)
+    if found is None:
+        return COLLECT_BYTES
+    limit = int(found[1]) * 1024 ** " kmgtp".index(found[2] or " ")
+    return COLLECT_BYTES if limit == 0 else max(1, min(COLLECT_BYTES, limit // 4))
 
 
 def by_group(table: DataFrame, n_groups: int) -> DataFrame:
@@ -549,7 +591,7 @@ def _pairs(
         }
     )
     to_pair = F.broadcast(per_group.sparkSession.createDataFrame(numbers))
-    entries = _numbered(per_group.join(to_pair, ["j", "l"]).drop("j", "l"), numbering)
+    entries = _numbered(per_group.join(to_pair, ["j", "l"]).drop("j", "l"), numbering, n_groups)
     group = entries.column("g").to_numpy()
     pair = entries.column("p").to_numpy()
     order = np.argsort(group.astype(np.int64) * len(kept) + pair)

@@ -13,6 +13,7 @@ import pytest
 from splitguard.core.errors import LabelValueError
 from splitguard.core.load import load_frame
 from splitguard.core.spec import LabelSpec
+from splitguard.spark import counts as counts_module
 from splitguard.spark.counts import (
     BROADCAST_GROUPS,
     _group_counts,
@@ -88,6 +89,19 @@ def test_a_spark_dataframe_counts_as_in_memory(spark: Any) -> None:
     spec = LabelSpec(labels="list")
     found = spark_table(spark, spark.createDataFrame(table).coalesce(1), spec)
     assert_same(found, GroupTable.of_frame(load_frame(table, spec)))
+
+
+def test_counts_collected_in_slices_of_groups_are_the_whole_counts(
+    spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A few hundred bytes a collect: the cells and the pairs each come in several slices.
+    monkeypatch.setattr(counts_module, "COLLECT_BYTES", 600)
+    table = small_table(np.random.default_rng(5))
+    spec = LabelSpec(labels="list", id="id", group=("patient",))
+    found = spark_table(spark, spark.createDataFrame(table), spec)
+    expected = GroupTable.of_frame(load_frame(table, spec))
+    assert found.counts.nnz * 12 > 3 * 600 and found.pairs.pair.size * 12 > 600
+    assert_same(found, expected)
 
 
 def test_bad_label_cells_are_refused_as_in_memory(spark: Any, tmp_path: Path) -> None:
