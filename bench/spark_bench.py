@@ -153,7 +153,7 @@ def measure(command: list[str]) -> dict[str, Any]:
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
     peak = int(done.stderr.strip().splitlines()[-1]) / 1024
-    return {"seconds": seconds, "peak_rss_mb": peak, "stdout": done.stdout}
+    return {"seconds": seconds, "peak_rss_mb": peak, "stdout": done.stdout, "stderr": done.stderr}
 
 
 def main() -> int:
@@ -187,6 +187,8 @@ def main() -> int:
                 written = time.perf_counter() - start
                 print(f"{n_rows:,} rows x {CLASSES} classes: written in {written:.0f} s")
             spark = measure([python, __file__, "--run-spark", str(data), str(Path(temp) / "s")])
+            if not spark["stdout"].strip():
+                raise SystemExit(f"the Spark run failed:\n{spark['stderr'][-4000:]}")
             figures = json.loads(spark["stdout"].strip().splitlines()[-1])
             print(
                 f"  spark  local[{CORES}]: {figures['seconds']:.0f} s "
