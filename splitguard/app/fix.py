@@ -14,7 +14,7 @@ from splitguard.app.runs import (
     check,
     check_options,
     exit_status,
-    minimum_options,
+    fix_options,
     spec_options,
     unheard,
 )
@@ -63,16 +63,7 @@ def run_fix(
         model=report,
         exit_status=exit_status(after, request.fail_on),
         column="split",
-        options=(
-            ("fractions", None if request.fractions is None else dict(request.fractions)),
-            *minimum_options(request.minimums),
-            ("seed", request.seed),
-            ("fail-on", request.fail_on),
-            ("hide-ids", request.hide_ids),
-            ("schema", request.schema),
-            ("fewest-moves", request.fewest_moves),
-            *spec_options(fixed.frame),
-        ),
+        options=(*fix_options(request), *spec_options(fixed.frame)),
         seed=request.seed,
     )
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from splitguard.lint.findings import Finding
     from splitguard.report.model import RunReport
     from splitguard.report.output import Written as Pages
+    from splitguard.split.assign import SplitRequest
+    from splitguard.split.fixer import FixRequest
 
 Progress = Callable[[str], None]
 
@@ -379,6 +381,33 @@ def label_options(spec: LabelSpec) -> list[tuple[str, Any]]:
         ("blank", spec.blank),
         ("id", spec.id),
         ("group", spec.group),
+    ]
+
+
+def split_options(request: SplitRequest) -> list[tuple[str, Any]]:
+    """A split request as either engine's manifest records it, keyed by option name."""
+    return [
+        ("fractions", None if request.fractions is None else dict(request.fractions)),
+        ("folds", request.folds),
+        *minimum_options(request.minimums),
+        ("seed", request.seed),
+        ("keep", request.keep),
+        ("fail-on", request.fail_on),
+        ("hide-ids", request.hide_ids),
+        ("schema", request.schema),
+    ]
+
+
+def fix_options(request: FixRequest) -> list[tuple[str, Any]]:
+    """A fix request as either engine's manifest records it, keyed by option name."""
+    return [
+        ("fractions", None if request.fractions is None else dict(request.fractions)),
+        *minimum_options(request.minimums),
+        ("seed", request.seed),
+        ("fail-on", request.fail_on),
+        ("hide-ids", request.hide_ids),
+        ("schema", request.schema),
+        ("fewest-moves", request.fewest_moves),
     ]
 
 

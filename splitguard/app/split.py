@@ -20,8 +20,8 @@ from splitguard.app.runs import (
     check,
     check_options,
     exit_status,
-    minimum_options,
     spec_options,
+    split_options,
     unheard,
     warn_impossible,
 )
@@ -115,14 +115,4 @@ def keep_paths(keep: Any) -> tuple[Path, ...]:
 
 def _options(request: SplitRequest, frame: LabelFrame) -> tuple[tuple[str, Any], ...]:
     """The request as the manifest records it, keyed by option name."""
-    return (
-        ("fractions", None if request.fractions is None else dict(request.fractions)),
-        ("folds", request.folds),
-        *minimum_options(request.minimums),
-        ("seed", request.seed),
-        ("keep", request.keep),
-        ("fail-on", request.fail_on),
-        ("hide-ids", request.hide_ids),
-        ("schema", request.schema),
-        *spec_options(frame),
-    )
+    return (*split_options(request), *spec_options(frame))

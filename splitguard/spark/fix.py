@@ -24,7 +24,7 @@ from splitguard.app.runs import (
     Progress,
     check_options,
     exit_status,
-    minimum_options,
+    fix_options,
     unheard,
 )
 from splitguard.core.errors import OptionError
@@ -66,22 +66,9 @@ class SparkFix:
     @property
     def options(self) -> list[tuple[str, Any]]:
         """The run's options as the manifest records them, keyed by option name."""
-        from splitguard.app.runs import label_options
+        from splitguard.spark.run import spark_spec_options
 
-        request = self.request
-        return [
-            ("engine", "spark"),
-            ("fractions", None if request.fractions is None else dict(request.fractions)),
-            *minimum_options(request.minimums),
-            ("seed", request.seed),
-            ("fail-on", request.fail_on),
-            ("hide-ids", request.hide_ids),
-            ("schema", request.schema),
-            ("fewest-moves", request.fewest_moves),
-            *label_options(self.spec),
-            ("split-col", self.spec.split_col),
-            ("classes", self.spec.classes),
-        ]
+        return [("engine", "spark"), *fix_options(self.request), *spark_spec_options(self.spec)]
 
 
 def run_spark_fix(

@@ -30,7 +30,7 @@ from splitguard.app.runs import (
     check_options,
     exit_status,
     label_options,
-    minimum_options,
+    split_options,
     unheard,
     warn_impossible,
     write_class_csvs,
@@ -77,21 +77,13 @@ class SparkSplit:
     @property
     def options(self) -> list[tuple[str, Any]]:
         """The run's options as the manifest records them, keyed by option name."""
-        request, spec = self.request, self.spec
-        return [
-            ("engine", "spark"),
-            ("fractions", None if request.fractions is None else dict(request.fractions)),
-            ("folds", request.folds),
-            *minimum_options(request.minimums),
-            ("seed", request.seed),
-            ("keep", request.keep),
-            ("fail-on", request.fail_on),
-            ("hide-ids", request.hide_ids),
-            ("schema", request.schema),
-            *label_options(spec),
-            ("split-col", spec.split_col),
-            ("classes", spec.classes),
-        ]
+        return [("engine", "spark"), *split_options(self.request), *spark_spec_options(self.spec)]
+
+
+def spark_spec_options(spec: LabelSpec) -> list[tuple[str, Any]]:
+    """The input options a Spark run reads, keyed as the command line names them (no
+    encoding: Spark reads the files itself)."""
+    return [*label_options(spec), ("split-col", spec.split_col), ("classes", spec.classes)]
 
 
 class SparkOutput(Protocol):
