@@ -545,15 +545,24 @@ def _group_counts(
     from splitguard.split.counts import GroupCounts
 
     n_groups, n_classes = shape
-    order = np.argsort(groups.astype(np.int64) * max(n_classes, 1) + classes)
-    indptr = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(groups, minlength=n_groups), out=indptr[1:])
+    indptr, order = _by_group(groups, classes, n_classes, n_groups)
     return GroupCounts(
         indptr,
         classes[order].astype(np.int64),
         values[order].astype(np.int32),
         n_classes,
     )
+
+
+def _by_group(
+    groups: np.ndarray, columns: np.ndarray, n_columns: int, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR of distinct (group, column) cells in any order: the offsets of each group's
+    cells, and the order that sorts the cells by group, then column."""
+    order = np.argsort(groups.astype(np.int64) * max(n_columns, 1) + columns)
+    indptr = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=n_groups), out=indptr[1:])
+    return indptr, order
 
 
 def _pairs(
@@ -594,9 +603,7 @@ def _pairs(
     entries = _numbered(per_group.join(to_pair, ["j", "l"]).drop("j", "l"), numbering, n_groups)
     group = entries.column("g").to_numpy()
     pair = entries.column("p").to_numpy()
-    order = np.argsort(group.astype(np.int64) * len(kept) + pair)
-    indptr = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(group, minlength=n_groups), out=indptr[1:])
+    indptr, order = _by_group(group, pair, len(kept), n_groups)
     rows = entries.column("count").to_numpy()
     del group
     result = PairCounts(
