@@ -17,7 +17,8 @@ interpreter and the JVM; never a row.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from splitguard.report.model import RunReport
     from splitguard.split.assign import SplitRequest
     from splitguard.split.engine import GroupTable
+    from splitguard.split.stratify import Assignment
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,23 +111,35 @@ class SparkOutput(Protocol):
     def options(self) -> list[tuple[str, Any]]: ...
 
 
-def run_spark_split(
+@dataclass(frozen=True)
+class _Assigned:
+    """What the split run reads while its counted tables are persisted: the rows (keyed
+    by group), the counts, the assignment, and the rows with their split (lazy)."""
+
+    keyed: DataFrame
+    own: list[str]
+    column: str
+    pairs: DataFrame
+    table: GroupTable
+    kept: Any
+    assignment: Assignment
+    assigned: DataFrame
+    rows: DataFrame
+
+
+@contextmanager
+def _assigned(
     request: SplitRequest,
     spec: LabelSpec,
     source: str | Path | DataFrame,
-    *,
-    spark: SparkSession | None = None,
-    progress: Progress = unheard,
-    warn: Callable[[str], None] = unheard,
-) -> SparkSplit:
-    """Split `source` (a path Spark reads, or a Spark DataFrame) as `request` asks."""
+    spark: SparkSession | None,
+    progress: Progress,
+    warning: Callable[[str], None],
+) -> Iterator[_Assigned]:
+    """Read `source`, count it, assign its groups; the counted tables stay persisted
+    until the block ends (what the report reads)."""
     from pyspark import StorageLevel
 
-    from splitguard.app.split import keep_paths
-    from splitguard.core.shortfalls import unmet_in
-    from splitguard.lint.config import LintConfig
-    from splitguard.lint.engine import lint
-    from splitguard.report.model import SplitAsked
     from splitguard.spark.counts import (
         GROUP,
         LABELS,
@@ -135,16 +149,9 @@ def run_spark_split(
         pair_rows,
         row_labels,
     )
-    from splitguard.spark.lint import result_findings, sampled_table, source_name
-    from splitguard.spark.read import data_columns, is_remote, read_rows
-    from splitguard.spark.report import assigned_splits, counts_report
+    from splitguard.spark.read import data_columns, read_rows
+    from splitguard.spark.report import assigned_splits
     from splitguard.split.assign import assign, impossible_minimums
-
-    warnings: list[str] = []
-
-    def warning(message: str) -> None:
-        warnings.append(message)
-        warn(message)
 
     progress("reading the table")
     rows = read_rows(source, spark)
@@ -173,20 +180,68 @@ def run_spark_split(
         kept = _kept(keyed, spec, request, table)
         progress("splitting")
         assignment = assign(table, request, fixed=None if kept is None else kept.fixed)
-        progress("checking the result")
         names = request.split_names
         assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
-        totals = table.split_totals(assignment.group_split, names)
+        # An old split column of the same name goes before the join: the new one takes it.
+        split_rows = (
+            keyed.select(GROUP, *[_col(c) for c in own])
+            .join(by_group(assigned.drop("split_index"), table.n_groups), GROUP)
+            .select(*[_col(c) for c in own], column)
+        )
+        yield _Assigned(keyed, own, column, pairs, table, kept, assignment, assigned, split_rows)
+    finally:
+        pairs.unpersist()
+        labelled.unpersist()
+
+
+def split_rows(request: SplitRequest, spec: LabelSpec, sdf: DataFrame) -> DataFrame:
+    """`sdf`'s rows with their split, and nothing else: no rules, no report (what
+    `splitguard.spark.split` returns)."""
+    with _assigned(request, spec, sdf, None, unheard, unheard) as made:
+        return made.rows
+
+
+def run_spark_split(
+    request: SplitRequest,
+    spec: LabelSpec,
+    source: str | Path | DataFrame,
+    *,
+    spark: SparkSession | None = None,
+    progress: Progress = unheard,
+    warn: Callable[[str], None] = unheard,
+) -> SparkSplit:
+    """Split `source` (a path Spark reads, or a Spark DataFrame) as `request` asks, and
+    check and report the result."""
+    from splitguard.app.split import keep_paths
+    from splitguard.core.shortfalls import unmet_in
+    from splitguard.lint.config import LintConfig
+    from splitguard.lint.engine import lint
+    from splitguard.report.model import SplitAsked
+    from splitguard.spark.lint import result_findings, sampled_table, source_name
+    from splitguard.spark.read import is_remote
+    from splitguard.spark.report import counts_report
+
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    with _assigned(request, spec, source, spark, progress, warning) as made:
+        table, group_split = made.table, made.assignment.group_split
+        progress("checking the result")
+        names = request.split_names
+        totals = table.split_totals(group_split, names)
         shortfalls = unmet_in(totals, request.minimums, request.shares)
         given = check_options(request)
         after, sampled = result_findings(
-            keyed,
+            made.keyed,
             table,
-            assignment.group_split,
+            group_split,
             names,
             spec,
             {**given, "fractions": dict(zip(names, request.shares, strict=True))},
-            own=own,
+            own=made.own,
             file=source_name(source),
             seed=request.seed,
         )
@@ -195,37 +250,30 @@ def run_spark_split(
             # The input's own splits, counted by Spark as `check --engine spark` counts them.
             given_splits = sampled_table(source, spec, spark=spark, seed=request.seed)
             before = lint(given_splits, LintConfig.of(given)).findings
+        kept = made.kept
         model = counts_report(
             table,
-            assignment.group_split,
+            group_split,
             totals,
             asked=SplitAsked.from_dict({**request.as_dict(), "keep": request.keep}),
             shares=request.shares,
             minimums=request.minimums,
             shortfalls=shortfalls,
-            pairs=pairs,
-            assigned=assigned,
+            pairs=made.pairs,
+            assigned=made.assigned,
             findings_before=before,
             findings_after=after.findings,
             sampled=sampled,
-            kept=None if kept is None else kept.summary(assignment.group_split, names),
+            kept=None if kept is None else kept.summary(group_split, names),
         )
-    finally:
-        pairs.unpersist()
-        labelled.unpersist()
-    # An old split column of the same name goes before the join: the new one takes it.
-    kept = keyed.select(GROUP, *[_col(c) for c in own])
-    split_rows = kept.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
-        *[_col(c) for c in own], column
-    )
     return SparkSplit(
-        rows=split_rows,
+        rows=made.rows,
         table=table,
-        group_split=assignment.group_split,
+        group_split=group_split,
         model=model,
         request=request,
         spec=spec,
-        column=column,
+        column=made.column,
         # The earlier split of --keep is read too: `out` may not be it.
         inputs=(
             *((Path(source),) if isinstance(source, str | Path) and not is_remote(source) else ()),
