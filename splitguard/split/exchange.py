@@ -370,13 +370,7 @@ class Exchanger:
         state, counts = self.state, self.state.counts
         sizes = state.sizes[incoming].astype(np.float64)
         offers = self.offered(s, d)
-        # The pass's order less the groups that left s since; its first few suffice, and
-        # few have left, so the front of the order is read first.
-        head = offers[: 8 * OFFERED]
-        still = head[state.split[head] == s]
-        if still.size < 4 * OFFERED and offers.size > head.size:
-            still = offers[state.split[offers] == s]
-        offers = still[: 4 * OFFERED]
+        offers = offers[state.split[offers] == s][: 4 * OFFERED]
         # (carrier, offer): both splits within their band, or no further off than now.
         grows = sizes[:, None] - state.sizes[offers].astype(np.float64)[None, :]
         fits = self.fits(s, d, grows) & (offers[None, :] != incoming[:, None])
