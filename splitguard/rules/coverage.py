@@ -6,6 +6,7 @@ sensitivity of 0.75 has a 95% Wilson interval; that width is why minimums exist.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -40,14 +41,17 @@ def interval_text(count: int) -> str:
     return f"a measured sensitivity of 0.75 has a 95% Wilson interval of {low:.2f}-{high:.2f}"
 
 
-def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
+def positive_rows(
+    context: Context, split: int, label: int, *, locate: bool = True
+) -> dict[str, Any]:
     """Location fields for the positive rows of class `label` in split `split`.
 
-    From an engine's counts (no rows at hand), how many rows and groups they are.
+    From an engine's counts (no rows at hand), or where `locate` is False, how many rows
+    and groups they are.
     """
     frame, counts = context.frame, context.counts
     file = split_file(frame, counts.split_names[split])
-    if context.table_counts is not None:
+    if context.table_counts is not None or not locate:
         return {
             **file,
             "n_rows": int(counts.positives_by_split[split, label]),
@@ -57,6 +61,18 @@ def positive_rows(context: Context, split: int, label: int) -> dict[str, Any]:
     where = frame_rows(frame, rows[context.aggregates.split_of_row[rows] == split])
     # No positive row (SG306 on a class absent from the split): the split's file still.
     return {**file, **where}
+
+
+def shown_alone(findings: int) -> bool:
+    """Whether `findings` per-class findings of one rule in one split are shown one by
+    one, so that their rows are worth locating. Past `TAIL_LIMIT` they become one
+    finding that keeps each class's count but no rows (`splitguard.lint.aggregated`):
+    locating the rows of thousands of shortfalls took seconds for nothing. (A
+    per-class ignore or a baseline may bring such a split back under the limit; its
+    findings then name their counts and file, as an engine's do.)"""
+    from splitguard.lint import aggregated
+
+    return findings <= aggregated.TAIL_LIMIT
 
 
 class ClassAbsentFromSplit(Rule):
@@ -132,10 +148,12 @@ class _BelowMinimum(Rule):
             if split_name in minimums or "*" in minimums:
                 continue
             minimum = DEFAULT_MINIMUM
-            for label in np.flatnonzero((counts[split] > 0) & (counts[split] < minimum)):
+            labels = np.flatnonzero((counts[split] > 0) & (counts[split] < minimum))
+            locate = shown_alone(labels.size)
+            for label in labels:
                 count = int(counts[split, label])
                 name = aggregates.classes[label]
-                where = positive_rows(context, split, int(label))
+                where = positive_rows(context, split, int(label), locate=locate)
                 where.update(split=split_name, label=name)
                 yield self.finding(
                     f"{name} has {counted(count, self.unit)} in {split_name} (minimum {minimum}): "
@@ -276,10 +294,14 @@ class MinimumNotMet(Rule):
         from splitguard.core.shortfalls import unmet_in
 
         spec, counts = asked_minimums(context), context.counts
-        for shortfall in unmet_in(counts, spec, split_fractions(context)):
+        shortfalls = list(unmet_in(counts, spec, split_fractions(context)))
+        per_split = Counter(shortfall.split for shortfall in shortfalls)
+        class_index = {name: index for index, name in enumerate(counts.classes)}
+        for shortfall in shortfalls:
             split = counts.split_names.index(shortfall.split)
-            label = counts.classes.index(shortfall.label)
-            where = positive_rows(context, split, label)
+            label = class_index[shortfall.label]
+            locate = shown_alone(per_split[shortfall.split])
+            where = positive_rows(context, split, label, locate=locate)
             where.update(split=shortfall.split, label=shortfall.label)
             yield self.finding(
                 shortfall.message,

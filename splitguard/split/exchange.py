@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 UNMET_WEIGHT = float(2**44)
 DEFICIT_WEIGHT = float(2**16)
 MARGIN = 2.0
+# The shortage of a cell without a floor: far below any count, exact in float64.
+NO_FLOOR = -float(2**30)
 # Carriers of the short class scored per exchange, best first, and groups of the
 # receiving split offered to each in return (best first by the pass's scores). Each
 # carrier keeps its PARTNERS_KEPT best partners: the runners-up a scoring tries after
@@ -93,9 +95,10 @@ class Exchanger:
         self.movable = movable
         self.band = band
         self.offers: dict[tuple[int, int], IntArray] = {}
-        # 0/1 per (split, class), flat: where a floor of rows (of groups) is asked.
-        self.has_floor_rows = (self.floor_rows > 0).astype(np.float64).ravel()
-        self.has_floor_groups = (self.floor_groups > 0).astype(np.float64).ravel()
+        # Where no floor is asked, a cell's shortage is `NO_FLOOR`: never short, its room
+        # always full, so it adds nothing to a key (no mask to multiply by).
+        self.no_floor_rows = (self.floor_rows <= 0).ravel()
+        self.no_floor_groups = (self.floor_groups <= 0).ravel()
         self.derived_at = -1
         self.derived: tuple[FloatArray, FloatArray, FloatArray] = (
             np.zeros(0),
@@ -134,17 +137,18 @@ class Exchanger:
 
     def change(
         self,
-        split: int | IntArray,
-        classes: IntArray,
+        flat: IntArray,
         rows: FloatArray,
-        groups: FloatArray | float,
+        groups: FloatArray,
         base: tuple[FloatArray, FloatArray] | None = None,
     ) -> _Change:
-        """The change of each cell (split, class) given ``rows`` and ``groups`` more
-        positives there, on top of ``base`` (rows, groups) already added."""
+        """The change of each cell (``flat``: split * classes + class) given ``rows`` and
+        ``groups`` more positives there, on top of ``base`` (rows, groups) already added.
+
+        All of it is whole numbers well below 2**53, so the keys add up exactly in any
+        order: callers score both splits of a move in one call and sum the halves.
+        """
         short_rows_by_cell, short_groups_by_cell, above_keep_by_cell = self.shorts()
-        # One split for every cell, or a split per cell: the index broadcasts either way.
-        flat = split * self.state.n_classes + classes
         short_rows = short_rows_by_cell[flat]
         short_groups = short_groups_by_cell[flat]
         above_keep = above_keep_by_cell[flat]
@@ -152,37 +156,83 @@ class Exchanger:
             short_rows = short_rows - base[0]
             short_groups = short_groups - base[1]
             above_keep = above_keep + base[0]
-        before_rows = np.maximum(short_rows, 0.0)
-        before_groups = np.maximum(short_groups, 0.0)
-        after_rows = np.maximum(short_rows - rows, 0.0)
-        after_groups = np.maximum(short_groups - groups, 0.0)
-        unmet = ((after_rows > 0) | (after_groups > 0)).astype(np.float64) - (
-            (before_rows > 0) | (before_groups > 0)
-        )
-        deficit = after_rows + after_groups - before_rows - before_groups
-        margin = self.has_floor_rows[flat] * (_room(rows - short_rows) - _room(-short_rows))
-        margin += self.has_floor_groups[flat] * (
-            _room(groups - short_groups) - _room(-short_groups)
-        )
+        # Shortages before and after, rows and groups together (both are >= 0).
+        after = np.maximum(short_rows - rows, 0.0) + np.maximum(short_groups - groups, 0.0)
+        before = np.maximum(short_rows, 0.0) + np.maximum(short_groups, 0.0)
+        unmet = np.sign(after) - np.sign(before)
+        # Room above the floor after minus before, rows and groups: one clip of the four.
+        room = np.minimum(
+            np.maximum(
+                np.concatenate(
+                    [rows - short_rows, -short_rows, groups - short_groups, -short_groups]
+                ),
+                0.0,
+            ),
+            MARGIN,
+        ).reshape(4, -1)
+        margin = room[0] - room[1] + room[2] - room[3]
         starves = (rows < 0) & (above_keep + rows < 0)
-        return _Change(unmet * UNMET_WEIGHT + deficit * DEFICIT_WEIGHT - margin, starves)
+        return _Change(unmet * UNMET_WEIGHT + (after - before) * DEFICIT_WEIGHT - margin, starves)
 
     def shorts(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """Per (split, class), flat: positive rows and groups short of the floors, and
-        positive rows above the train floor, at the current totals.
+        """Per (split, class), flat: positive rows and groups short of the floors
+        (`NO_FLOOR` where none is asked), and positive rows above the train floor, at
+        the current totals.
 
         Derived once per placement, not per scoring: a scoring gathers three arrays
         instead of five, and an exchange scores several times between placements.
         """
         state = self.state
         if self.derived_at != state.version:
-            self.derived = (
-                (self.floor_rows - state.positives).ravel(),
-                (self.floor_groups - state.positive_groups).ravel(),
-                (state.positives - self.keep).ravel(),
-            )
+            short_rows = (self.floor_rows - state.positives).ravel()
+            short_rows[self.no_floor_rows] = NO_FLOOR
+            short_groups = (self.floor_groups - state.positive_groups).ravel()
+            short_groups[self.no_floor_groups] = NO_FLOOR
+            self.derived = (short_rows, short_groups, (state.positives - self.keep).ravel())
             self.derived_at = state.version
         return self.derived
+
+    def _derive(self, flat: IntArray) -> None:
+        """`shorts` again at cells ``flat`` alone, the only ones a placement changed."""
+        state = self.state
+        short_rows, short_groups, above_keep = self.derived
+        positives = state.positives.reshape(-1)[flat]
+        short_rows[flat] = np.where(
+            self.no_floor_rows[flat], NO_FLOOR, self.floor_rows.reshape(-1)[flat] - positives
+        )
+        short_groups[flat] = np.where(
+            self.no_floor_groups[flat],
+            NO_FLOOR,
+            self.floor_groups.reshape(-1)[flat] - state.positive_groups.reshape(-1)[flat],
+        )
+        above_keep[flat] = positives - self.keep.reshape(-1)[flat]
+        self.derived_at = state.version
+
+    def both_ways(
+        self,
+        into: int,
+        out: IntArray | int,
+        classes: IntArray,
+        values: FloatArray,
+        groups: FloatArray | float,
+        base: tuple[FloatArray, FloatArray] | None = None,
+    ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+        """Per cell: the key of ``values`` positive rows (``groups`` positive groups) of
+        ``classes`` joining split ``into`` and leaving split ``out`` (a split per cell, or
+        one for all), on top of ``base`` (rows, groups) already added to ``into`` and
+        taken from ``out``; and whether the move breaks a train floor on either side (a
+        negative value takes rows from ``into``)."""
+        n_classes, n = self.state.n_classes, classes.size
+        flat = np.concatenate([into * n_classes + classes, out * n_classes + classes])
+        signed = np.concatenate([values, -values])
+        if isinstance(groups, float):
+            carried = np.repeat([groups, -groups], n)
+        else:
+            carried = np.concatenate([groups, -groups])
+        if base is not None:
+            base = (np.concatenate([base[0], -base[0]]), np.concatenate([base[1], -base[1]]))
+        change = self.change(flat, signed, carried, base)
+        return change.key[:n] + change.key[n:], change.starves[:n] | change.starves[n:]
 
     def offered(self, s: int, d: int) -> IntArray:
         """The movable groups of ``s`` best given to ``d`` alone, best first (this pass)."""
@@ -248,7 +298,16 @@ class Exchanger:
         state = self.state
         d = int(state.split[incoming])
         groups = np.array([incoming] if outgoing < 0 else [incoming, outgoing])
+        fresh = self.derived_at == state.version
         state.place(groups, np.array([s, d])[: groups.size])
+        if fresh:
+            # Only the cells of the two groups changed, in s and d: derive those alone
+            # (at 5,000 classes, deriving every cell after each exchange cost a tenth).
+            _, cells = state.counts.entries(groups)
+            classes = state.counts.classes[cells]
+            self._derive(
+                np.concatenate([s * state.n_classes + classes, d * state.n_classes + classes])
+            )
 
     def exchange_if_better(self, s: int, incoming: int, outgoing: int) -> bool:
         """`place_exchange` if it lowers the key at the current totals, breaks no train
@@ -271,11 +330,10 @@ class Exchanger:
         carried: FloatArray = np.bincount(where, weights=sign, minlength=classes.size).astype(
             np.float64
         )
-        into = self.change(s, classes, rows, carried)
-        out = self.change(d, classes, -rows, -carried)
-        if into.starves.any() or out.starves.any():
+        key, starves = self.both_ways(s, d, classes, rows, carried)
+        if starves.any():
             return False
-        if not float(into.key.sum() + out.key.sum()) < 0:
+        if not float(key.sum()) < 0:
             return False
         self.place_exchange(s, incoming, outgoing)
         return True
@@ -288,11 +346,9 @@ class Exchanger:
         classes = counts.classes[cells]
         values = counts.values[cells].astype(np.float64)
         origin = self.state.split[groups][owner].astype(np.int64)
-        out = self.change(origin, classes, -values, -1.0)
-        into = self.change(to, classes, values, 1.0)
-        weights = out.key + into.key
+        weights, out_starves = self.both_ways(to, origin, classes, values, 1.0)
         key = np.bincount(owner, weights=weights, minlength=groups.size).astype(np.float64)
-        starves = np.bincount(owner, weights=out.starves, minlength=groups.size) > 0
+        starves = np.bincount(owner, weights=out_starves, minlength=groups.size) > 0
         return key, starves
 
     def best_partners(
@@ -334,41 +390,38 @@ class Exchanger:
         values = counts.values[cells].astype(np.float64)
         # Every (carrier, cell of an offer); the carriers' cells are in key order.
         pair_carrier = np.repeat(np.arange(n_in), owner.size)
-        pair_cell = np.tile(np.arange(owner.size), n_in)
+        pair_cell = np.arange(n_in * owner.size) % max(owner.size, 1)
         pair_keys = pair_carrier * counts.n_classes + classes[pair_cell]
         at = np.minimum(np.searchsorted(in_keys, pair_keys), in_keys.size - 1)
         shared = in_keys[at] == pair_keys
         added_rows = np.where(shared, in_values[at], 0.0)
         added_groups = shared.astype(np.float64)
         pair_classes, pair_values = classes[pair_cell], values[pair_cell]
-        leave = self.change(s, pair_classes, -pair_values, -1.0, (added_rows, added_groups))
-        join = self.change(d, pair_classes, pair_values, 1.0, (-added_rows, -added_groups))
+        # The offer's cells join d and leave s, where the carrier's cells came in.
+        weights, leave_starves = self.both_ways(
+            d, s, pair_classes, pair_values, 1.0, (-added_rows, -added_groups)
+        )
         pair = pair_carrier * n_offers + owner[pair_cell]
         total = n_in * n_offers
-        key = np.bincount(pair, weights=leave.key + join.key, minlength=total)
-        starves = np.bincount(pair, weights=leave.starves, minlength=total) > 0
+        key = np.bincount(pair, weights=weights, minlength=total)
+        starves = np.bincount(pair, weights=leave_starves, minlength=total) > 0
         key = np.where(fits.ravel() & ~starves, key + np.repeat(alone, n_offers), np.inf)
         key = key.reshape(n_in, n_offers)
         # A stable sort: among equal keys, the offer first in the pass's order.
         best = np.argsort(key, axis=1, kind="stable")[:, :PARTNERS_KEPT]
-        keys: FloatArray = np.concatenate(
-            [alone_keys, np.take_along_axis(key, best, axis=1)], axis=1
-        )
+        keys: FloatArray = np.concatenate([alone_keys, key[np.arange(n_in)[:, None], best]], axis=1)
         return keys, np.concatenate([no_partner, offers[best]], axis=1)
 
     def fits(self, s: int, d: int, grows: FloatArray) -> npt.NDArray[np.bool_]:
         """Whether ``s`` growing by ``grows`` rows (and ``d`` shrinking by as many)
         keeps both within their band, or no further from their targets than now."""
         rows, targets, width = self.state.rows, self.band.targets, self.band.width
-        allowed_s = max(width, abs(rows[s] - targets[s]))
-        allowed_d = max(width, abs(rows[d] - targets[d]))
-        fits: npt.NDArray[np.bool_] = (np.abs(rows[s] + grows - targets[s]) <= allowed_s) & (
-            np.abs(rows[d] - grows - targets[d]) <= allowed_d
+        # Python floats: the arithmetic on the two splits' scalars was most of the call.
+        rows_s, rows_d = float(rows[s]), float(rows[d])
+        target_s, target_d = float(targets[s]), float(targets[d])
+        allowed_s = max(width, abs(rows_s - target_s))
+        allowed_d = max(width, abs(rows_d - target_d))
+        fits: npt.NDArray[np.bool_] = (np.abs(rows_s + grows - target_s) <= allowed_s) & (
+            np.abs(rows_d - grows - target_d) <= allowed_d
         )
         return fits
-
-
-def _room(above: FloatArray | float) -> FloatArray:
-    """Positives above a minimum, counted up to MARGIN."""
-    room: FloatArray = np.minimum(np.maximum(above, 0.0), MARGIN)
-    return room

@@ -65,7 +65,9 @@ class GroupState:
         """Put ``groups`` into ``to_split``, taking them out of their current split."""
         if groups.size == 0:
             return
-        destination = np.broadcast_to(np.asarray(to_split, dtype=SPLIT_INDEX), groups.shape)
+        destination = np.asarray(to_split, dtype=SPLIT_INDEX)
+        if destination.shape != groups.shape:
+            destination = np.full(groups.shape, destination, dtype=SPLIT_INDEX)
         origin = self.split[groups]
         owner, cells = self.counts.entries(groups)
         classes = self.counts.classes[cells]

@@ -75,6 +75,17 @@ def test_check_reports_the_long_tail_in_a_few_findings_and_json_lists_every_clas
     every = json.loads(one_by_one.out)["findings"]
     assert len(every) > 1_000
     assert per_class(findings) == per_class(every)
+    # The coverage rules locate the positive rows of a finding shown alone; merged, a
+    # class keeps their count (the rows are not located), the same rows counted.
+    one_each = {(f["code"], f["location"]["split"], f["location"]["label"]): f for f in every}
+    merged = [f for f in aggregated if f["code"] in ("SG302", "SG303")]
+    assert merged
+    for finding in merged:
+        for entry in finding["classes"]:
+            alone = one_each[finding["code"], finding["location"]["split"], entry["label"]]
+            assert alone["location"]["row_ids"]
+            counted = "n_rows" if finding["code"] == "SG302" else "n_groups"
+            assert entry["count"] == alone["location"][counted]
     assert checked.code == one_by_one.code == 1
 
 

@@ -84,9 +84,17 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
     train_before = state.positives[0].copy()
     off_before = np.abs(state.rows - band.targets)
 
-    Exchanger(state, required, np.ones(n_groups, dtype=bool), band).run()
+    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    exchanger.run()
 
     assert unmet_and_deficit(state, required.floor_rows, floor_groups) <= before
+    # The shortages derived at the moved cells alone, exchange by exchange, are those
+    # of the totals the exchanges left.
+    derived = exchanger.derived
+    if exchanger.derived_at == state.version:
+        exchanger.derived_at = -1
+        for kept, fresh in zip(derived, exchanger.shorts(), strict=True):
+            np.testing.assert_array_equal(kept, fresh)
     # The train floor: kept where it was kept, never lowered where it was not.
     keep = required.keep[0]
     assert ((state.positives[0] >= keep) | (state.positives[0] >= train_before)).all()
