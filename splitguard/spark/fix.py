@@ -150,7 +150,7 @@ def run_spark_fix(
             spec,
             {**given, "fractions": repaired.fractions},
             own=own,
-            file=", ".join(dict.fromkeys(source.files.values())),
+            file=_result_file(data),
             seed=request.seed,
         )
         model = counts_report(
@@ -219,3 +219,13 @@ def _col(name: str) -> Any:
     from pyspark.sql import functions as F
 
     return F.col("`" + name.replace("`", "``") + "`")
+
+
+def _result_file(data: Any) -> str:
+    """What the findings on the result name as their file: the input given, where it is
+    one path (a folder of split=NAME folders, or one table with --split-col) or one
+    DataFrame; none ("") for one input per split, as the result's splits mix the rows of
+    several and the sample does not keep which."""
+    from splitguard.spark.lint import source_name
+
+    return "" if isinstance(data, dict | list | tuple) else source_name(data)

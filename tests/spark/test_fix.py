@@ -67,6 +67,10 @@ def test_a_leaked_nih_split_is_repaired_alike_on_spark_and_in_memory(
     # The rules ran on the input and on the result, as in memory.
     for when in ("findings_before", "findings_after"):
         assert counted(found[when]) == counted(expected[when])
+    # A finding names a file or folder that exists, or none: the result's rows come from
+    # several inputs, and the sample does not say which (the folder given holds them all).
+    named = {f["location"]["file"] for f in found["findings_after"]} - {None}
+    assert named and all(Path(file).exists() for file in named), named
     assert any(f["code"] == "SG201" for f in found["findings_before"])
     written = read_splits(out)
     on_spark = dict(
@@ -136,3 +140,28 @@ def test_a_table_without_splits_is_refused(
     assert result.code == 2
     assert "fix repairs existing splits" in result.err
     assert not (tmp_path / "out").exists()
+
+
+def test_findings_on_a_result_of_several_inputs_name_no_joined_file(
+    spark: Any, small_splits: Path, tmp_path: Path, run: Any
+) -> None:
+    # One file per split: the repaired splits mix their rows, and the sample of the
+    # result does not keep which file a row came from. Before, such a finding named
+    # the three paths joined by commas, which is no file.
+    table = pq.read_table(small_splits)
+    # A class on one row: the imbalance rules find it wherever it lands.
+    tags = table["tags"].to_pylist()
+    table = table.set_column(1, "tags", pa.array(["z", *tags[1:]]))
+    inputs = []
+    for name in SPLITS:
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(table.filter(pa.compute.equal(table["part"], name)).drop(["part"]), path)
+        inputs.append(f"{name}={path}")
+    out = tmp_path / "out"
+    args = ["--labels", "tags", "--sep", "|", "--group", "patient", "--engine", "spark"]
+    result = run("fix", *inputs, *args, "--fail-on", "info", "--out", out)
+    report = json.loads((out / "report.json").read_text())
+    assert report["findings_after"], result.out
+    assert all(f["location"]["file"] is None for f in report["findings_after"])
+    before = {f["location"]["file"] for f in report["findings_before"]} - {None}
+    assert before and before <= {str(tmp_path / f"{name}.parquet") for name in SPLITS}
