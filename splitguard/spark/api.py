@@ -52,9 +52,9 @@ def split(
     given = {k: v for k, v in locals().items() if k not in ("sdf", "unknown")}
     from splitguard.app.requests import keyword_values, split_request
     from splitguard.core.options import label_spec
-    from splitguard.spark.run import split_rows
+    from splitguard.spark.run import assigned_rows
 
     names = [key.replace("_", "-") for key in given]
     values = keyword_values("splitguard.spark.split", {**given, **unknown}, names)
     spec, request = label_spec(values), split_request(values)
-    return split_rows(request, spec, sdf)
+    return assigned_rows(request, spec, sdf)

@@ -82,25 +82,15 @@ def run_spark_fix(
     """Repair the splits of `data` as `request` asks: a path Spark reads (split by
     ``--split-col``, or by its `split=NAME` folders), a Spark DataFrame with
     ``--split-col``, or (split, path or DataFrame) pairs."""
-    from pyspark import StorageLevel
-
     from splitguard.app.fix import shown_moves
     from splitguard.lint.config import LintConfig
     from splitguard.lint.engine import lint
     from splitguard.report.model import FixAsked, Move, MovesSummary, Repair
-    from splitguard.spark.counts import (
-        GROUP,
-        LABELS,
-        by_group,
-        group_table,
-        keyed_rows,
-        pair_rows,
-        row_labels,
-    )
+    from splitguard.spark.counts import keyed_rows, row_labels
     from splitguard.spark.lint import SPLIT, result_findings, sampled_table, split_rows
     from splitguard.spark.read import data_columns, is_remote
     from splitguard.spark.report import assigned_splits, counts_report
-    from splitguard.spark.run import declared_classes, kept_columns
+    from splitguard.spark.run import counted_table, kept_columns, rows_with_split
     from splitguard.split.fixer import fix_counts
 
     progress("reading the splits")
@@ -123,13 +113,7 @@ def run_spark_fix(
         keyed = keyed_rows(source.rows, spec)
         labelled, classes = row_labels(keyed, spec)
         counted = keyed
-    # Read by every count below, as the split keeps them (`splitguard.spark.run`).
-    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
-    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        if spec.classes:
-            classes = declared_classes(labelled, classes, spec.classes)
-        table = group_table(labelled, classes, pairs)
+    with counted_table(labelled, classes, spec) as (table, pairs):
         rows_by_split = _rows_by_split(counted, table.group_names, names)
         progress("repairing")
         repaired = fix_counts(
@@ -171,14 +155,7 @@ def run_spark_fix(
                 MovesSummary.from_dict(repaired.moves_summary),
             ),
         )
-    finally:
-        pairs.unpersist()
-        labelled.unpersist()
-    # The old split column goes before the join: the new one takes its name.
-    kept = keyed.select(GROUP, *[_col(c) for c in own])
-    rows = kept.join(by_group(assigned.drop("split_index"), table.n_groups), GROUP).select(
-        *[_col(c) for c in own], column
-    )
+    rows = rows_with_split(keyed, own, assigned, table.n_groups, column)
     pairs_given = list(data.items()) if isinstance(data, dict) else data
     inputs = [path for _, path in pairs_given] if isinstance(pairs_given, list | tuple) else [data]
     return SparkFix(
@@ -213,12 +190,6 @@ def _rows_by_split(keyed: DataFrame, group_names: np.ndarray, names: tuple[str, 
         found.column("count").to_numpy(),
     )
     return rows
-
-
-def _col(name: str) -> Any:
-    from pyspark.sql import functions as F
-
-    return F.col("`" + name.replace("`", "``") + "`")
 
 
 def _result_file(data: Any) -> str:

@@ -138,17 +138,7 @@ def _assigned(
 ) -> Iterator[_Assigned]:
     """Read `source`, count it, assign its groups; the counted tables stay persisted
     until the block ends (what the report reads)."""
-    from pyspark import StorageLevel
-
-    from splitguard.spark.counts import (
-        GROUP,
-        LABELS,
-        by_group,
-        group_table,
-        keyed_rows,
-        pair_rows,
-        row_labels,
-    )
+    from splitguard.spark.counts import keyed_rows, row_labels
     from splitguard.spark.read import data_columns, read_rows
     from splitguard.spark.report import assigned_splits
     from splitguard.split.assign import assign, impossible_minimums
@@ -165,16 +155,7 @@ def _assigned(
     else:
         keyed = keyed_rows(rows, spec)
         labelled, classes = row_labels(keyed, spec)
-    # Read by every count below: made once and kept (in memory, spilled to the
-    # executors' disks where it does not fit), only the columns the counts read. The
-    # label pairs per group are read three times (which pairs to keep, their cells, their
-    # totals per split): kept too.
-    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
-    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
-    try:
-        if spec.classes:
-            classes = declared_classes(labelled, classes, spec.classes)
-        table = group_table(labelled, classes, pairs)
+    with counted_table(labelled, classes, spec) as (table, pairs):
         request.check_fits(table.n_groups)
         warn_impossible(impossible_minimums(table, request), warning)
         kept = _kept(keyed, spec, request, table)
@@ -182,19 +163,54 @@ def _assigned(
         assignment = assign(table, request, fixed=None if kept is None else kept.fixed)
         names = request.split_names
         assigned = assigned_splits(rows.sparkSession, table, assignment.group_split, names, column)
-        # An old split column of the same name goes before the join: the new one takes it.
-        split_rows = (
-            keyed.select(GROUP, *[_col(c) for c in own])
-            .join(by_group(assigned.drop("split_index"), table.n_groups), GROUP)
-            .select(*[_col(c) for c in own], column)
-        )
+        split_rows = rows_with_split(keyed, own, assigned, table.n_groups, column)
         yield _Assigned(keyed, own, column, pairs, table, kept, assignment, assigned, split_rows)
+
+
+@contextmanager
+def counted_table(
+    labelled: DataFrame, classes: tuple[str, ...] | None, spec: LabelSpec
+) -> Iterator[tuple[GroupTable, DataFrame]]:
+    """The group table of `labelled` (each row's `GROUP` and `LABELS`; `classes` the
+    shape's, None to find them), and the label pairs per group, both persisted until
+    the block ends, for the split and fix runs.
+
+    Read by every count: made once and kept (in memory, spilled to the executors' disks
+    where it does not fit), only the columns the counts read. The label pairs per group
+    are read three times (which pairs to keep, their cells, their totals per split):
+    kept too.
+    """
+    from pyspark import StorageLevel
+
+    from splitguard.spark.counts import GROUP, LABELS, group_table, pair_rows
+
+    labelled = labelled.select(GROUP, LABELS).persist(StorageLevel.MEMORY_AND_DISK)
+    pairs = pair_rows(labelled).persist(StorageLevel.MEMORY_AND_DISK)
+    try:
+        if spec.classes:
+            classes = declared_classes(labelled, classes, spec.classes)
+        yield group_table(labelled, classes, pairs), pairs
     finally:
         pairs.unpersist()
         labelled.unpersist()
 
 
-def split_rows(request: SplitRequest, spec: LabelSpec, sdf: DataFrame) -> DataFrame:
+def rows_with_split(
+    keyed: DataFrame, own: list[str], assigned: DataFrame, n_groups: int, column: str
+) -> DataFrame:
+    """The rows' columns `own` and their group's split in `column` (`assigned`: group
+    -> split), lazy. An old split column of that name is not in `own`: the new one
+    takes its place."""
+    from splitguard.spark.counts import GROUP, by_group
+
+    return (
+        keyed.select(GROUP, *[_col(c) for c in own])
+        .join(by_group(assigned.drop("split_index"), n_groups), GROUP)
+        .select(*[_col(c) for c in own], column)
+    )
+
+
+def assigned_rows(request: SplitRequest, spec: LabelSpec, sdf: DataFrame) -> DataFrame:
     """`sdf`'s rows with their split, and nothing else: no rules, no report (what
     `splitguard.spark.split` returns)."""
     with _assigned(request, spec, sdf, None, unheard, unheard) as made:
