@@ -112,6 +112,10 @@ class Rule:
         `worse`, how bad it is (higher lists first), for the aggregated finding's list.
         """
         tally = None if count is None else ClassCount(where["label"], count, message, worse)
+        if where.get("file") == "":
+            # A source with an empty path stands for no one file (an engine's sample of
+            # rows from several inputs): the finding names none.
+            del where["file"]
         return Finding(
             self.code, self.name, self.family, self.severity, message, Location(**where), tally
         )

@@ -62,8 +62,10 @@ class MissingColumn(Rule):
             for source in frame.sources if values.null_count else ():
                 part = values.slice(source.start, source.stop - source.start)
                 if part.null_count == len(part):
+                    # A source with no one file (an engine's sample) is named by its split.
+                    place = source.path or source.split
                     yield self.finding(
-                        f"column {column!r} (--hash-col) is empty in {source.path}.",
+                        f"column {column!r} (--hash-col) is empty in {place}.",
                         column=column,
                         file=source.path,
                         split=source.split,

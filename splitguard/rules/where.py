@@ -85,8 +85,7 @@ def split_file(frame: LabelFrame, split: str) -> dict[str, Any]:
     paths = {source.path for source in frame.sources if source.split == split}
     if not paths and len(frame.sources) == 1:
         paths = {frame.sources[0].path}
-    # An engine's sample of rows from several inputs names none (an empty path).
-    return {"file": paths.pop()} if len(paths) == 1 and "" not in paths else {}
+    return {"file": paths.pop()} if len(paths) == 1 else {}
 
 
 def records_of(frame: LabelFrame, rows: np.ndarray) -> np.ndarray:
@@ -122,8 +121,6 @@ def _first_row(frame: LabelFrame, index: int, record: int) -> dict[str, Any]:
     from splitguard.core.io.lines import place_of
 
     source = frame.sources[index]
-    if not source.path:
-        return {}  # an engine's sample of rows from several inputs: no one file
     where: dict[str, Any] = {"file": source.path}
     if source.in_memory:
         return where  # a table in memory, or an engine's sample: no place in a file
