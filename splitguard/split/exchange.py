@@ -100,10 +100,11 @@ class Exchanger:
         self.no_floor_rows = (self.floor_rows <= 0).ravel()
         self.no_floor_groups = (self.floor_groups <= 0).ravel()
         self.derived_at = -1
+        cells = self.no_floor_rows.size
         self.derived: tuple[FloatArray, FloatArray, FloatArray] = (
-            np.zeros(0),
-            np.zeros(0),
-            np.zeros(0),
+            np.zeros(cells),
+            np.zeros(cells),
+            np.zeros(cells),
         )
 
     def run(self) -> None:
@@ -182,18 +183,13 @@ class Exchanger:
         Derived once per placement, not per scoring: a scoring gathers three arrays
         instead of five, and an exchange scores several times between placements.
         """
-        state = self.state
-        if self.derived_at != state.version:
-            short_rows = (self.floor_rows - state.positives).ravel()
-            short_rows[self.no_floor_rows] = NO_FLOOR
-            short_groups = (self.floor_groups - state.positive_groups).ravel()
-            short_groups[self.no_floor_groups] = NO_FLOOR
-            self.derived = (short_rows, short_groups, (state.positives - self.keep).ravel())
-            self.derived_at = state.version
+        if self.derived_at != self.state.version:
+            self._derive(np.arange(self.no_floor_rows.size))
         return self.derived
 
     def _derive(self, flat: IntArray) -> None:
-        """`shorts` again at cells ``flat`` alone, the only ones a placement changed."""
+        """`shorts` again at cells ``flat``: every cell, or the only ones a placement
+        changed."""
         state = self.state
         short_rows, short_groups, above_keep = self.derived
         positives = state.positives.reshape(-1)[flat]

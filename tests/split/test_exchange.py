@@ -90,7 +90,7 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
     assert unmet_and_deficit(state, required.floor_rows, floor_groups) <= before
     # The shortages derived at the moved cells alone, exchange by exchange, are those
     # of the totals the exchanges left.
-    derived = exchanger.derived
+    derived = tuple(array.copy() for array in exchanger.derived)
     if exchanger.derived_at == state.version:
         exchanger.derived_at = -1
         for kept, fresh in zip(derived, exchanger.shorts(), strict=True):
