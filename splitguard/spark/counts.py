@@ -27,7 +27,7 @@ import numpy as np
 
 from splitguard.core.errors import ColumnError, LabelValueError
 from splitguard.core.wording import counted
-from splitguard.spark.read import INDEX, SOURCE
+from splitguard.spark.read import INDEX, SOURCE, named_col
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame
@@ -73,7 +73,7 @@ def key_text(rows: DataFrame, column: str) -> Column:
 
     from splitguard.core.groups import MISSING_KEYS
 
-    value = F.col(_quoted(column))
+    value = named_col(column)
     kind = rows.schema[column].dataType
     if isinstance(kind, T.StringType):
         return F.when(~F.trim(value).isin(*sorted(MISSING_KEYS)), value)
@@ -178,7 +178,7 @@ def label_faults(rows: DataFrame, spec: LabelSpec) -> dict[str, Column]:
     assert spec.labels is not None
     if spec.blank != "error":
         return {}
-    value = F.col(_quoted(spec.labels))
+    value = named_col(spec.labels)
     if isinstance(rows.schema[spec.labels].dataType, T.ArrayType):
         return {spec.labels: value.isNull()}
     text = F.trim(value.cast("string"))
@@ -205,7 +205,7 @@ def _without(names: Column, dropped: list[str | None]) -> Column:
 def _lists(rows: DataFrame, column: str, none: list[str], spec: LabelSpec) -> DataFrame:
     from pyspark.sql import functions as F
 
-    value = F.col(_quoted(column))
+    value = named_col(column)
     if spec.blank == "error":
         _refuse_blanks(rows, column, value.isNull())
     return rows.select(ROW, GROUP, _clean(F.coalesce(value, F.array()), none).alias(LABELS))
@@ -224,7 +224,7 @@ def _delimited(
 
     from pyspark.sql import functions as F
 
-    text = F.trim(F.col(_quoted(column)).cast("string"))
+    text = F.trim(named_col(column).cast("string"))
     blank = text.isNull() | (text == "")
     literal = F.from_json(text, "array<string>")
     is_list = text.startswith("[")
@@ -292,7 +292,7 @@ def _refuse_wide_cells(
     for j, column in enumerate(columns):
         other, uncertain, blanks = found[3 * j : 3 * j + 3]
         if other:
-            example = rows.where(verdicts[column][3]).select(_quoted(column)).first()
+            example = rows.where(verdicts[column][3]).select(named_col(column)).first()
             raise LabelValueError(
                 f"column {column!r} holds {example[0] if example else '?'!r}, not a label "
                 f"value ({counted(other, 'such row')}). Allowed: 1/0, true/false, 1.0/0.0, -1 "
@@ -315,7 +315,7 @@ def _wide_cell(rows: DataFrame, column: str, uncertain: str) -> tuple[Column, ..
 
     from splitguard.core.shapes.wide import NEGATIVE, POSITIVE, UNCERTAIN
 
-    value = F.col(_quoted(column))
+    value = named_col(column)
     kind = rows.schema[column].dataType
     if isinstance(kind, T.NumericType):
         number = value.cast("double")
@@ -641,8 +641,3 @@ def _require_columns(rows: DataFrame, columns: list[str]) -> None:
                 f"column {column!r} is not in the table; it has {shown[:400]}. "
                 "Name one of those columns."
             )
-
-
-def _quoted(column: str) -> str:
-    """A column name as Spark reads it in F.col, dots and spaces included."""
-    return "`" + column.replace("`", "``") + "`"

@@ -90,7 +90,7 @@ def _earlier_rows(
     place (`ORDER`: the file's place, then the row's)."""
     from pyspark.sql import functions as F
 
-    from splitguard.spark.read import INDEX, SOURCE, read_rows
+    from splitguard.spark.read import INDEX, SOURCE, named_col, read_rows
 
     parts: list[tuple[Any, str]] = []
     if isinstance(keep, Mapping):
@@ -116,7 +116,7 @@ def _earlier_rows(
         order = F.struct(F.lit(rank).alias("rank"), F.col(SOURCE), F.col(INDEX))
         frames.append(
             rows.select(
-                *[F.col(f"`{c}`") for c in key_columns],
+                *[named_col(c) for c in key_columns],
                 split.cast("string").alias(EARLIER),
                 order.alias(ORDER),
             )

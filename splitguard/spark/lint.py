@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from splitguard.core.errors import LabelValueError, OptionError
 from splitguard.core.wording import counted
 from splitguard.spark.counts import CLASS, GROUP, LABELS, ROW, keyed_rows, row_labels
-from splitguard.spark.read import INDEX, SOURCE, data_columns, read_rows
+from splitguard.spark.read import INDEX, SOURCE, data_columns, named_col, read_rows
 
 if TYPE_CHECKING:
     import numpy as np
@@ -91,7 +91,7 @@ def split_rows(data: Any, spec: LabelSpec, spark: SparkSession | None = None) ->
         )
     if column not in rows.columns:
         raise OptionError(f"--split-col {column!r} is not a column of {source_name(data)}.")
-    value = F.trim(F.col(f"`{column}`").cast("string"))
+    value = F.trim(named_col(column).cast("string"))
     found = {r[0]: r[1] for r in rows.groupBy(value.alias("s")).count().collect()}
     empty = found.pop(None, 0) + found.pop("", 0)
     if empty:
@@ -143,7 +143,7 @@ def table_counts(
 
     from splitguard.core.counts import TableCounts
 
-    first = F.col(f"`{spec.id}`").cast("string") if spec.id else F.lit(None).cast("string")
+    first = named_col(spec.id).cast("string") if spec.id else F.lit(None).cast("string")
     by_group = (
         keyed.groupBy(GROUP, SPLIT)
         .agg(
@@ -243,7 +243,7 @@ def sampled_table(
             chosen = chosen.union(named).distinct()
         picked = keyed.join(F.broadcast(chosen), GROUP, "left_semi").orderBy(SPLIT, SOURCE, INDEX)
         own = [c for c in data_columns(source.rows) if c != SPLIT]
-        table = picked.select(SPLIT, *[F.col(f"`{c}`") for c in own]).toArrow()
+        table = picked.select(SPLIT, *[named_col(c) for c in own]).toArrow()
     finally:
         keyed.unpersist()
         if spec.long:
@@ -400,7 +400,7 @@ def result_findings(
     spark = keyed.sparkSession
     picked = keyed.drop(SPLIT).join(F.broadcast(spark.createDataFrame(chosen)), GROUP)
     ordered = picked.orderBy(SPLIT, SOURCE, INDEX)
-    rows = ordered.select(SPLIT, *[F.col(f"`{c}`") for c in own]).toArrow()
+    rows = ordered.select(SPLIT, *[named_col(c) for c in own]).toArrow()
     parts = [
         (name, file, rows.filter(pc.equal(rows.column(SPLIT), name)).drop_columns([SPLIT]))
         for name in names

@@ -37,7 +37,7 @@ def long_items(
     from pyspark.sql import functions as F
 
     from splitguard.spark.counts import GROUP, LABELS, ROW, keyed_rows, row_labels
-    from splitguard.spark.read import INDEX, SOURCE
+    from splitguard.spark.read import INDEX, SOURCE, named_col
 
     assert spec.long is not None and spec.id is not None  # the long shape requires --id
     keys = [spec.id, *(c for c in spec.group if c != spec.id)]
@@ -58,7 +58,7 @@ def long_items(
     labels = cells.groupBy(F.col(GROUP).alias(ITEM)).agg(
         F.flatten(F.collect_list(LABELS)).alias(LABELS)
     )
-    first = F.min(F.struct(F.col(SOURCE), F.col(INDEX), *[_quoted(k).alias(k) for k in carried]))
+    first = F.min(F.struct(F.col(SOURCE), F.col(INDEX), *[named_col(k).alias(k) for k in carried]))
     items = rows.groupBy(ITEM).agg(first.alias(FIRST)).join(labels, ITEM)
     # Items numbered by their first row: a group without a key is named by that number.
     number = F.row_number().over(
@@ -85,9 +85,3 @@ def _item_key(rows: DataFrame, id_column: str) -> Column:
 
     own = F.concat(F.lit("\x00"), F.col(SOURCE), F.lit("\x00"), F.col(INDEX).cast("string"))
     return F.coalesce(key_text(rows, id_column), own)
-
-
-def _quoted(column: str) -> Column:
-    from pyspark.sql import functions as F
-
-    return F.col("`" + column.replace("`", "``") + "`")

@@ -16,13 +16,21 @@ from splitguard.core.errors import InputError
 from splitguard.spark.session import spark_session
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
 
 # Columns the engine adds to the rows; the written splits never hold them.
 SOURCE = "__splitguard_source"
 INDEX = "__splitguard_index"
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
+def named_col(name: str) -> Column:
+    """The column `name`, whatever it holds: dots, spaces and backticks (doubled inside
+    the quotes, as Spark reads a quoted name)."""
+    from pyspark.sql import functions as F
+
+    return F.col("`" + name.replace("`", "``") + "`")
 
 
 def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None) -> DataFrame:

@@ -202,11 +202,12 @@ def rows_with_split(
     -> split), lazy. An old split column of that name is not in `own`: the new one
     takes its place."""
     from splitguard.spark.counts import GROUP, by_group
+    from splitguard.spark.read import named_col
 
     return (
-        keyed.select(GROUP, *[_col(c) for c in own])
+        keyed.select(GROUP, *[named_col(c) for c in own])
         .join(by_group(assigned.drop("split_index"), n_groups), GROUP)
-        .select(*[_col(c) for c in own], column)
+        .select(*[named_col(c) for c in own], column)
     )
 
 
@@ -338,12 +339,6 @@ def _kept(keyed: DataFrame, spec: LabelSpec, request: SplitRequest, table: Group
     from splitguard.spark.keep import kept_on_spark
 
     return kept_on_spark(keyed, spec, request.keep, request.split_names, table.group_names)
-
-
-def _col(name: str) -> Any:
-    from pyspark.sql import functions as F
-
-    return F.col("`" + name.replace("`", "``") + "`")
 
 
 def write_spark_split(

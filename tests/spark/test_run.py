@@ -129,3 +129,35 @@ def test_split_col_and_classes_as_in_memory(
     assert not any(f["code"] == "SG201" for f in report["findings_after"])
     options = json.loads((out / "manifest.json").read_text())["options"]
     assert options["split-col"] == "split" and list(options["classes"]) == classes
+
+
+def test_column_names_with_backticks_dots_and_spaces_pass_through(
+    spark: Any, tmp_path: Path, run: Any
+) -> None:
+    # Spark reads a backtick inside a quoted column name only doubled.
+    rng = np.random.default_rng(0)
+    rows = 300
+    names = {"id": "i`d.x", "group": "pat ient`", "labels": "ta`gs", "other": "no`te.s"}
+    path = tmp_path / "odd.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                names["id"]: [f"r{i}" for i in range(rows)],
+                names["group"]: [f"p{i % 90}" for i in range(rows)],
+                names["labels"]: [
+                    "|".join(rng.choice(["a", "b", "c"], size=2)) for _ in range(rows)
+                ],
+                names["other"]: list(range(rows)),
+            }
+        ),
+        path,
+    )
+    args = ["--labels", names["labels"], "--sep", "|", "--id", names["id"]]
+    args += ["--group", names["group"], "--engine", "spark"]
+    out = tmp_path / "out"
+    result = run("split", path, *args, "--out", out)
+    assert result.code == 0, result.err
+    written = ds.dataset(out, format="parquet", partitioning="hive", exclude_invalid_files=True)
+    assert written.to_table().column_names == [*names.values(), "split"]
+    checked = run("check", path, *args)
+    assert checked.code == 0, checked.err
