@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from splitguard.core.errors import InputError
+from splitguard.core.io.read import PARQUET_SUFFIXES, parquet_files
 from splitguard.spark.session import spark_session
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
 # Columns the engine adds to the rows; the written splits never hold them.
 SOURCE = "__splitguard_source"
 INDEX = "__splitguard_index"
+# The file names of a local folder's Parquet files, as Spark globs them (`PARQUET_SUFFIXES`,
+# in either case).
+PARQUET_GLOB = "*.{" + ",".join(x for s in PARQUET_SUFFIXES for x in (s[1:], s[1:].upper())) + "}"
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -53,7 +57,13 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     kind = _kind(path, remote=remote)
     location = str(source) if remote else str(path)
     if kind == "parquet":
-        rows = session.read.parquet(location)
+        reader = session.read
+        if not remote and path.is_dir():
+            # Its Parquet files only, as the in-memory loader reads a folder: a split's
+            # output folder holds its reports beside them.
+            parquet_files(path)
+            reader = reader.option("pathGlobFilter", PARQUET_GLOB)
+        rows = reader.parquet(location)
         return rows.select(
             "*",
             F.col("_metadata.file_path").alias(SOURCE),

@@ -159,5 +159,12 @@ def test_column_names_with_backticks_dots_and_spaces_pass_through(
     assert result.code == 0, result.err
     written = ds.dataset(out, format="parquet", partitioning="hive", exclude_invalid_files=True)
     assert written.to_table().column_names == [*names.values(), "split"]
-    checked = run("check", path, *args)
+    # The split's own output folder, its reports beside the rows, checks as it reads in
+    # memory: its Parquet files only (its manifest.json was read as Parquet before).
+    checked = run("check", out, *args)
     assert checked.code == 0, checked.err
+    (tmp_path / "no parquet").mkdir()
+    (tmp_path / "no parquet" / "notes.md").write_text("# notes")
+    refused = run("check", tmp_path / "no parquet", *args)
+    assert refused.code == 2
+    assert "a directory with no Parquet files in it" in refused.err

@@ -305,13 +305,20 @@ def _read_parquet(path: Path) -> pa.Table:
         ) from exc
 
 
-def _read_parquet_dir(path: Path) -> pa.Table:
+def parquet_files(path: Path) -> list[Path]:
+    """The Parquet files of directory `path` and its folders (by their suffix), sorted:
+    the files either engine reads; none is an `InputError`."""
     files = sorted(p for p in path.rglob("*") if p.suffix.lower() in PARQUET_SUFFIXES)
     if not files:
         raise InputError(
             f"{path}: a directory with no Parquet files in it. "
             "Give a file, or a directory of .parquet files."
         )
+    return files
+
+
+def _read_parquet_dir(path: Path) -> pa.Table:
+    files = parquet_files(path)
     import pyarrow as pa
 
     tables = [_with_partitions(_read_parquet(file), file.relative_to(path)) for file in files]
