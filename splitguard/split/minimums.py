@@ -166,10 +166,11 @@ def top_up(
     """Bring every split up to its minimums, rarest class first.
 
     ``fewest_groups`` takes the carriers with the most positives first (repair: fewest
-    moves); otherwise the densest (new split: the receiving split grows least). With a
-    ``band``, the receiving split gives back, to the donor, groups that carry no positive
-    it needs (the sparsest first), so that it keeps its size: a minimum is met by which
-    groups go where, not by a bigger split. Where minimums stay unmet, the splits are
+    moves); otherwise those richest per row in every class the split is short of (new
+    split, `_donor_pool`: the receiving split grows least). With a ``band``, the
+    receiving split gives back, to the donor, groups that carry no positive it needs
+    (the sparsest first), so that it keeps its size: a minimum is met by which groups
+    go where, not by a bigger split. Where minimums stay unmet, the splits are
     brought back into the band and groups exchanged between them
     (`splitguard.split.exchange`); what still does not fit stays a shortfall.
     """
