@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 # Columns the engine adds to the rows; the written splits never hold them.
 SOURCE = "__splitguard_source"
 INDEX = "__splitguard_index"
-# The file names of a local folder's Parquet files, as Spark globs them (`PARQUET_SUFFIXES`,
-# in either case).
-PARQUET_GLOB = "*.{" + ",".join(x for s in PARQUET_SUFFIXES for x in (s[1:], s[1:].upper())) + "}"
+# The file names of a local folder's Parquet files, as Spark globs them: the suffixes of
+# `PARQUET_SUFFIXES` in any case ("x.Parquet" too), as the in-memory loader takes them.
+_ANY_CASE = (
+    "".join(f"[{ch}{ch.upper()}]" if ch.isalpha() else ch for ch in suffix[1:])
+    for suffix in PARQUET_SUFFIXES
+)
+PARQUET_GLOB = "*.{" + ",".join(_ANY_CASE) + "}"
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -57,13 +61,10 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     kind = _kind(path, remote=remote)
     location = str(source) if remote else str(path)
     if kind == "parquet":
-        reader = session.read
         if not remote and path.is_dir():
-            # Its Parquet files only, as the in-memory loader reads a folder: a split's
-            # output folder holds its reports beside them.
-            parquet_files(path)
-            reader = reader.option("pathGlobFilter", PARQUET_GLOB)
-        rows = reader.parquet(location)
+            rows = _read_parquet_dir(session, path)
+        else:
+            rows = session.read.parquet(location)
         return rows.select(
             "*",
             F.col("_metadata.file_path").alias(SOURCE),
@@ -74,6 +75,49 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
         reader = session.read.options(header=True, inferSchema=True, sep=sep, multiLine=True)
         return placed_by_partition(reader.csv(location))
     return placed_by_partition(session.read.json(location))
+
+
+def _read_parquet_dir(session: SparkSession, path: Path) -> DataFrame:
+    """A local folder's Parquet files (`parquet_files`: every one, at any depth, as the
+    in-memory loader reads them), never its other files: a split's output folder holds
+    its reports beside the rows.
+
+    Spark's folder reading finds partition columns in hive-style folders
+    (``split=train/``) but skips the files beside or above them, and every file in a
+    folder that is not one: where the files are not all in partition folders of the
+    same keys, they are named one by one instead, and a folder that mixes the two,
+    which Spark cannot read as the in-memory loader does, is an `InputError`.
+    """
+    files = parquet_files(path)
+    layouts = {_partition_keys(file.relative_to(path)) for file in files}
+    if len(layouts) == 1 and None not in layouts:
+        return session.read.option("pathGlobFilter", PARQUET_GLOB).parquet(str(path))
+    if all(not layout for layout in layouts):
+        return session.read.parquet(*(str(file) for file in files))
+    inside = next(f for f in files if _partition_keys(f.relative_to(path)))
+    outside = next(
+        f
+        for f in files
+        if _partition_keys(f.relative_to(path)) != _partition_keys(inside.relative_to(path))
+    )
+    raise InputError(
+        f"{path}: its Parquet files are not all in partition folders of the same keys "
+        f"({outside.relative_to(path)} beside {inside.relative_to(path)}), and Spark "
+        "would leave some of them out. Put every file in folders of the same keys "
+        "(key=value/), or none, or read the folder with --engine memory."
+    )
+
+
+def _partition_keys(relative: Path) -> tuple[str, ...] | None:
+    """The partition keys of a file's folders (``a=1/b=2/x.parquet``: a, b); None where
+    a folder is not a partition folder."""
+    keys = []
+    for folder in relative.parent.parts:
+        key, sep, _ = folder.partition("=")
+        if not (sep and key):
+            return None
+        keys.append(key)
+    return tuple(keys)
 
 
 def is_remote(source: str | Path) -> bool:

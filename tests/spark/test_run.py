@@ -168,3 +168,44 @@ def test_column_names_with_backticks_dots_and_spaces_pass_through(
     refused = run("check", tmp_path / "no parquet", *args)
     assert refused.code == 2
     assert "a directory with no Parquet files in it" in refused.err
+
+
+def test_a_folder_is_read_as_the_in_memory_loader_reads_it_whatever_the_suffixes_case(
+    spark: Any, tmp_path: Path
+) -> None:
+    from splitguard.core.io.read import PARQUET_SUFFIXES
+    from splitguard.spark.read import read_rows
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    names = [f"part-{i}{suffix}" for i, suffix in enumerate(PARQUET_SUFFIXES)]
+    names += ["upper.PARQUET", "mixed.Parquet", "odd.pQ"]
+    for index, name in enumerate(names):
+        pq.write_table(pa.table({"id": [f"r{index}"]}), folder / name)
+    (folder / "notes.md").write_text("# not a table")
+    (folder / "parquet").write_text("no suffix: not read either")
+    rows = read_rows(folder, spark).select("id").collect()
+    assert sorted(row.id for row in rows) == sorted(f"r{i}" for i in range(len(names)))
+
+
+def test_a_folder_of_plain_subfolders_is_read_whole_and_a_mixed_one_is_refused(
+    spark: Any, tmp_path: Path
+) -> None:
+    from splitguard.core.errors import InputError
+    from splitguard.core.io.read import read_table
+    from splitguard.spark.read import read_rows
+
+    # Spark's own folder reading kept a.parquet and left sub/b.parquet out.
+    plain = tmp_path / "plain"
+    (plain / "sub" / "deeper").mkdir(parents=True)
+    for index, name in enumerate(["a.parquet", "sub/b.parquet", "sub/deeper/c.parquet"]):
+        pq.write_table(pa.table({"id": [f"r{index}"]}), plain / name)
+    rows = sorted(row.id for row in read_rows(plain, spark).select("id").collect())
+    assert rows == sorted(read_table(plain).column("id").to_pylist()) == ["r0", "r1", "r2"]
+    # Beside a partition folder, Spark left a.parquet out: refused, naming both files.
+    mixed = tmp_path / "mixed"
+    (mixed / "day=2").mkdir(parents=True)
+    pq.write_table(pa.table({"id": ["r0"]}), mixed / "a.parquet")
+    pq.write_table(pa.table({"id": ["r1"]}), mixed / "day=2" / "b.parquet")
+    with pytest.raises(InputError, match=r"a\.parquet beside day=2/b\.parquet"):
+        read_rows(mixed, spark)
