@@ -9,6 +9,7 @@ group key, as the loader does ("<missing> row 7"), and never reaches the driver.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,7 @@ _ANY_CASE = (
     for suffix in PARQUET_SUFFIXES
 )
 PARQUET_GLOB = "*.{" + ",".join(_ANY_CASE) + "}"
+_GLOB_CHARACTER = re.compile(r"[\\\[\]{}*?]")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
 
@@ -59,7 +61,7 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
         raise InputError(f"{path}: no such file or directory. Give a Parquet dataset or a file.")
     session = spark or spark_session()
     kind = _kind(path, remote=remote)
-    location = str(source) if remote else str(path)
+    location = str(source) if remote else literal(path)
     if kind == "parquet":
         if not remote and path.is_dir():
             rows = _read_parquet_dir(session, path)
@@ -91,9 +93,9 @@ def _read_parquet_dir(session: SparkSession, path: Path) -> DataFrame:
     files = parquet_files(path)
     layouts = {_partition_keys(file.relative_to(path)) for file in files}
     if len(layouts) == 1 and None not in layouts:
-        return session.read.option("pathGlobFilter", PARQUET_GLOB).parquet(str(path))
+        return session.read.option("pathGlobFilter", PARQUET_GLOB).parquet(literal(path))
     if all(not layout for layout in layouts):
-        return session.read.parquet(*(str(file) for file in files))
+        return session.read.parquet(*(literal(file) for file in files))
     inside = next(f for f in files if _partition_keys(f.relative_to(path)))
     outside = next(
         f
@@ -106,6 +108,13 @@ def _read_parquet_dir(session: SparkSession, path: Path) -> DataFrame:
         "would leave some of them out. Put every file in folders of the same keys "
         "(key=value/), or none, or read the folder with --engine memory."
     )
+
+
+def literal(path: Path) -> str:
+    """A local path as Spark reads it literally: Spark (Hadoop) takes a path as a glob,
+    so a name holding ``[``, ``{``, ``*`` or ``?`` matched nothing ("Path does not
+    exist"); each such character is escaped."""
+    return _GLOB_CHARACTER.sub(r"\\\g<0>", path.as_posix())
 
 
 def _partition_keys(relative: Path) -> tuple[str, ...] | None:

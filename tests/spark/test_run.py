@@ -209,3 +209,21 @@ def test_a_folder_of_plain_subfolders_is_read_whole_and_a_mixed_one_is_refused(
     pq.write_table(pa.table({"id": ["r1"]}), mixed / "day=2" / "b.parquet")
     with pytest.raises(InputError, match=r"a\.parquet beside day=2/b\.parquet"):
         read_rows(mixed, spark)
+
+
+@pytest.mark.parametrize("layout", ["one file", "flat", "subfolders"])
+def test_paths_holding_glob_characters_are_read_as_they_are(
+    spark: Any, tmp_path: Path, layout: str
+) -> None:
+    # Spark takes a path as a glob: "we[ir]d" matched nothing ("Path does not exist").
+    from splitguard.spark.read import read_rows
+
+    folder = tmp_path / "we[ir]d {x}*?\\"
+    names = {"one file": ["a b[1].parquet"], "flat": ["a[1].parquet", "b{2}.parquet"]}
+    chosen = names.get(layout, ["a.parquet", "sub[1]/b?.parquet"])
+    for index, name in enumerate(chosen):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(pa.table({"id": [f"r{index}"]}), folder / name)
+    source = folder / chosen[0] if layout == "one file" else folder
+    rows = sorted(row.id for row in read_rows(source, spark).select("id").collect())
+    assert rows == [f"r{i}" for i in range(len(chosen))]
