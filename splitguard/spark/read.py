@@ -10,11 +10,14 @@ group key, as the loader does ("<missing> row 7"), and never reaches the driver.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from splitguard.core.errors import InputError
 from splitguard.core.io.read import PARQUET_SUFFIXES, parquet_files
+from splitguard.core.printable import printable
 from splitguard.spark.session import spark_session
 
 if TYPE_CHECKING:
@@ -59,24 +62,55 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     remote = is_remote(source)
     if not remote and not path.exists():
         raise InputError(f"{path}: no such file or directory. Give a Parquet dataset or a file.")
+    if not remote and path.is_file() and path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty. Give a table with a header row and rows.")
     session = spark or spark_session()
     kind = _kind(path, remote=remote)
     location = str(source) if remote else literal(path)
-    if kind == "parquet":
-        if not remote and path.is_dir():
-            rows = _read_parquet_dir(session, path)
-        else:
-            rows = session.read.parquet(location)
-        return rows.select(
-            "*",
-            F.col("_metadata.file_path").alias(SOURCE),
-            F.col("_metadata.row_index").alias(INDEX),
-        )
-    if kind == "csv":
-        sep = "\t" if ".tsv" in path.name.lower() else ","
-        reader = session.read.options(header=True, inferSchema=True, sep=sep, multiLine=True)
-        return placed_by_partition(reader.csv(location))
-    return placed_by_partition(session.read.json(location))
+    with _unreadable(source):
+        if kind == "parquet":
+            if not remote and path.is_dir():
+                rows = _read_parquet_dir(session, path)
+            else:
+                rows = session.read.parquet(location)
+            return rows.select(
+                "*",
+                F.col("_metadata.file_path").alias(SOURCE),
+                F.col("_metadata.row_index").alias(INDEX),
+            )
+        if kind == "csv":
+            sep = "\t" if ".tsv" in path.name.lower() else ","
+            reader = session.read.options(header=True, inferSchema=True, sep=sep, multiLine=True)
+            return placed_by_partition(reader.csv(location))
+        return placed_by_partition(session.read.json(location))
+
+
+@contextmanager
+def _unreadable(source: str | Path) -> Iterator[None]:
+    """What Spark raises on reading an input (a Parquet file without its footer, say,
+    while it infers the schema) as an `InputError` naming it, without the JVM's stack.
+
+    Only the reading: an error in a later step is not the input's to answer for.
+    """
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        yield
+    except Py4JJavaError as exc:
+        raise InputError(_cannot_read(source, str(exc.java_exception.getMessage()))) from None
+    except PySparkException as exc:
+        raise InputError(_cannot_read(source, str(exc))) from None
+
+
+def _cannot_read(source: str | Path, message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    reason = printable(lines[0] if lines else "no reason given")[:500]
+    return (
+        f"{source}: Spark cannot read it ({reason}). Give a readable Parquet dataset, CSV or "
+        "JSON-lines file; `splitguard check` without --engine spark names the first bad "
+        "file or line of a local input."
+    )
 
 
 def _read_parquet_dir(session: SparkSession, path: Path) -> DataFrame:

@@ -227,3 +227,25 @@ def test_paths_holding_glob_characters_are_read_as_they_are(
     source = folder / chosen[0] if layout == "one file" else folder
     rows = sorted(row.id for row in read_rows(source, spark).select("id").collect())
     assert rows == [f"r{i}" for i in range(len(chosen))]
+
+
+def test_an_input_spark_cannot_read_is_an_input_error_naming_it(
+    spark: Any, tmp_path: Path, run: Any
+) -> None:
+    # A Parquet file without its footer stopped the run with an "internal error" and
+    # the JVM's stack; an empty CSV with "it has ." (no columns to name).
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "part-0.parquet").write_bytes(b"not parquet at all")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    args = ["--labels", "labels", "--id", "id", "--engine", "spark"]
+    for source, said in (
+        (broken, "Spark cannot read it ([FAILED_READ_FILE"),
+        (broken / "part-0.parquet", "Spark cannot read it ("),
+        (empty, "the file is empty"),
+    ):
+        result = run("check", source, *args)
+        assert result.code == 2
+        assert f"splitguard: error: {source}: {said}" in result.err
+        assert "internal error" not in result.err and "\tat " not in result.err
