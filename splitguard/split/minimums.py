@@ -478,12 +478,14 @@ def _useful(
     ``c`` that ``s`` is short of, each counted up to the shortage (of rows or groups)."""
     c, s = cell
     counts = state.counts
-    short = np.maximum(
-        required.rows[s] - state.positives[s], required.groups[s] - state.positive_groups[s]
-    )
-    short[c] = 0.0
     owner, cells = counts.entries(groups)
-    brought = np.clip(short[counts.classes[cells]], 0.0, counts.values[cells])
+    # The shortages at the groups' cells only: a top-up step reads no (C,) row.
+    classes = counts.classes[cells]
+    short = np.maximum(
+        required.rows[s, classes] - state.positives[s, classes],
+        required.groups[s, classes] - state.positive_groups[s, classes],
+    )
+    brought = np.where(classes == c, 0.0, np.clip(short, 0.0, counts.values[cells]))
     useful: FloatArray = np.bincount(owner, weights=brought, minlength=groups.size).astype(
         np.float64
     )
