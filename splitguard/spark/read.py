@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from splitguard.core.errors import InputError
-from splitguard.core.io.read import PARQUET_SUFFIXES, parquet_files
+from splitguard.core.io.read import PARQUET_SUFFIXES, empty_file, parquet_files
 from splitguard.core.printable import printable
 from splitguard.spark.session import spark_session
 
@@ -63,7 +63,7 @@ def read_rows(source: str | Path | DataFrame, spark: SparkSession | None = None)
     if not remote and not path.exists():
         raise InputError(f"{path}: no such file or directory. Give a Parquet dataset or a file.")
     if not remote and path.is_file() and path.stat().st_size == 0:
-        raise InputError(f"{path}: the file is empty. Give a table with a header row and rows.")
+        raise empty_file(path)
     session = spark or spark_session()
     kind = _kind(path, remote=remote)
     location = str(source) if remote else literal(path)
@@ -124,21 +124,18 @@ def _read_parquet_dir(session: SparkSession, path: Path) -> DataFrame:
     same keys, they are named one by one instead, and a folder that mixes the two,
     which Spark cannot read as the in-memory loader does, is an `InputError`.
     """
-    files = parquet_files(path)
-    layouts = {_partition_keys(file.relative_to(path)) for file in files}
+    relative = [file.relative_to(path) for file in parquet_files(path)]
+    layout = {file: _partition_keys(file) for file in relative}
+    layouts = set(layout.values())
     if len(layouts) == 1 and None not in layouts:
         return session.read.option("pathGlobFilter", PARQUET_GLOB).parquet(literal(path))
-    if all(not layout for layout in layouts):
-        return session.read.parquet(*(literal(file) for file in files))
-    inside = next(f for f in files if _partition_keys(f.relative_to(path)))
-    outside = next(
-        f
-        for f in files
-        if _partition_keys(f.relative_to(path)) != _partition_keys(inside.relative_to(path))
-    )
+    if all(not keys for keys in layouts):
+        return session.read.parquet(*(literal(path / file) for file in layout))
+    inside = next(file for file, keys in layout.items() if keys)
+    outside = next(file for file, keys in layout.items() if keys != layout[inside])
     raise InputError(
         f"{path}: its Parquet files are not all in partition folders of the same keys "
-        f"({outside.relative_to(path)} beside {inside.relative_to(path)}), and Spark "
+        f"({outside} beside {inside}), and Spark "
         "would leave some of them out. Put every file in folders of the same keys "
         "(key=value/), or none, or read the folder with --engine memory."
     )

@@ -51,7 +51,7 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pa.Table:
             f"{path}: cannot be read ({exc.strerror}). Check its permissions."
         ) from exc
     if not head:
-        raise InputError(f"{path}: the file is empty. Give a table with a header row and rows.")
+        raise empty_file(path)
     if head == _PARQUET_MAGIC or path.suffix.lower() in PARQUET_SUFFIXES:
         table = _read_parquet(path)
     else:
@@ -59,6 +59,11 @@ def read_table(path: str | Path, encoding: str = "utf-8") -> pa.Table:
     if table.num_rows == 0:
         raise InputError(f"{path}: the table has a header but no rows. Give a table with rows.")
     return table
+
+
+def empty_file(path: Path) -> InputError:
+    """What both engines say of an input file with no header and no rows."""
+    return InputError(f"{path}: the file is empty. Give a table with a header row and rows.")
 
 
 def codec_name(encoding: str) -> str:
@@ -123,9 +128,7 @@ class _Csv:
             kind = "gzip-compressed CSV" if self.compressed else "CSV"
             raise InputError(f"{self.path}: not a readable {kind} file ({exc}).") from exc
         if not any(name.strip() for name in header):
-            raise InputError(
-                f"{self.path}: the file is empty. Give a table with a header row and rows."
-            )
+            raise empty_file(self.path)
         if any(_has_surrogates(name) for name in header):
             raise self._undecodable(UnicodeError("in the header"))
         if not has_rows:
