@@ -297,12 +297,10 @@ class Exchanger:
         d = int(state.split[incoming])
         groups = np.array([incoming] if outgoing < 0 else [incoming, outgoing])
         fresh = self.derived_at == state.version
-        state.place(groups, np.array([s, d])[: groups.size])
+        classes = state.place(groups, np.array([s, d])[: groups.size])
         if fresh:
             # Only the cells of the two groups changed, in s and d: derive those alone
             # (at 5,000 classes, deriving every cell after each exchange cost a tenth).
-            _, cells = state.counts.entries(groups)
-            classes = state.counts.classes[cells]
             self._derive(
                 np.concatenate([s * state.n_classes + classes, d * state.n_classes + classes])
             )

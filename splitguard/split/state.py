@@ -61,10 +61,11 @@ class GroupState:
         placed = np.flatnonzero(self.split >= 0)
         self.pair_positives = pairs.totals(placed, self.split[placed], self.n_splits)
 
-    def place(self, groups: Groups, to_split: Groups | int) -> None:
-        """Put ``groups`` into ``to_split``, taking them out of their current split."""
+    def place(self, groups: Groups, to_split: Groups | int) -> IntArray:
+        """Put ``groups`` into ``to_split``, taking them out of their current split; the
+        class of each of their cells (the totals changed at those classes only)."""
         if groups.size == 0:
-            return
+            return np.zeros(0, dtype=np.int64)
         destination = np.asarray(to_split, dtype=SPLIT_INDEX)
         if destination.shape != groups.shape:
             destination = np.full(groups.shape, destination, dtype=SPLIT_INDEX)
@@ -82,6 +83,7 @@ class GroupState:
             self.pair_positives += self.pairs.totals(groups, destination, self.n_splits)
         self.split[groups] = destination
         self.version += 1
+        return classes
 
     def _account(
         self,

@@ -182,9 +182,9 @@ def test_a_scoring_makes_several_exchanges_while_the_class_stays_short(
         scorings[0] += 1
         return alone(self, *args)
 
-    def counted_place(self: GroupState, *args: Any) -> None:
+    def counted_place(self: GroupState, *args: Any) -> Any:
         exchanges[0] += running[0]
-        place(self, *args)
+        return place(self, *args)
 
     def counted_run(self: Exchanger) -> None:
         running[0] = True
