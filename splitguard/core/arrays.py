@@ -18,3 +18,17 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return ordered[first]
+
+
+def spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every position of the ranges ``starts[i] .. starts[i] + lengths[i] - 1``, range by
+    range, with the range ``i`` it belongs to: the cells of some CSR rows.
+
+    Array methods, not the np.* functions: the splitter calls this on a few rows
+    thousands of times, where the functions' dispatch cost more than the work.
+    """
+    ends = lengths.cumsum()
+    owner = np.arange(lengths.size).repeat(lengths)
+    # Position k of the result is k, plus its range's start, minus the positions before it.
+    shift = (starts - ends + lengths).repeat(lengths)
+    return owner, np.arange(shift.size) + shift

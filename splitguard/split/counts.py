@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import spans
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 Groups = npt.NDArray[np.integer[Any]]
@@ -97,11 +99,9 @@ class GroupCounts:
 
     def entries(self, groups: Groups) -> tuple[IntArray, IntArray]:
         """For every cell of ``groups``: its position in ``groups`` and in the cell arrays."""
+        groups = np.asarray(groups)
         starts = self.indptr[groups]
-        lengths = self.indptr[np.asarray(groups) + 1] - starts
-        owner = np.repeat(np.arange(len(groups)), lengths)
-        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return owner, np.repeat(starts, lengths) + offsets
+        return spans(starts, self.indptr[groups + 1] - starts)
 
     def permuted(self, order: IntArray) -> GroupCounts:
         """The counts with columns renumbered to ``order`` (new column -> old column)."""

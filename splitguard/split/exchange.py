@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique
+from splitguard.core.arrays import sorted_unique, spans
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
 if TYPE_CHECKING:
@@ -360,8 +360,11 @@ class Exchanger:
         order (`offered`): moving alone (-1, first column), then its `PARTNERS_KEPT`
         best partners.
 
-        Every carrier is scored with every offered group at once: the change of a cell
-        the two share is taken on top of the carrier's positives there.
+        The key of an exchange is the carrier's key alone, plus the offer's key alone
+        (its cells leaving ``s`` for ``d``), plus a correction at the classes the two
+        share, where the offer's cells change on top of the carrier's. Keys are whole
+        numbers, so the sum is exact: the same as scoring every (carrier, offer cell),
+        at the cost of the offers' cells plus the shared ones.
         """
         state, counts = self.state, self.state.counts
         sizes = state.sizes[incoming].astype(np.float64)
@@ -379,30 +382,37 @@ class Exchanger:
         if n_offers == 0:
             return alone_keys, no_partner
         in_owner, in_cells = counts.entries(incoming)
-        in_keys = in_owner * counts.n_classes + counts.classes[in_cells]
-        in_values = counts.values[in_cells].astype(np.float64)
         owner, cells = counts.entries(offers)
         classes = counts.classes[cells]
         values = counts.values[cells].astype(np.float64)
-        # Every (carrier, cell of an offer); the carriers' cells are in key order.
-        pair_carrier = np.repeat(np.arange(n_in), owner.size)
-        pair_cell = np.arange(n_in * owner.size) % max(owner.size, 1)
-        pair_keys = pair_carrier * counts.n_classes + classes[pair_cell]
-        at = np.minimum(np.searchsorted(in_keys, pair_keys), in_keys.size - 1)
-        shared = in_keys[at] == pair_keys
-        added_rows = np.where(shared, in_values[at], 0.0)
-        added_groups = shared.astype(np.float64)
-        pair_classes, pair_values = classes[pair_cell], values[pair_cell]
-        # The offer's cells join d and leave s, where the carrier's cells came in.
+        # The (carrier cell, offer cell) pairs of one class.
+        in_shared, offer_shared = _same_class(counts.classes[in_cells], classes)
+        n_cells = owner.size
+        # The offers' cells alone, then again on top of the carriers' at the shared ones:
+        # they join d and leave s, where the carrier's cells came in.
+        at = np.concatenate([np.arange(n_cells), offer_shared])
+        added_rows = np.concatenate([np.zeros(n_cells), counts.values[in_cells[in_shared]]])
+        added_groups = np.concatenate([np.zeros(n_cells), np.ones(in_shared.size)])
         weights, leave_starves = self.both_ways(
-            d, s, pair_classes, pair_values, 1.0, (-added_rows, -added_groups)
+            d, s, classes[at], values[at], 1.0, (-added_rows, -added_groups)
         )
-        pair = pair_carrier * n_offers + owner[pair_cell]
+        alone_weights, shared_weights = weights[:n_cells], weights[n_cells:]
+        alone_starves = leave_starves[:n_cells].astype(np.float64)
+        shared_starves = leave_starves[n_cells:].astype(np.float64)
+        # Per offer alone; per (carrier, offer) the change at the shared cells (rows
+        # breaking the train floor are counted: the pair breaks it if any cell does).
+        offer_key = np.bincount(owner, weights=alone_weights, minlength=n_offers)
+        offer_starves = np.bincount(owner, weights=alone_starves, minlength=n_offers)
+        pair = in_owner[in_shared] * n_offers + owner[offer_shared]
         total = n_in * n_offers
-        key = np.bincount(pair, weights=weights, minlength=total)
-        starves = np.bincount(pair, weights=leave_starves, minlength=total) > 0
-        key = np.where(fits.ravel() & ~starves, key + np.repeat(alone, n_offers), np.inf)
-        key = key.reshape(n_in, n_offers)
+        shared_key = np.bincount(
+            pair, weights=shared_weights - alone_weights[offer_shared], minlength=total
+        ).reshape(n_in, n_offers)
+        shared_breaks = np.bincount(
+            pair, weights=shared_starves - alone_starves[offer_shared], minlength=total
+        ).reshape(n_in, n_offers)
+        starves = shared_breaks + offer_starves[None, :] > 0
+        key = np.where(fits & ~starves, shared_key + offer_key[None, :] + alone[:, None], np.inf)
         # A stable sort: among equal keys, the offer first in the pass's order.
         best = np.argsort(key, axis=1, kind="stable")[:, :PARTNERS_KEPT]
         keys: FloatArray = np.concatenate([alone_keys, key[np.arange(n_in)[:, None], best]], axis=1)
@@ -421,3 +431,13 @@ class Exchanger:
             np.abs(rows_d - grows - target_d) <= allowed_d
         )
         return fits
+
+
+def _same_class(first: IntArray, second: IntArray) -> tuple[IntArray, IntArray]:
+    """Every (i, j) with ``first[i] == second[j]``: the positions, by i then j."""
+    order = np.argsort(second, kind="stable")
+    ordered = second[order]
+    low = np.searchsorted(ordered, first, side="left")
+    found = np.searchsorted(ordered, first, side="right") - low
+    i, at = spans(low, found)
+    return i, order[at]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique
+from splitguard.core.arrays import sorted_unique, spans
 from splitguard.split.counts import GroupCounts
 from splitguard.split.refine import GAIN_EPSILON, small_product
 from splitguard.split.state import FloatArray, GroupState, IntArray
@@ -208,9 +208,9 @@ def _candidate_swaps(
     sorted_keys = keys[by_key]
     after = np.arange(1, pool.size + 1)
     partners = np.searchsorted(sorted_keys, sorted_keys, side="right") - after
-    position = np.repeat(np.arange(pool.size), partners)
-    offsets = np.arange(position.size) - np.repeat(np.cumsum(partners) - partners, partners)
-    left, right = by_key[position], by_key[position + 1 + offsets]
+    # Each group pairs with the groups after it in key order that share its key.
+    position, after_it = spans(after, partners)
+    left, right = by_key[position], by_key[after_it]
     useful = pair_keys[left] != pair_keys[right]
     left, right = left[useful], right[useful]
     if left.size > MAX_SWAPS:
@@ -232,9 +232,7 @@ def _interaction(
     lookup, counts = lookup[order], pairs.count[entries][order]
     starts = np.searchsorted(owner, np.arange(pool.size + 1))
     lengths = (starts[1:] - starts[:-1])[left]
-    swap = np.repeat(np.arange(left.size), lengths)
-    offsets = np.arange(swap.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    mine = np.repeat(starts[:-1][left], lengths) + offsets
+    swap, mine = spans(starts[:-1][left], lengths)
     pair = pairs.pair[entries][mine]
     wanted = right[swap] * pairs.n_pairs + pair
     found = np.minimum(np.searchsorted(lookup, wanted), max(lookup.size - 1, 0))

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from splitguard.core.arrays import spans
+
 IntArray = npt.NDArray[np.int64]
 
 # A pair positive in fewer groups cannot be spread over the splits in any useful way.
@@ -105,10 +107,7 @@ class PairCounts:
     def entries(self, groups: npt.NDArray[np.integer[Any]]) -> tuple[IntArray, IntArray]:
         """For every entry of ``groups``: its position in ``groups`` and in the CSR arrays."""
         starts = self.indptr[groups]
-        lengths = self.indptr[groups + 1] - starts
-        owner = np.repeat(np.arange(groups.size), lengths)
-        offsets = np.arange(owner.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return owner, np.repeat(starts, lengths) + offsets
+        return spans(starts, self.indptr[groups + 1] - starts)
 
 
 def no_pairs(n_groups: int) -> PairCounts:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique
+from splitguard.core.arrays import sorted_unique, spans
 from splitguard.split.minimums import Requirements, SizeBand
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
@@ -323,9 +323,8 @@ class _Side:
         """Every (i, j) with ``classes[i]`` the class of this side's cell ``j``."""
         starts = np.searchsorted(self.sorted_classes, classes, side="left")
         lengths = np.searchsorted(self.sorted_classes, classes, side="right") - starts
-        i = np.repeat(np.arange(classes.size), lengths)
-        offsets = np.arange(i.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        return i, self.by_class[np.repeat(starts, lengths) + offsets]
+        i, at = spans(starts, lengths)
+        return i, self.by_class[at]
 
     def breaks_floor(
         self, arriving: _Side, slack_rows: FloatArray, slack_groups: FloatArray

@@ -71,11 +71,7 @@ class GroupState:
             destination = np.full(groups.shape, destination, dtype=SPLIT_INDEX)
         origin = self.split[groups]
         owner, cells = self.counts.entries(groups)
-        classes = self.counts.classes[cells]
-        values = self.counts.values[cells]
-        sizes = self.sizes[groups]
-        self._account(owner, classes, values, sizes, origin, -1)
-        self._account(owner, classes, values, sizes, destination, 1)
+        self._account(groups, owner, cells, origin, destination)
         if self.pairs.n_pairs:
             # Shifted by one so that unplaced groups (-1) land in a discarded first row.
             moved = self.pairs.totals(groups, origin + 1, self.n_splits + 1)
@@ -83,40 +79,43 @@ class GroupState:
             self.pair_positives += self.pairs.totals(groups, destination, self.n_splits)
         self.split[groups] = destination
         self.version += 1
+        classes: IntArray = self.counts.classes[cells]
         return classes
 
     def _account(
-        self,
-        owner: IntArray,
-        classes: IntArray,
-        values: npt.NDArray[np.int32],
-        sizes: IntArray,
-        splits: Groups,
-        sign: int,
+        self, groups: Groups, owner: IntArray, cells: IntArray, origin: Groups, destination: Groups
     ) -> None:
-        placed = splits >= 0
-        if not placed.any():
-            return
-        cell_split = splits[owner].astype(np.int64)
+        """Take the cells of ``groups`` out of the totals of ``origin`` and add them to
+        those of ``destination``, in one pass (a split of -1 is no split)."""
+        n = groups.size
+        # The groups twice: leaving their origin (-1), joining their destination (+1).
+        splits = np.concatenate([origin, destination]).astype(np.int64)
+        signs = np.repeat(np.array([-1, 1]), n)
+        sizes = np.concatenate([self.sizes[groups], self.sizes[groups]])
+        owner = np.concatenate([owner, owner + n])
+        classes = self.counts.classes[cells]
+        values = self.counts.values[cells]
+        cell_split = splits[owner]
         counted = cell_split >= 0
-        flat = cell_split[counted] * self.n_classes + classes[counted]
+        flat = (cell_split * self.n_classes + np.concatenate([classes, classes]))[counted]
+        cell_signs = signs[owner][counted]
+        added = cell_signs * np.concatenate([values, values])[counted]
+        placed = splits >= 0
+        rows, row_splits = signs[placed] * sizes[placed], splits[placed]
         # The totals are sums of whole numbers, so the order of the additions cannot show.
         if flat.size < self.positives.size // ADD_AT_SHARE:
             # A move of a few groups touches few cells: adding at them costs O(cells),
             # where a bincount costs O(S * C): at 5,000 classes that was an eighth of the split.
-            np.add.at(self.positives.reshape(-1), flat, sign * values[counted])
-            np.add.at(self.positive_groups.reshape(-1), flat, sign)
-            np.add.at(self.rows, splits[placed].astype(np.int64), sign * sizes[placed])
+            np.add.at(self.positives.reshape(-1), flat, added)
+            np.add.at(self.positive_groups.reshape(-1), flat, cell_signs)
+            np.add.at(self.rows, row_splits, rows)
             return
         # Cells numbered split-major, summed by bincount (many times faster than
         # np.add.at over many cells).
         shape, size = self.positives.shape, self.positives.size
-        positives = np.bincount(flat, weights=values[counted], minlength=size)
-        self.positives += sign * positives.reshape(shape)
-        self.positive_groups += sign * np.bincount(flat, minlength=size).reshape(shape)
-        self.rows += sign * np.bincount(
-            splits[placed].astype(np.int64), weights=sizes[placed], minlength=self.n_splits
-        )
+        self.positives += np.bincount(flat, weights=added, minlength=size).reshape(shape)
+        self.positive_groups += np.bincount(flat, weights=cell_signs, minlength=size).reshape(shape)
+        self.rows += np.bincount(row_splits, weights=rows, minlength=self.n_splits)
 
 
 def canonical_class_order(counts: GroupCounts) -> IntArray:

@@ -1,4 +1,5 @@
-"""splitguard.core.arrays.sorted_unique: np.unique's answer without its hash path."""
+"""splitguard.core.arrays: sorted_unique (np.unique's answer without its hash path) and
+spans (the positions of CSR rows)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from splitguard.core.arrays import sorted_unique
+from splitguard.core.arrays import sorted_unique, spans
 
 
 @given(arrays(st.sampled_from([np.int8, np.int32, np.int64, np.uint16]), st.integers(0, 200)))
@@ -23,3 +24,12 @@ def test_sorted_unique_is_np_unique(values: np.ndarray) -> None:
 def test_sorted_unique_flattens_as_np_unique_does(shape: tuple[int, ...]) -> None:
     values = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape) % 5
     assert sorted_unique(values).tolist() == np.unique(values).tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 6)), max_size=30))
+def test_spans_lists_every_position_of_every_range_in_order(ranges: list[tuple[int, int]]) -> None:
+    starts = np.array([start for start, _ in ranges], dtype=np.int64)
+    lengths = np.array([length for _, length in ranges], dtype=np.int64)
+    owner, positions = spans(starts, lengths)
+    expected = [(i, start + k) for i, (start, length) in enumerate(ranges) for k in range(length)]
+    assert list(zip(owner.tolist(), positions.tolist(), strict=True)) == expected
