@@ -124,7 +124,7 @@ def label_pairs(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> PairC
 
     Parameters
     ----------
-    labels : array of shape (N, C), 0/1 or bool, or a scipy.sparse matrix
+    labels : `LabelRows`, array of shape (N, C), 0/1 or bool, or a scipy.sparse matrix
         Row labels; a nonzero entry is a positive.
     group_index : array of shape (N,), integers in ``0 .. n_groups - 1``
         The group of every row.
