@@ -217,7 +217,7 @@ def quality(frame: LabelFrame, shares: np.ndarray) -> Quality:
 
     assert frame.splits is not None
     measured = evaluate(
-        frame.labels,
+        frame.label_rows,
         frame.splits,
         list(shares),
         groups=frame.groups,

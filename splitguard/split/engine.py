@@ -49,7 +49,7 @@ class GroupTable:
 
     @classmethod
     def of_frame(cls, frame: LabelFrame) -> GroupTable:
-        """The counts of an in-memory frame (its rows' labels, kept sparse)."""
+        """The counts of an in-memory frame, read from its `LabelRows` with numpy only."""
         from splitguard.split.counts import from_rows
         from splitguard.split.pairs import label_pairs
 
@@ -57,8 +57,8 @@ class GroupTable:
         return cls(
             group_names=frame.group_names,
             group_sizes=np.asarray(frame.group_sizes, dtype=np.int64),
-            counts=from_rows(frame.labels, frame.groups, frame.n_groups),
-            pairs=label_pairs(frame.labels, frame.groups, frame.n_groups),
+            counts=from_rows(frame.label_rows, frame.groups, frame.n_groups),
+            pairs=label_pairs(frame.label_rows, frame.groups, frame.n_groups),
             classes=tuple(frame.classes),
             labels_per_row=np.bincount(per_row, minlength=1).astype(np.int64),
         )

@@ -3,7 +3,9 @@
 Notation (Sechidis et al. 2011): ``D`` is the data set of ``|D|`` rows, ``S_i`` the rows
 of split ``i`` (``k`` splits) requested at fraction ``r_i``; ``D^j`` and ``S_i^j`` are the
 rows positive for label ``j`` (``q`` labels). Every function takes ``labels`` (N, q) 0/1
-and ``split`` (N,) with values in ``0 .. k-1``; all are vectorised numpy.
+and ``split`` (N,) with values in ``0 .. k-1``; all are vectorised numpy. ``labels`` may
+also be a `LabelRows` or a scipy.sparse matrix: only its positives are then read, those
+of a `LabelRows` without importing scipy.
 
 References: K. Sechidis, G. Tsoumakas, I. Vlahavas, "On the stratification of multi-label
 data", ECML PKDD 2011 (LD, ED); P. Szymanski, T. Kajdanowicz, "A network perspective on
@@ -21,10 +23,12 @@ import numpy as np
 import numpy.typing as npt
 
 from splitguard.core.arrays import sorted_unique
+from splitguard.core.labels import LabelRows
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-Labels = npt.ArrayLike
+# A scipy.sparse matrix is accepted too (scipy is untyped: it passes as ArrayLike).
+Labels = npt.ArrayLike | LabelRows
 
 # Pair counts use float32 products, exact while a chunk has fewer than 2**24 rows.
 PAIR_CHUNK_ROWS = 1 << 20
@@ -43,11 +47,7 @@ class SplitQuality:
 
 
 def positives_by_split(labels: Labels, split: npt.ArrayLike, n_splits: int) -> IntArray:
-    """``|S_i^j|``: positive rows of every label in every split, shape (k, q).
-
-    ``labels`` may also be a scipy.sparse matrix (rows x labels): only its positives are
-    read.
-    """
+    """``|S_i^j|``: positive rows of every label in every split, shape (k, q)."""
     if hasattr(labels, "nnz"):
         from splitguard.split.counts import label_cells
 
@@ -77,6 +77,20 @@ def label_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> f
     return ratio_gap(positives_by_split(labels, where, n_splits), sizes)
 
 
+def pairs_by_split(labels: Labels, split: npt.ArrayLike, n_splits: int) -> IntArray:
+    """``|S_i^{jl}|``: rows of every split positive for both ``j`` and ``l``, shape
+    (k, pairs), over the pairs ``j < l`` positive together in at least one row of ``D``,
+    in the order of ``np.triu_indices``."""
+    if hasattr(labels, "nnz"):
+        where = _as_split(split, int(labels.shape[0]), n_splits)  # type: ignore[union-attr]
+        return _sparse_pair_counts(labels, where, n_splits)
+    matrix = _as_labels(labels)
+    where = _as_split(split, matrix.shape[0], n_splits)
+    upper = np.triu_indices(matrix.shape[1], k=1)
+    per_pair = _pair_counts(matrix, where, n_splits)[:, upper[0], upper[1]]
+    return per_pair[:, per_pair.sum(axis=0) > 0]
+
+
 def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int) -> float:
     """LPD (Szymanski & Kajdanowicz 2017), lower is better.
 
@@ -84,19 +98,9 @@ def label_pair_distribution(labels: Labels, split: npt.ArrayLike, n_splits: int)
     ``i`` positive for both ``j`` and ``l`` (``j < l``), averaged over the pairs that occur
     in ``D`` at least once. 0.0 when no pair occurs.
     """
-    if hasattr(labels, "nnz"):
-        where = _as_split(split, int(labels.shape[0]), n_splits)  # type: ignore[union-attr]
-        per_pair = _sparse_pair_counts(labels, where, n_splits)
-    else:
-        matrix = _as_labels(labels)
-        where = _as_split(split, matrix.shape[0], n_splits)
-        pairs = _pair_counts(matrix, where, n_splits)
-        upper = np.triu_indices(matrix.shape[1], k=1)
-        per_pair = pairs[:, upper[0], upper[1]]
-        per_pair = per_pair[:, per_pair.sum(axis=0) > 0]
-    if not per_pair.shape[1]:
-        return 0.0
-    return ratio_gap(per_pair, np.bincount(where, minlength=n_splits))
+    where = _as_split(split, None, n_splits)
+    sizes = np.bincount(where, minlength=n_splits)
+    return ratio_gap(pairs_by_split(labels, where, n_splits), sizes)
 
 
 def zero_positive_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
@@ -108,11 +112,7 @@ def zero_positive_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> 
 def zero_positive_pair_cells(labels: Labels, split: npt.ArrayLike, n_splits: int) -> int:
     """FLZ (Szymanski & Kajdanowicz 2017): cells (split ``i``, label pair ``jl``) with
     ``|S_i^{jl}| = 0``, over the pairs positive together in at least one row of ``D``."""
-    matrix = _as_labels(labels)
-    where = _as_split(split, matrix.shape[0], n_splits)
-    upper = np.triu_indices(matrix.shape[1], k=1)
-    per_pair = _pair_counts(matrix, where, n_splits)[:, upper[0], upper[1]]
-    return int((per_pair[:, per_pair.sum(axis=0) > 0] == 0).sum())
+    return int((pairs_by_split(labels, split, n_splits) == 0).sum())
 
 
 def example_distribution(split: npt.ArrayLike, fractions: Sequence[float]) -> float:
@@ -176,7 +176,8 @@ def evaluate(
     min_class_positives: int = 0,
 ) -> SplitQuality:
     """Every metric of this module for one assignment; ``leaked_groups`` is 0 without groups."""
-    # A scipy.sparse matrix stays sparse: every metric below reads only its positives.
+    # Sparse labels (`LabelRows`, scipy.sparse) stay sparse: every metric below reads only
+    # their positives.
     matrix = labels if hasattr(labels, "nnz") else _as_labels(labels)
     n_splits = len(fractions)
     where = _as_split(split, int(matrix.shape[0]), n_splits)  # type: ignore[union-attr]
@@ -220,23 +221,24 @@ def _pair_counts(matrix: npt.NDArray[np.bool_], where: IntArray, n_splits: int) 
 
 def _sparse_pair_counts(labels: Any, where: IntArray, n_splits: int) -> IntArray:
     """Rows positive for both labels, per split, (k, pairs): the pairs ``j < l`` positive
-    together in some row, in the order of ``np.triu_indices`` (as the dense path)."""
-    import scipy.sparse as sp
+    together in some row, in the order of ``np.triu_indices`` (as the dense path).
 
-    matrix = sp.csr_array(labels, dtype=np.int32)
-    n_labels = int(matrix.shape[1])
-    keys, counts = [], []
-    for i in range(n_splits):
-        part = matrix[where == i]
-        upper = sp.triu(part.T @ part, k=1).tocoo()
-        keys.append(upper.row.astype(np.int64) * n_labels + upper.col)
-        counts.append(upper.data)
-    present = sorted_unique(np.concatenate([np.zeros(0, dtype=np.int64), *keys]))
+    Counted from the positives' (j, l) occurrences in each row, chunk by chunk of rows
+    (`count_pair_rows`), with numpy only: ``sum_rows k (k - 1) / 2`` occurrences for rows
+    of ``k`` labels, a few million on a tagging table of 1M rows.
+    """
+    from splitguard.split.counts import label_cells
+    from splitguard.split.pairs import count_pair_rows
+
+    n_rows, n_labels = (int(n) for n in labels.shape)
+    rows, columns = label_cells(labels)
+    keys, counts = count_pair_rows(rows, columns, where, n_rows, n_labels)
+    split, pair = np.divmod(keys, max(n_labels, 1) ** 2)
+    present = sorted_unique(pair)
     # Column-major, as the dense path's fancy index leaves it: the mean then adds the
     # same numbers in the same order, to the same last bit.
     per_pair = np.zeros((n_splits, present.size), dtype=np.int64, order="F")
-    for i in range(n_splits):
-        per_pair[i, np.searchsorted(present, keys[i])] = counts[i]
+    per_pair[split, np.searchsorted(present, pair)] = counts
     return per_pair
 
 

@@ -123,7 +123,7 @@ def label_pairs(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> PairC
 
     Parameters
     ----------
-    labels : array of shape (N, C), 0/1 or bool, or a scipy.sparse matrix
+    labels : `LabelRows`, array of shape (N, C), 0/1 or bool, or a scipy.sparse matrix
         Row labels; a nonzero entry is a positive.
     group_index : array of shape (N,), integers in ``0 .. n_groups - 1``
         The group of every row.
@@ -145,17 +145,34 @@ def label_pairs(labels: Any, group_index: npt.ArrayLike, n_groups: int) -> PairC
     if n_classes < 2 or shape[0] == 0:
         return no_pairs(n_groups)
     rows, columns = label_cells(labels)
-    bounds = np.searchsorted(rows, np.arange(0, shape[0] + PAIR_CHUNK_ROWS, PAIR_CHUNK_ROWS))
-    keys = np.unique(
+    keys, counts = count_pair_rows(rows, columns, where, shape[0], n_classes)
+    return _select(keys, counts, n_classes, n_groups)
+
+
+def count_pair_rows(
+    rows: IntArray, columns: IntArray, owner: IntArray, n_rows: int, n_classes: int
+) -> tuple[IntArray, IntArray]:
+    """Rows positive for both ``j < l``, per owner: the sorted distinct keys
+    ``owner * C^2 + j * C + l`` and their row counts.
+
+    ``rows`` and ``columns`` are the positives of ``n_rows`` rows, by row then column
+    (`label_cells`); ``owner`` (N,) is each row's group (or split). The occurrences are
+    made `PAIR_CHUNK_ROWS` rows at a time.
+    """
+    bounds = np.searchsorted(rows, np.arange(0, n_rows + PAIR_CHUNK_ROWS, PAIR_CHUNK_ROWS))
+    keys, counts = np.unique(
         np.concatenate(
             [
-                _occurrences(rows[start:stop], columns[start:stop], where, n_classes)
-                for start, stop in itertools.pairwise(bounds)
+                np.zeros(0, dtype=np.int64),
+                *(
+                    _occurrences(rows[start:stop], columns[start:stop], owner, n_classes)
+                    for start, stop in itertools.pairwise(bounds)
+                ),
             ]
         ),
         return_counts=True,
     )
-    return _select(keys[0], keys[1], n_classes, n_groups)
+    return keys, counts
 
 
 def _occurrences(rows: IntArray, columns: IntArray, groups: IntArray, n_classes: int) -> IntArray:

@@ -21,14 +21,16 @@ def validate_counts(
 ) -> tuple[GroupCounts, IntArray]:
     """Check the counts (dense (G, C), scipy.sparse or `GroupCounts`) and group sizes;
     return them as sparse counts and integer sizes."""
-    import scipy.sparse as sp
-
     if isinstance(group_label_counts, GroupCounts):
         counts = group_label_counts
-    elif sp.issparse(group_label_counts):
-        counts = _sparse_counts(group_label_counts)
     else:
-        counts = _dense_counts(group_label_counts)
+        # Imported only here: the command line passes `GroupCounts` and never loads scipy.
+        import scipy.sparse as sp
+
+        if sp.issparse(group_label_counts):
+            counts = _sparse_counts(group_label_counts)
+        else:
+            counts = _dense_counts(group_label_counts)
     sizes = np.asarray(group_sizes)
     if sizes.shape != (counts.n_groups,) or not np.issubdtype(sizes.dtype, np.integer):
         raise ValueError(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,16 @@ NIH_ARGS = (
     "--id", "Image Index", "--group", "Patient ID",
 )  # fmt: skip
 SPLITS = ("train", "val", "test")
+# Runs `splitguard ARGS` in a fresh interpreter, then prints the scipy modules it loaded.
+SCIPY_PROBE = """
+import sys
+from splitguard.cli.main import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit_:
+    assert exit_.code == 0, exit_.code
+print(sorted(name for name in sys.modules if name.split(".")[0] == "scipy"))
+"""
 
 
 def _read_splits(out: Path, names: tuple[str, ...] = SPLITS) -> dict[str, pa.Table]:
@@ -281,3 +293,24 @@ def test_keep_freezes_an_earlier_split(
     report = json.loads((tmp_path / "kept" / "report.json").read_text())
     assert report["keep"]["kept_groups"] == 30_805
     assert sum(report["keep"]["new_groups"].values()) == 0
+
+
+def test_split_never_imports_scipy(tiny_csv: Callable[[str, str], Path], tmp_path: Path) -> None:
+    # Importing scipy.sparse costs a run about 0.15 s: labels, their group counts, pairs
+    # and metrics are read from the frame's numpy CSR.
+    rng = np.random.default_rng(0)
+    names = [f"tag{k}" for k in range(8)]
+    rows = [
+        f"r{i},p{i // 3},{'|'.join(rng.choice(names, size=1 + i % 3, replace=False))}"
+        for i in range(600)
+    ]
+    table = tiny_csv("tags.csv", "\n".join(["id,patient,tags", *rows, ""]))
+    out = tmp_path / "out"
+    args = ["split", str(table), "--labels", "tags", "--sep", "|", "--id", "id",
+            "--group", "patient", "--out", str(out), "-q"]  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", SCIPY_PROBE, *args], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
+    report = json.loads((out / "report.json").read_text())
+    assert report["quality"]["LPD"] > 0

@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 from splitguard.core.frame import LabelFrame
+from splitguard.core.labels import from_cells
 from splitguard.split.counts import GroupCounts, from_rows
 from splitguard.split.validate import validate_counts
 
@@ -34,13 +35,14 @@ def dense_counts(
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_dense_and_csr_rows_give_the_same_cells_on_2000_classes(seed: int) -> None:
+def test_dense_csr_and_label_rows_give_the_same_cells_on_2000_classes(seed: int) -> None:
     labels, groups, n_groups = wide_rows(seed)
     expected = dense_counts(labels, groups, n_groups)
     from_dense = from_rows(labels, groups, n_groups)
     from_csr = from_rows(sp.csr_matrix(labels), groups, n_groups)
+    from_label_rows = from_rows(from_cells(*np.nonzero(labels), labels.shape), groups, n_groups)
     assert np.array_equal(from_dense.toarray(), expected)
-    for counts in (from_csr,):
+    for counts in (from_csr, from_label_rows):
         assert np.array_equal(counts.indptr, from_dense.indptr)
         assert np.array_equal(counts.classes, from_dense.classes)
         assert np.array_equal(counts.values, from_dense.values)
@@ -50,8 +52,9 @@ def test_dense_and_csr_rows_give_the_same_cells_on_2000_classes(seed: int) -> No
 
 
 def test_nih_rows_give_the_frame_group_counts(nih: LabelFrame) -> None:
-    counts = from_rows(nih.labels, nih.groups, nih.n_groups)
-    assert np.array_equal(counts.toarray(), nih.group_label_counts.toarray())
+    for labels in (nih.labels, nih.label_rows):
+        counts = from_rows(labels, nih.groups, nih.n_groups)
+        assert np.array_equal(counts.toarray(), nih.group_label_counts.toarray())
 
 
 def test_a_csr_with_explicit_zeros_and_repeats_counts_positives_only() -> None:

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from splitguard.core.labels import LabelRows, from_cells
+from splitguard.split import pairs as pairs_module
 from splitguard.split.metrics import (
     evaluate,
     example_distribution,
@@ -117,8 +119,11 @@ def test_sparse_labels_give_the_dense_metrics_exactly(
     labels = rng.random((n_rows, n_labels)) < 0.3
     split = rng.integers(0, 3, n_rows)
     groups = rng.integers(0, max(1, n_rows // 2), n_rows)
-    for sparse in (sp.csr_array(labels), sp.csr_matrix(labels)):
+    for sparse in (sp.csr_array(labels), sp.csr_matrix(labels), label_rows(labels)):
         assert label_pair_distribution(sparse, split, 3) == label_pair_distribution(
+            labels, split, 3
+        )
+        assert zero_positive_pair_cells(sparse, split, 3) == zero_positive_pair_cells(
             labels, split, 3
         )
         dense_result = evaluate(labels, split, [0.8, 0.1, 0.1], groups=groups)
@@ -130,4 +135,65 @@ def test_sparse_label_pairs_on_nih_as_dense(nih_frame: Any) -> None:
     dense = nih_frame.labels.toarray()
     assert label_pair_distribution(nih_frame.labels, split, 3) == label_pair_distribution(
         dense, split, 3
+    )
+
+
+def label_rows(labels: np.ndarray) -> LabelRows:
+    return from_cells(*np.nonzero(labels), labels.shape)
+
+
+def long_tail_rows(seed: int, n_rows: int, n_classes: int) -> np.ndarray:
+    """Bool row labels, 1 to about 6 a row, classes drawn from a long tail."""
+    rng = np.random.default_rng(seed)
+    labels = np.zeros((n_rows, n_classes), dtype=bool)
+    popularity = np.arange(1, n_classes + 1) ** -1.1
+    for row, k in enumerate(rng.poisson(2.0, size=n_rows) + 1):
+        labels[row, rng.choice(n_classes, size=k, p=popularity / popularity.sum())] = True
+    return labels
+
+
+def assert_every_form_evaluates_alike(rows: LabelRows, seed: int) -> None:
+    """`LabelRows`, scipy.sparse CSR and dense labels give equal metrics, to the last bit."""
+    rng = np.random.default_rng(seed)
+    split = rng.integers(0, 3, rows.shape[0])
+    groups = rng.integers(0, max(1, rows.shape[0] // 3), rows.shape[0])
+    found = [
+        evaluate(labels, split, [0.8, 0.1, 0.1], groups=groups, min_class_positives=10)
+        for labels in (rows, rows.tocsr(), rows.toarray())
+    ]
+    assert found[0] == found[1] == found[2]
+    assert found[0].label_pair_distribution > 0
+
+
+def test_nih_label_rows_evaluate_as_csr_and_dense(nih_frame: Any) -> None:
+    assert_every_form_evaluates_alike(nih_frame.label_rows, seed=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_label_rows_of_2000_classes_evaluate_as_csr_and_dense(seed: int) -> None:
+    assert_every_form_evaluates_alike(label_rows(long_tail_rows(seed, 3000, 2000)), seed)
+
+
+def test_label_rows_pairs_are_counted_in_chunks_without_changing_lpd(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    labels = long_tail_rows(2, 3000, 40)
+    split = np.random.default_rng(3).integers(0, 3, labels.shape[0])
+    whole = label_pair_distribution(label_rows(labels), split, 3)
+    monkeypatch.setattr(pairs_module, "PAIR_CHUNK_ROWS", 97)
+    assert label_pair_distribution(label_rows(labels), split, 3) == whole
+    assert whole == label_pair_distribution(labels, split, 3)
+
+
+def test_a_csr_with_repeats_and_counts_above_1_pairs_as_its_positives() -> None:
+    import scipy.sparse as sp
+
+    # Row 0: class 1 stored twice, class 2 an explicit 0; row 1: classes 0 and 1 hold 2.
+    labels = sp.csr_matrix(
+        (np.array([1, 1, 1, 0, 2, 2]), np.array([0, 1, 1, 2, 0, 1]), np.array([0, 4, 6, 6, 6])),
+        shape=(4, 3),
+    )
+    split = np.array([0, 1, 0, 1])
+    assert label_pair_distribution(labels, split, 2) == label_pair_distribution(
+        labels.toarray() != 0, split, 2
     )

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from splitguard.core.labels import from_cells
 from splitguard.split import pairs as pairs_module
 from splitguard.split.pairs import PairCounts, label_pairs, validate_pairs
 
@@ -65,6 +66,9 @@ def test_pair_rows_per_group_match_a_brute_force_count(table: Rows) -> None:
     matrix = dense(counts)
     for index, pair in enumerate(sorted(kept)):
         assert np.array_equal(matrix[:, index], kept[pair])
+    rows = label_pairs(from_cells(*np.nonzero(labels), labels.shape), group_index, n_groups)
+    assert np.array_equal(rows.classes, counts.classes)
+    assert np.array_equal(dense(rows), matrix)
 
 
 def test_rows_are_read_in_chunks_without_changing_the_counts(
