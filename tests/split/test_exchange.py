@@ -200,3 +200,49 @@ def test_a_scoring_makes_several_exchanges_while_the_class_stays_short(
     sizes = np.bincount(table.group_index)
     assign_groups(counts, sizes, FRACTIONS, min_positives=[0, 0, 4], min_positive_groups=[1, 1, 1])
     assert exchanges[0] > scorings[0] > 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_classes(
+    seed: int, n_groups: int, n_classes: int
+) -> None:
+    # best_partners scores an offer's cells once and corrects only the classes it shares
+    # with the carrier: each key it gives is the key of the whole exchange, the one a
+    # re-check computes from the two groups' net change per class.
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(1, 5, size=n_groups)
+    dense = rng.binomial(sizes[:, None], rng.uniform(0.05, 0.5, size=n_classes))
+    counts, group_sizes = validate_counts(dense, sizes)
+    state = GroupState(counts, group_sizes, 3)
+    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=[0.6, 0.2, 0.2]))
+    required = requirements(
+        np.array([0.0, 4.0, 4.0]), np.array([1.0, 1.0, 1.0]), counts, train=0, train_floor=0.4
+    )
+    # A wide band: most exchanges fit, so most keys are finite.
+    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
+    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    s, d = 1, int(rng.choice([0, 2]))
+    incoming = np.flatnonzero(state.split == d)
+    alone, starving = exchanger.alone(incoming, s)
+    # As a scoring does: carriers that break the train floor alone are passed over.
+    incoming, alone = incoming[~starving][:8], alone[~starving][:8]
+    if incoming.size == 0 or not (state.split == s).any():
+        return
+    keys, partners = exchanger.best_partners(incoming, alone, s, d)
+    compared = 0
+    for i, carrier in enumerate(incoming.tolist()):
+        for key, partner in zip(keys[i].tolist(), partners[i].tolist(), strict=True):
+            if not np.isfinite(key):
+                continue
+            groups = np.array([carrier] if partner < 0 else [carrier, partner])
+            owner, cells = counts.entries(groups)
+            sign = 1.0 - 2.0 * owner
+            classes, where = np.unique(counts.classes[cells], return_inverse=True)
+            rows = np.bincount(where, weights=counts.values[cells] * sign, minlength=classes.size)
+            carried = np.bincount(where, weights=sign, minlength=classes.size)
+            whole, starves = exchanger.both_ways(s, d, classes, rows, carried)
+            assert key == float(whole.sum())
+            assert not starves.any()
+            compared += 1
+    assert compared >= incoming.size  # every carrier can at least move alone here
