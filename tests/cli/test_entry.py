@@ -1,5 +1,6 @@
-"""The `splitguard` executable (`cli.main.run`): main's exit status, then an exit that
-leaves the loaded modules to the operating system (gc.freeze), and nothing lost."""
+"""The `splitguard` executable (`cli.main.run`): main's exit status under fewer young
+collections, then an exit that leaves the loaded modules to the operating system
+(gc.freeze), and nothing lost."""
 
 from __future__ import annotations
 
@@ -16,10 +17,13 @@ from splitguard.cli import main as cli_main
 
 @pytest.fixture
 def unfrozen() -> Iterator[None]:
-    """The test process goes on after `run`: give its objects back to the collector."""
+    """The test process goes on after `run`: give its objects back to the collector, at
+    its thresholds."""
+    thresholds = gc.get_threshold()
     gc.unfreeze()
     yield
     gc.unfreeze()
+    gc.set_threshold(*thresholds)
 
 
 @pytest.mark.parametrize(("returned", "status"), [(None, None), (1, 1)])
@@ -31,6 +35,7 @@ def test_run_exits_with_mains_status_and_freezes_the_heap(
         cli_main.run([])
     assert exit_.value.code == status
     assert gc.get_freeze_count() > 0
+    assert gc.get_threshold()[0] == cli_main.GC_YOUNG_THRESHOLD
 
 
 def test_run_freezes_when_main_exits_with_an_error(
@@ -46,10 +51,12 @@ def test_run_freezes_when_main_exits_with_an_error(
     assert gc.get_freeze_count() > 0
 
 
-def test_main_alone_freezes_nothing(unfrozen: None) -> None:
+def test_main_alone_freezes_nothing_and_keeps_the_thresholds(unfrozen: None) -> None:
+    thresholds = gc.get_threshold()
     with pytest.raises(SystemExit):
         cli_main.main(["rules", "--no-such-option"])
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
 
 
 def test_a_frozen_exit_still_flushes_every_output_and_runs_the_atexit_hooks(
