@@ -135,14 +135,7 @@ def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
     # before them left: one is made only if it still lowers (unmet, deficit), keeps the
     # train floor and the size band; otherwise nothing moves.
     rng = np.random.default_rng(seed)
-    sizes = rng.integers(1, 5, size=n_groups)
-    dense = rng.binomial(sizes[:, None], rng.uniform(0.02, 0.4, size=n_classes))
-    counts, group_sizes = validate_counts(dense, sizes)
-    state = GroupState(counts, group_sizes, 3)
-    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=FRACTIONS))
-    required = requirements(
-        np.array([0.0, 3.0, 3.0]), np.array([1.0, 1.0, 1.0]), counts, train=0, train_floor=0.4
-    )
+    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.4, FRACTIONS, 3.0)
     band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
     exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
     floor_groups = required.groups.astype(float)
@@ -211,14 +204,8 @@ def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_clas
     # with the carrier: each key it gives is the key of the whole exchange, the one a
     # re-check computes from the two groups' net change per class.
     rng = np.random.default_rng(seed)
-    sizes = rng.integers(1, 5, size=n_groups)
-    dense = rng.binomial(sizes[:, None], rng.uniform(0.05, 0.5, size=n_classes))
-    counts, group_sizes = validate_counts(dense, sizes)
-    state = GroupState(counts, group_sizes, 3)
-    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=[0.6, 0.2, 0.2]))
-    required = requirements(
-        np.array([0.0, 4.0, 4.0]), np.array([1.0, 1.0, 1.0]), counts, train=0, train_floor=0.4
-    )
+    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.5, [0.6, 0.2, 0.2], 4.0)
+    counts = state.counts
     # A wide band: most exchanges fit, so most keys are finite.
     band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
     exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
@@ -246,3 +233,28 @@ def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_clas
             assert not starves.any()
             compared += 1
     assert compared >= incoming.size  # every carrier can at least move alone here
+
+
+def _random_state(
+    rng: np.random.Generator,
+    n_groups: int,
+    n_classes: int,
+    top_rate: float,
+    shares: list[float],
+    minimum: float,
+) -> tuple[np.ndarray, GroupState, Any]:
+    """Groups of 1-4 rows with classes at random rates, placed at random in 3 splits by
+    ``shares``; ``minimum`` positive rows (and 1 group) asked in val and test."""
+    sizes = rng.integers(1, 5, size=n_groups)
+    dense = rng.binomial(sizes[:, None], rng.uniform(0.02, top_rate, size=n_classes))
+    counts, group_sizes = validate_counts(dense, sizes)
+    state = GroupState(counts, group_sizes, 3)
+    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=shares))
+    required = requirements(
+        np.array([0.0, minimum, minimum]),
+        np.array([1.0, 1.0, 1.0]),
+        counts,
+        train=0,
+        train_floor=0.4,
+    )
+    return sizes, state, required
