@@ -187,9 +187,7 @@ def _occurrences(rows: IntArray, columns: IntArray, groups: IntArray, n_classes:
     row_of_cell = np.cumsum(new_row) - 1
     # Entry t of a row with k labels pairs with the k - 1 - t entries after it.
     partners = per_row[row_of_cell] - 1 - (np.arange(rows.size) - first_of_row[row_of_cell])
-    first = np.repeat(np.arange(rows.size), partners)
-    step = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners) + 1
-    second = first + step
+    first, second = spans(np.arange(1, rows.size + 1), partners)
     code = columns[first].astype(np.int64) * n_classes + columns[second]
     keys: IntArray = groups[rows[first]] * (n_classes * n_classes) + code
     return keys
