@@ -32,3 +32,14 @@ def spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarr
     # Position k of the result is k, plus its range's start, minus the positions before it.
     shift = (starts - ends + lengths).repeat(lengths)
     return owner, np.arange(shift.size) + shift
+
+
+def equal_pairs(
+    keys: np.ndarray, ordered: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with ``keys[i] == values[j]``, by i then j, where ``order`` sorts
+    ``values`` stably and ``ordered`` is ``values[order]`` (a side joined several times
+    sorts once)."""
+    low = np.searchsorted(ordered, keys, side="left")
+    i, at = spans(low, np.searchsorted(ordered, keys, side="right") - low)
+    return i, order[at]

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique, spans
+from splitguard.core.arrays import equal_pairs, sorted_unique
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
 if TYPE_CHECKING:
@@ -386,7 +386,8 @@ class Exchanger:
         classes = counts.classes[cells]
         values = counts.values[cells].astype(np.float64)
         # The (carrier cell, offer cell) pairs of one class.
-        in_shared, offer_shared = _same_class(counts.classes[in_cells], classes)
+        by_class = np.argsort(classes, kind="stable")
+        in_shared, offer_shared = equal_pairs(counts.classes[in_cells], classes[by_class], by_class)
         n_cells = owner.size
         # The offers' cells alone, then again on top of the carriers' at the shared ones:
         # they join d and leave s, where the carrier's cells came in.
@@ -431,13 +432,3 @@ class Exchanger:
             np.abs(rows_d - grows - target_d) <= allowed_d
         )
         return fits
-
-
-def _same_class(first: IntArray, second: IntArray) -> tuple[IntArray, IntArray]:
-    """Every (i, j) with ``first[i] == second[j]``: the positions, by i then j."""
-    order = np.argsort(second, kind="stable")
-    ordered = second[order]
-    low = np.searchsorted(ordered, first, side="left")
-    found = np.searchsorted(ordered, first, side="right") - low
-    i, at = spans(low, found)
-    return i, order[at]

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique, spans
+from splitguard.core.arrays import equal_pairs, sorted_unique
 from splitguard.split.minimums import Requirements, SizeBand
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
@@ -321,10 +321,7 @@ class _Side:
 
     def join(self, classes: IntArray) -> tuple[IntArray, IntArray]:
         """Every (i, j) with ``classes[i]`` the class of this side's cell ``j``."""
-        starts = np.searchsorted(self.sorted_classes, classes, side="left")
-        lengths = np.searchsorted(self.sorted_classes, classes, side="right") - starts
-        i, at = spans(starts, lengths)
-        return i, self.by_class[at]
+        return equal_pairs(classes, self.sorted_classes, self.by_class)
 
     def breaks_floor(
         self, arriving: _Side, slack_rows: FloatArray, slack_groups: FloatArray

@@ -1,5 +1,5 @@
-"""splitguard.core.arrays: sorted_unique (np.unique's answer without its hash path) and
-spans (the positions of CSR rows)."""
+"""splitguard.core.arrays: sorted_unique (np.unique's answer without its hash path),
+spans (the positions of CSR rows) and equal_pairs (a join on equal values)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from splitguard.core.arrays import sorted_unique, spans
+from splitguard.core.arrays import equal_pairs, sorted_unique, spans
 
 
 @given(arrays(st.sampled_from([np.int8, np.int32, np.int64, np.uint16]), st.integers(0, 200)))
@@ -33,3 +33,16 @@ def test_spans_lists_every_position_of_every_range_in_order(ranges: list[tuple[i
     owner, positions = spans(starts, lengths)
     expected = [(i, start + k) for i, (start, length) in enumerate(ranges) for k in range(length)]
     assert list(zip(owner.tolist(), positions.tolist(), strict=True)) == expected
+
+
+@given(st.lists(st.integers(0, 5), max_size=20), st.lists(st.integers(0, 5), max_size=20))
+def test_equal_pairs_joins_every_key_with_every_equal_value(
+    keys: list[int], values: list[int]
+) -> None:
+    value_array = np.array(values, dtype=np.int64)
+    order = np.argsort(value_array, kind="stable")
+    i, j = equal_pairs(np.array(keys, dtype=np.int64), value_array[order], order)
+    expected = [
+        (a, b) for a, key in enumerate(keys) for b, value in enumerate(values) if key == value
+    ]
+    assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
