@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from splitguard.split.counts import from_rows
-from splitguard.split.exchange import Exchanger
+from splitguard.split.exchange import DEFICIT_WEIGHT, MARGIN, NO_FLOOR, UNMET_WEIGHT, Exchanger
 from splitguard.split.minimums import SIZE_BAND, requirements, size_band, top_up
 from splitguard.split.state import GroupState
 from splitguard.split.stratify import assign_groups
@@ -233,6 +233,65 @@ def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_clas
             assert not starves.any()
             compared += 1
     assert compared >= incoming.size  # every carrier can at least move alone here
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n_groups=st.integers(20, 60),
+    n_classes=st.integers(1, 8),
+    with_base=st.booleans(),
+)
+def test_a_changes_key_weighs_cells_unmet_then_deficit_then_room_lost(
+    seed: int, n_groups: int, n_classes: int, with_base: bool
+) -> None:
+    # The key of moving positives into cells is, per cell: the change in whether it is
+    # unmet (weighted most), then in rows and groups short of the floors, then minus the
+    # change in room above them (up to MARGIN each), written here the plain way. Every
+    # cell of every split, moved by random whole numbers, on top of a random base.
+    rng = np.random.default_rng(seed)
+    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.5, [0.6, 0.2, 0.2], 4.0)
+    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
+    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    flat = np.arange(3 * n_classes)
+    rows = rng.integers(-6, 7, size=flat.size).astype(np.float64)
+    groups = rng.integers(-2, 3, size=flat.size).astype(np.float64)
+    base = (
+        (
+            rng.integers(-3, 4, size=flat.size).astype(np.float64),
+            rng.integers(-1, 2, size=flat.size).astype(np.float64),
+        )
+        if with_base
+        else None
+    )
+    change = exchanger.change(flat, rows, groups, base)
+
+    base_rows, base_groups = base if base is not None else (np.zeros(flat.size),) * 2
+    positives = state.positives.reshape(-1) + base_rows
+    positive_groups = state.positive_groups.reshape(-1) + base_groups
+    floor_rows = required.floor_rows.reshape(-1)
+    floor_groups = required.groups.reshape(-1).astype(np.float64)
+    expected = []
+    for i in range(flat.size):
+
+        def short(have: float, floor: float) -> float:
+            return floor - have if floor > 0 else NO_FLOOR
+
+        before = (short(positives[i], floor_rows[i]), short(positive_groups[i], floor_groups[i]))
+        after = (
+            short(positives[i] + rows[i], floor_rows[i]),
+            short(positive_groups[i] + groups[i], floor_groups[i]),
+        )
+        unmet = float(max(after) > 0) - float(max(before) > 0)
+        deficit = sum(max(a, 0.0) for a in after) - sum(max(b, 0.0) for b in before)
+        room = sum(min(max(-a, 0.0), MARGIN) for a in after) - sum(
+            min(max(-b, 0.0), MARGIN) for b in before
+        )
+        expected.append(unmet * UNMET_WEIGHT + deficit * DEFICIT_WEIGHT - room)
+    assert change.key.tolist() == expected
+    keep = required.keep.reshape(-1)
+    starves = (rows < 0) & (positives + rows < keep)
+    assert change.starves.tolist() == starves.tolist()
 
 
 def _random_state(
