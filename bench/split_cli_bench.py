@@ -82,6 +82,10 @@ def many_classes(table: Table, data: Path, out: Path, runs: int) -> None:
     )
     print(f"split {table.name:<18} wall {wall:6.2f} s  cpu {cpu:6.2f} s  max RSS {rss:5.2f} GB"
           f"{verdict}")  # fmt: skip
+    # A shared machine's load moves single runs by tens of percent: the spread says how
+    # far to trust the median.
+    walls = sorted(r.wall for r in results)
+    print(f"  wall of each run, fastest to slowest: {', '.join(f'{w:.2f}' for w in walls)} s")
     print(f"  cpu in the algorithm {statistics.median(algorithm):6.2f} s, outside it {rest:6.2f} s")
 
 
