@@ -20,6 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from tagging_data import tagging_table
 
 FRACTIONS = [0.8, 0.1, 0.1]
+# The seeds and sizes of the random states (`_random_state`) the property tests draw.
+random_states = settings(max_examples=40, deadline=None)(
+    given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+)
 
 
 def test_reachable_minimums_the_greedy_top_up_missed_are_met() -> None:
@@ -88,17 +92,8 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
     seed: int, n_groups: int, n_classes: int, minimum: int
 ) -> None:
     rng = np.random.default_rng(seed)
-    sizes = rng.integers(1, 5, size=n_groups)
-    dense = rng.binomial(sizes[:, None], rng.uniform(0.02, 0.4, size=n_classes))
-    counts, group_sizes = validate_counts(dense, sizes)
-    state = GroupState(counts, group_sizes, 3)
-    state.place(np.arange(n_groups), rng.choice(3, size=n_groups, p=FRACTIONS))
-    required = requirements(
-        np.array([0.0, minimum, minimum]),
-        np.array([1.0, 1.0, 1.0]),
-        counts,
-        train=0,
-        train_floor=0.4,
+    sizes, dense, state, required = _random_state(
+        rng, n_groups, n_classes, 0.4, FRACTIONS, float(minimum)
     )
     band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
     floor_groups = required.groups.astype(float)
@@ -126,8 +121,7 @@ def test_an_exchange_never_adds_unmet_minimums_nor_starves_train(
         np.testing.assert_array_equal(state.positives[s], dense[state.split == s].sum(axis=0))
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+@random_states
 def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
     seed: int, n_groups: int, n_classes: int
 ) -> None:
@@ -135,7 +129,7 @@ def test_a_rechecked_exchange_is_made_only_if_it_lowers_the_key(
     # before them left: one is made only if it still lowers (unmet, deficit), keeps the
     # train floor and the size band; otherwise nothing moves.
     rng = np.random.default_rng(seed)
-    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.4, FRACTIONS, 3.0)
+    sizes, _, state, required = _random_state(rng, n_groups, n_classes, 0.4, FRACTIONS, 3.0)
     band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, SIZE_BAND)
     exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
     floor_groups = required.groups.astype(float)
@@ -195,8 +189,7 @@ def test_a_scoring_makes_several_exchanges_while_the_class_stays_short(
     assert exchanges[0] > scorings[0] > 0
 
 
-@settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**16), n_groups=st.integers(20, 80), n_classes=st.integers(1, 10))
+@random_states
 def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_classes(
     seed: int, n_groups: int, n_classes: int
 ) -> None:
@@ -204,11 +197,8 @@ def test_an_exchanges_key_is_the_carriers_plus_the_offers_plus_their_shared_clas
     # with the carrier: each key it gives is the key of the whole exchange, the one a
     # re-check computes from the two groups' net change per class.
     rng = np.random.default_rng(seed)
-    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.5, [0.6, 0.2, 0.2], 4.0)
+    state, _, exchanger = _wide_band_exchanger(rng, n_groups, n_classes)
     counts = state.counts
-    # A wide band: most exchanges fit, so most keys are finite.
-    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
-    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
     s, d = 1, int(rng.choice([0, 2]))
     incoming = np.flatnonzero(state.split == d)
     alone, starving = exchanger.alone(incoming, s)
@@ -250,9 +240,7 @@ def test_a_changes_key_weighs_cells_unmet_then_deficit_then_room_lost(
     # change in room above them (up to MARGIN each), written here the plain way. Every
     # cell of every split, moved by random whole numbers, on top of a random base.
     rng = np.random.default_rng(seed)
-    sizes, state, required = _random_state(rng, n_groups, n_classes, 0.5, [0.6, 0.2, 0.2], 4.0)
-    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
-    exchanger = Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+    state, required, exchanger = _wide_band_exchanger(rng, n_groups, n_classes)
     flat = np.arange(3 * n_classes)
     rows = rng.integers(-6, 7, size=flat.size).astype(np.float64)
     groups = rng.integers(-2, 3, size=flat.size).astype(np.float64)
@@ -271,12 +259,12 @@ def test_a_changes_key_weighs_cells_unmet_then_deficit_then_room_lost(
     positive_groups = state.positive_groups.reshape(-1) + base_groups
     floor_rows = required.floor_rows.reshape(-1)
     floor_groups = required.groups.reshape(-1).astype(np.float64)
+
+    def short(have: float, floor: float) -> float:
+        return floor - have if floor > 0 else NO_FLOOR
+
     expected = []
     for i in range(flat.size):
-
-        def short(have: float, floor: float) -> float:
-            return floor - have if floor > 0 else NO_FLOOR
-
         before = (short(positives[i], floor_rows[i]), short(positive_groups[i], floor_groups[i]))
         after = (
             short(positives[i] + rows[i], floor_rows[i]),
@@ -294,6 +282,17 @@ def test_a_changes_key_weighs_cells_unmet_then_deficit_then_room_lost(
     assert change.starves.tolist() == starves.tolist()
 
 
+def _wide_band_exchanger(
+    rng: np.random.Generator, n_groups: int, n_classes: int
+) -> tuple[GroupState, Any, Exchanger]:
+    """A `_random_state` (class rates up to 1 in 2 rows, placed 60/20/20, 4 positive
+    rows asked in val and test) and its `Exchanger`, with a wide size band: most
+    exchanges fit, so most keys are finite."""
+    sizes, _, state, required = _random_state(rng, n_groups, n_classes, 0.5, [0.6, 0.2, 0.2], 4.0)
+    band = size_band(np.array(FRACTIONS) * sizes.sum(), sizes, 0.5)
+    return state, required, Exchanger(state, required, np.ones(n_groups, dtype=bool), band)
+
+
 def _random_state(
     rng: np.random.Generator,
     n_groups: int,
@@ -301,9 +300,10 @@ def _random_state(
     top_rate: float,
     shares: list[float],
     minimum: float,
-) -> tuple[np.ndarray, GroupState, Any]:
+) -> tuple[np.ndarray, np.ndarray, GroupState, Any]:
     """Groups of 1-4 rows with classes at random rates, placed at random in 3 splits by
-    ``shares``; ``minimum`` positive rows (and 1 group) asked in val and test."""
+    ``shares``; ``minimum`` positive rows (and 1 group) asked in val and test. Returns
+    the groups' sizes, their dense (group, class) counts, the state and the requirements."""
     sizes = rng.integers(1, 5, size=n_groups)
     dense = rng.binomial(sizes[:, None], rng.uniform(0.02, top_rate, size=n_classes))
     counts, group_sizes = validate_counts(dense, sizes)
@@ -316,4 +316,4 @@ def _random_state(
         train=0,
         train_floor=0.4,
     )
-    return sizes, state, required
+    return sizes, dense, state, required
