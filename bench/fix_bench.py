@@ -96,10 +96,11 @@ def class_share_drift(result: RepairResult, rows_by_split: Counts, counts: Count
     return float(100 * np.abs(class_share - (sizes / sizes.sum())[:, None]).max())
 
 
-def sizes_text(rows: npt.NDArray[np.float64]) -> str:
-    total = rows.sum()
+def sizes_text(rows: npt.ArrayLike) -> str:
+    counts = np.asarray(rows, dtype=np.float64)
+    total = counts.sum()
     return ", ".join(
-        f"{name} {int(n):,} ({n / total:.1%})" for name, n in zip(SPLITS, rows, strict=True)
+        f"{name} {int(n):,} ({n / total:.1%})" for name, n in zip(SPLITS, counts, strict=True)
     )
 
 
@@ -116,7 +117,7 @@ def bench(seed: int) -> float:
     ratio = balanced.rows_moved / bound
     leaked = int(((rows_by_split > 0).sum(axis=1) > 1).sum())
     print(f"seed {seed}: {leaked:,} leaked groups of {rows_by_split.shape[0]:,}")
-    print(f"  sizes before       {sizes_text(rows_by_split.sum(axis=0).astype(np.float64))}")
+    print(f"  sizes before       {sizes_text(rows_by_split.sum(axis=0))}")
     for name, result in (("balanced", balanced), ("--fewest-moves", fewest)):
         after = np.bincount(result.group_split, weights=total, minlength=len(SPLITS))
         print(

@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -132,7 +133,7 @@ def main() -> int:
                 frame = load_frame(path, spec)
                 if (frame.labels != reference.labels).nnz:
                     raise SystemExit(f"{name} {kind}: the label matrix differs from NIH's")
-                seconds = median_time(lambda p=path, s=spec: load_frame(p, s), args.runs)
+                seconds = median_time(partial(load_frame, path, spec), args.runs)
                 target = LOAD_TARGET if kind == "CSV.gz" else None
                 rows.append((f"{name:<9} {kind:<7} -> frame", seconds, target))
     rows.append(("splitguard --help (subprocess)", help_time(args.runs), HELP_TARGET))

@@ -150,12 +150,12 @@ def main() -> None:
     if not args.nih:
         return
     out = Path(tempfile.mkdtemp(prefix="sg-stats-bench-"))
-    commands = {
+    nih_commands = {
         "stats": ["stats", str(NIH), *NIH_ARGS],
         "check": ["check", str(NIH), *NIH_ARGS],
         "split": ["split", str(NIH), *NIH_ARGS, "--out", str(out / "split"), "--force"],
     }
-    for name, command in commands.items():
+    for name, command in nih_commands.items():
         runs = medians([[executable, *command] for _, executable in installs], args.runs)
         for (label, _), result in zip(installs, runs, strict=True):
             print(line(f"NIH {name} [{label}]", result))
