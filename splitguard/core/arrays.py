@@ -37,9 +37,9 @@ def spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def equal_pairs(
     keys: np.ndarray, ordered: np.ndarray, order: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every (i, j) with ``keys[i] == values[j]``, by i then j, where ``order`` sorts
-    ``values`` stably and ``ordered`` is ``values[order]`` (a side joined several times
-    sorts once)."""
+    """Every (i, j) with ``keys[i] == other[j]``, by i then j, for another array ``other``
+    given sorted: ``order`` sorts it stably and ``ordered`` is ``other[order]`` (so a side
+    joined several times sorts once)."""
     low = np.searchsorted(ordered, keys, side="left")
     i, at = spans(low, np.searchsorted(ordered, keys, side="right") - low)
     return i, order[at]
