@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -18,6 +19,22 @@ def sorted_unique(values: np.ndarray) -> np.ndarray:
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return ordered[first]
+
+
+def smallest(values: np.ndarray, k: int) -> npt.NDArray[np.intp]:
+    """Indices of the ``k`` smallest of ``values``, smallest first, ties by index (NaN last).
+
+    The same on every machine, unlike ``np.argpartition``: which of several equal values
+    it keeps, and in what order, depends on the CPU (numpy sorts with AVX2 or AVX-512
+    where it finds them), and so would a split.
+    """
+    values = np.asarray(values)
+    kept = np.arange(values.size)
+    if values.size > k > 0:
+        cut = np.partition(values, k - 1)[k - 1]
+        if not np.isnan(cut):
+            kept = np.flatnonzero(values <= cut)
+    return kept[np.argsort(values[kept], kind="stable")][: max(k, 0)]
 
 
 def spans(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import sorted_unique, spans
+from splitguard.core.arrays import smallest, sorted_unique, spans
 from splitguard.split.counts import GroupCounts
 from splitguard.split.refine import GAIN_EPSILON, small_product
 from splitguard.split.state import FloatArray, GroupState, IntArray
@@ -340,8 +340,8 @@ def _mixed(keys: FloatArray, pair_keys: FloatArray) -> npt.NDArray[np.bool_]:
 
 
 def _smallest(scores: FloatArray, k: int) -> IntArray:
-    """Indices of the k smallest scores that gain, in no particular order."""
-    kept = np.argpartition(scores, k - 1)[:k] if scores.size > k else np.arange(scores.size)
+    """Indices of the k smallest scores that gain, smallest first, ties by index."""
+    kept = smallest(scores, k)
     return kept[scores[kept] < -GAIN_EPSILON]
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import equal_pairs, sorted_unique
+from splitguard.core.arrays import equal_pairs, smallest, sorted_unique
 from splitguard.split.minimums import Requirements, SizeBand
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
@@ -418,8 +418,7 @@ def _candidates(scores: FloatArray, *, spread: bool, swaps: bool) -> list[tuple[
 def _best_cells(scores: FloatArray) -> list[tuple[int, int]]:
     """Row and column of the most negative finite scores, at most TOP_CANDIDATES."""
     flat = scores.ravel()
-    k = min(TOP_CANDIDATES, flat.size)
-    best = np.argpartition(flat, k - 1)[:k]
+    best = smallest(flat, TOP_CANDIDATES)
     best = best[flat[best] < -GAIN_EPSILON]
     return [divmod(int(i), scores.shape[1]) for i in best]
 

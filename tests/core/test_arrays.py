@@ -1,5 +1,6 @@
 """splitguard.core.arrays: sorted_unique (np.unique's answer without its hash path),
-spans (the positions of CSR rows) and equal_pairs (a join on equal values)."""
+spans (the positions of CSR rows), equal_pairs (a join on equal values) and smallest (the
+k smallest, ties by index)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from splitguard.core.arrays import equal_pairs, sorted_unique, spans
+from splitguard.core.arrays import equal_pairs, smallest, sorted_unique, spans
 
 
 @given(arrays(st.sampled_from([np.int8, np.int32, np.int64, np.uint16]), st.integers(0, 200)))
@@ -46,3 +47,16 @@ def test_equal_pairs_joins_every_key_with_every_equal_value(
         (a, b) for a, key in enumerate(keys) for b, value in enumerate(values) if key == value
     ]
     assert list(zip(i.tolist(), j.tolist(), strict=True)) == expected
+
+
+@given(
+    st.lists(st.sampled_from([-2.0, -1.0, -0.5, 0.0, 3.0, np.inf, np.nan]), max_size=40),
+    st.integers(0, 45),
+)
+def test_smallest_takes_the_k_smallest_smallest_first_ties_by_index(
+    values: list[float], k: int
+) -> None:
+    # Few distinct values, so most draws have ties across the k-th place.
+    key = [(np.isnan(v), 0.0 if np.isnan(v) else v, i) for i, v in enumerate(values)]
+    expected = [i for _, _, i in sorted(key)][:k]
+    assert smallest(np.array(values, dtype=np.float64), k).tolist() == expected
