@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from splitguard.core.arrays import smallest, sorted_unique, spans
+from splitguard.core.arrays import sorted_unique, spans
 from splitguard.split.counts import GroupCounts
-from splitguard.split.refine import GAIN_EPSILON, small_product
+from splitguard.split.refine import GAIN_EPSILON, best_gains, small_product
 from splitguard.split.state import FloatArray, GroupState, IntArray
 
 # Objective change, group i, group j (-1 for a lone move), the split i goes to.
@@ -265,7 +265,7 @@ def _swap_proposals(
         - 2 * (interaction[np.arange(across.size), a] + interaction[np.arange(across.size), b])
         - 2 * (goal.row_weights[a] + goal.row_weights[b]) * sizes[left] * sizes[right]
     )
-    best = _smallest(scores, TOP_SWAPS)
+    best = best_gains(scores, TOP_SWAPS)
     # Equal keys almost surely mean equal class counts; make sure.
     equal = rows_equal(state.counts, pool[left[best]], pool[right[best]])
     return [(float(scores[k]), int(left[k]), int(right[k]), int(b[k])) for k in best[equal]]
@@ -277,7 +277,7 @@ def _filler_proposals(
     """The best moves of groups without positives, which change only the split sizes."""
     sizes = state.sizes[fillers].astype(np.float64)
     moves = _size_moves(goal, state.rows, sizes, state.split[fillers].astype(np.intp))
-    best = _smallest(moves.min(axis=1), TOP_FILLERS)
+    best = best_gains(moves.min(axis=1), TOP_FILLERS)
     return [(float(moves[i].min()), offset + int(i), -1, int(np.argmin(moves[i]))) for i in best]
 
 
@@ -337,12 +337,6 @@ def _mixed(keys: FloatArray, pair_keys: FloatArray) -> npt.NDArray[np.bool_]:
     mixed = np.empty(keys.size, dtype=bool)
     mixed[order] = variants[bucket] > 1
     return mixed
-
-
-def _smallest(scores: FloatArray, k: int) -> IntArray:
-    """Indices of the k smallest scores that gain, smallest first, ties by index."""
-    kept = smallest(scores, k)
-    return kept[scores[kept] < -GAIN_EPSILON]
 
 
 def _apply(

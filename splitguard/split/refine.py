@@ -417,10 +417,13 @@ def _candidates(scores: FloatArray, *, spread: bool, swaps: bool) -> list[tuple[
 
 def _best_cells(scores: FloatArray) -> list[tuple[int, int]]:
     """Row and column of the most negative finite scores, at most TOP_CANDIDATES."""
-    flat = scores.ravel()
-    best = smallest(flat, TOP_CANDIDATES)
-    best = best[flat[best] < -GAIN_EPSILON]
-    return [divmod(int(i), scores.shape[1]) for i in best]
+    return [divmod(int(i), scores.shape[1]) for i in best_gains(scores.ravel(), TOP_CANDIDATES)]
+
+
+def best_gains(scores: FloatArray, k: int) -> IntArray:
+    """Indices of the k smallest scores that gain, smallest first, ties by index."""
+    kept = smallest(scores, k)
+    return kept[scores[kept] < -GAIN_EPSILON]
 
 
 def _spread_cells(scores: FloatArray, *, distinct_columns: bool) -> list[tuple[int, int]]:
