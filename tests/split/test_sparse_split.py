@@ -23,8 +23,9 @@ from tagging_data import tagging_table
 # sha256 of the group splits (int32) and of the row splits (int8) on NIH with the demo's
 # request (80/10/10, 20 positives of every class in val and test). First recorded at
 # 891a8b8, before the splitter went sparse; recorded again when the refinement's choice
-# among equal scores stopped depending on the CPU (tests/split/test_same_on_every_cpu.py):
-# the class counts of every split stayed the same, only groups with equal scores changed.
+# among equal scores stopped depending on the CPU: the class counts of every split stayed
+# the same, only groups with equal scores changed. test_same_on_every_cpu.py runs these
+# tests again with numpy held to each lower CPU level.
 NIH_GROUPS_SEED_0 = "27d010eb66e84617dab6fa598df860c7be37c54962f6f377bf34d2a03407aa42"
 NIH_GROUPS_SEED_1 = "037fab1c28df303eb92ac2da9b79f23a9b8c5a75e8b08b425e4f2b2a25aef108"
 NIH_GROUPS_NO_PAIRS_SEED_0 = "ef337359b221e4857725521488cc11e3e98284bf3b68181ae2add4af107b5101"
